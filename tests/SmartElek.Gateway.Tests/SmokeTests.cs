@@ -1,0 +1,8 @@
+namespace SmartElek.Gateway.Tests;
+
+public class ProjectSmokeTests
+{
+    [Fact]
+    public void Charger_id_rejects_an_empty_name() =>
+        Assert.Throws<ArgumentException>(() => new SmartElek.ChargerId(" "));
+}
