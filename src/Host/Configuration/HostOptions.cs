@@ -1,0 +1,72 @@
+namespace SmartElek.Host.Configuration;
+
+/// <summary>Everything the Host reads from <c>config/host.json</c> (and SMARTELEK__* environment overrides).</summary>
+public sealed class HostOptions
+{
+    public NodeOptions Node { get; set; } = new();
+    public SiteOptions Site { get; set; } = new();
+    public SimulationOptions Simulation { get; set; } = new();
+    public StorageOptions Storage { get; set; } = new();
+    public OcppOptions Ocpp { get; set; } = new();
+    public ConsoleOptions Console { get; set; } = new();
+}
+
+public sealed class NodeOptions
+{
+    /// <summary>Cluster host name; loopback unless the operator says otherwise.</summary>
+    public string Hostname { get; set; } = "127.0.0.1";
+    /// <summary>0 = any free port (a one-node site needs no fixed port).</summary>
+    public int Port { get; set; }
+    /// <summary>Seed nodes as akka.tcp://smartelek-site@host:port; empty = this node founds the site.</summary>
+    public List<string> Seeds { get; set; } = [];
+    /// <summary>Which of the topology's chargers this node runs; empty = all of them.</summary>
+    public List<string> Chargers { get; set; } = [];
+}
+
+public sealed class SiteOptions
+{
+    /// <summary>The topology file, relative to the folder of host.json.</summary>
+    public string Topology { get; set; } = "site.json";
+}
+
+public sealed class SimulationOptions
+{
+    public int Seed { get; set; } = 4500;
+    /// <summary>Mean time between two vehicles arriving at a free charger.</summary>
+    public double MeanArrivalSeconds { get; set; } = 20;
+    /// <summary>Mean time a vehicle stays plugged in (it may leave before it is full).</summary>
+    public double MeanStaySeconds { get; set; } = 300;
+    /// <summary>Battery state of charge on arrival is drawn from this range (percent).</summary>
+    public double ArrivalSocMin { get; set; } = 80;
+    public double ArrivalSocMax { get; set; } = 97;
+    public double BatteryKwhMin { get; set; } = 40;
+    public double BatteryKwhMax { get; set; } = 100;
+}
+
+public sealed class StorageOptions
+{
+    /// <summary>Sqlite (embedded default) or PostgreSql.</summary>
+    public string Provider { get; set; } = "Sqlite";
+    /// <summary>Folder for the SQLite file, relative to the working directory.</summary>
+    public string DataFolder { get; set; } = "data";
+    /// <summary>Name of the environment variable holding the PostgreSQL connection string (never a committed file).</summary>
+    public string PostgreSqlConnectionVariable { get; set; } = "SMARTELEK_POSTGRES";
+    /// <summary>How often the meter's energy register becomes durable; the worst case of unrecorded energy is one interval.</summary>
+    public double DurableReadingSeconds { get; set; } = 10;
+}
+
+public sealed class OcppOptions
+{
+    public bool Enabled { get; set; }
+    /// <summary>Central system base URL; the charge point id is appended.</summary>
+    public string CentralSystemUrl { get; set; } = "ws://127.0.0.1:9000/ocpp/";
+    /// <summary>Environment variable with the AuthorizationKey (security profile 1/2); empty = none.</summary>
+    public string AuthorizationKeyVariable { get; set; } = "";
+}
+
+public sealed class ConsoleOptions
+{
+    /// <summary>Live status table; off for a service without a terminal.</summary>
+    public bool LiveTable { get; set; } = true;
+    public int RefreshMilliseconds { get; set; } = 500;
+}

@@ -1,0 +1,84 @@
+using SmartElek.Host.Configuration;
+
+namespace SmartElek.Host.Tests;
+
+public sealed class HostConfigurationTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("smartelek-config-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static string RepoConfig(string name)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "SmartElek.Site.sln")))
+                return Path.Combine(dir.FullName, "config", name);
+        throw new InvalidOperationException("repository root not found");
+    }
+
+    private string Write(string json)
+    {
+        var path = Path.Combine(_folder, "host.json");
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    [Fact]
+    public void The_committed_default_loads_as_an_embedded_one_node_site()
+    {
+        var options = HostConfiguration.Load(RepoConfig("host.json"));
+        Assert.Equal("Sqlite", options.Storage.Provider);
+        Assert.Empty(options.Node.Seeds);
+        Assert.Equal("127.0.0.1", options.Node.Hostname);
+    }
+
+    [Fact]
+    public void A_bad_value_names_the_file_the_key_and_the_reason()
+    {
+        var path = Write("""{ "Storage": { "Provider": "Oracle" }, "Node": { "Port": 70000 } }""");
+        var e = Assert.Throws<ConfigException>(() => HostConfiguration.Load(path));
+        Assert.Contains(e.Errors, x => x.File == path && x.Key == "Storage:Provider" && x.Reason.Contains("Oracle"));
+        Assert.Contains(e.Errors, x => x.Key == "Node:Port" && x.Reason.Contains("70000"));
+    }
+
+    [Fact]
+    public void A_value_of_the_wrong_type_names_its_key()
+    {
+        var path = Write("""{ "Simulation": { "Seed": "many" } }""");
+        var e = Assert.Throws<ConfigException>(() => HostConfiguration.Load(path));
+        Assert.Equal("Simulation:Seed", Assert.Single(e.Errors).Key);
+    }
+
+    [Fact]
+    public void An_unknown_key_is_an_error_not_a_silent_default()
+    {
+        var path = Write("""{ "Simulation": { "MeanArivalSeconds": 5 } }""");
+        var e = Assert.Throws<ConfigException>(() => HostConfiguration.Load(path));
+        Assert.Contains("MeanArivalSeconds", e.Message);
+    }
+
+    [Fact]
+    public void Broken_json_names_the_file()
+    {
+        var path = Write("""{ "Simulation": { "Seed": 1, } ,,""");
+        var e = Assert.Throws<ConfigException>(() => HostConfiguration.Load(path));
+        Assert.Equal("(syntax)", Assert.Single(e.Errors).Key);
+        Assert.Contains(path, e.Message);
+    }
+
+    [Fact]
+    public void Environment_overrides_win_over_the_file()
+    {
+        var path = Write("""{ "Simulation": { "Seed": 1 } }""");
+        var options = HostConfiguration.Load(path, new Dictionary<string, string?> { ["Simulation:Seed"] = "99" });
+        Assert.Equal(99, options.Simulation.Seed);
+    }
+
+    [Fact]
+    public void PostgreSql_without_its_connection_variable_is_refused()
+    {
+        var path = Write("""{ "Storage": { "Provider": "PostgreSql", "PostgreSqlConnectionVariable": "SMARTELEK_TEST_UNSET_VARIABLE" } }""");
+        var e = Assert.Throws<ConfigException>(() => HostConfiguration.Load(path));
+        Assert.Contains(e.Errors, x => x.Key == "Storage:PostgreSqlConnectionVariable");
+    }
+}

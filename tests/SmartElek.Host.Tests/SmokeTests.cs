@@ -1,8 +1,0 @@
-namespace SmartElek.Host.Tests;
-
-public class ProjectSmokeTests
-{
-    [Fact]
-    public void Charger_id_rejects_an_empty_name() =>
-        Assert.Throws<ArgumentException>(() => new SmartElek.ChargerId(" "));
-}
