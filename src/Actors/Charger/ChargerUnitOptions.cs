@@ -23,8 +23,8 @@ public sealed record ChargerUnitOptions(
         TimeSpan.FromMilliseconds(100),
         TimeSpan.FromSeconds(1),
         TimeSpan.FromSeconds(5),
-        new PilotClassifierOptions(),
-        new SetButtonTiming(),
+        PilotClassifierOptions.Default,
+        SetButtonTiming.Default,
         GridLimits.Default,
         ThermalDerating.Default);
 
