@@ -81,8 +81,11 @@ public class PilotClassifierTests
     [Fact]
     public void Noise_at_a_boundary_never_changes_the_state_faster_than_the_debounce()
     {
-        // Samples 1–40 ms apart whose voltage jumps around the A/B and B/C edges and between them.
-        var samples = Gen.Select(Gen.Int[1, 40], Gen.Double[5.0, 13.0]).Array[50, 400];
+        // Runs of samples 1–40 ms apart, each run noisy (±0.4 V) around a level between 5 and 13 V:
+        // the voltage sits in, and jumps across, the A/B and B/C edges and the gaps between them.
+        var noisyRun = Gen.Select(Gen.Double[5.0, 13.0], Gen.Select(Gen.Int[1, 40], Gen.Double[-0.4, 0.4]).Array[1, 40]);
+        var samples = noisyRun.Array[5, 40].Select(runs => runs.SelectMany(r => r.Item2.Select(n => (n.Item1, r.Item1 + n.Item2))).ToArray());
+        var changes = new int[6];
         samples.Sample(steps =>
         {
             var options = PilotClassifierOptions.Default;
@@ -101,11 +104,15 @@ public class PilotClassifierTests
                 var debounce = after == PilotState.A ? options.DebounceIntoA : options.Debounce;
                 Assert.True(now - lastChange >= options.DebounceIntoA, $"changed to {after} {now - lastChange} after the last change");
                 // The new band must have been seen in every sample of the last `debounce`.
-                var run = history.AsEnumerable().Reverse().TakeWhile(h => h.Band == after).ToList();
-                Assert.True(now - run[^1].At >= debounce, $"changed to {after} at {now} after a run of only {now - run[^1].At}");
+                var sameBand = history.AsEnumerable().Reverse().TakeWhile(h => h.Band == after).ToList();
+                Assert.True(now - sameBand[^1].At >= debounce, $"changed to {after} at {now} after a run of only {now - sameBand[^1].At}");
                 lastChange = now;
+                Interlocked.Increment(ref changes[(int)after]);
             }
         }, iter: 300);
+        // The noise must have driven real changes, into A and into the other states, or the test proves nothing.
+        Assert.True(changes[(int)PilotState.A] > 0 && changes[(int)PilotState.B] > 0 && changes[(int)PilotState.C] > 0,
+            $"changes per state: {string.Join(", ", changes)}");
     }
 
     [Fact]
