@@ -43,7 +43,7 @@ public static class ChargerProtocol
 
     public sealed record SettingsUpdated(ChargerSettings Settings);
 
-    public sealed record SettingsRejected(IReadOnlyList<string> Errors);
+    public sealed record SettingsRejected(IReadOnlyList<SettingError> Errors);
 
     /// <summary>Replies the current <see cref="ChargerSettings"/>.</summary>
     public sealed record GetSettings

@@ -224,15 +224,13 @@ public sealed class ChargerUnit : ReceiveActor
 
     private void OnSettings(ChargerProtocol.UpdateSettings update)
     {
-        try
+        var errors = update.Settings.Validate();
+        if (errors.Count > 0)
         {
-            _settings = update.Settings.ValidOrThrow();
-        }
-        catch (ArgumentException ex)
-        {
-            Sender.Tell(new ChargerProtocol.SettingsRejected([ex.Message]));
+            Sender.Tell(new ChargerProtocol.SettingsRejected(errors));
             return;
         }
+        _settings = update.Settings;
         Sender.Tell(new ChargerProtocol.SettingsUpdated(_settings));
         Reconcile();
     }
