@@ -61,7 +61,7 @@ public sealed record SafetyState(
             {
                 Active = Active.Add(kind, new ActiveFault(kind, at, detail, at + rule.RetryAfter, false)),
                 Trips = trips,
-                Log = Append(new FaultLogEntry(at, kind, FaultEntryType.Raised, $"{detail}; retry {used + 1} of {rule.MaxRetries} at {at + rule.RetryAfter}")),
+                Log = Append(new FaultLogEntry(at, kind, FaultEntryType.Raised, $"{detail}; retry {used + 1} of {rule.MaxRetries} in {rule.RetryAfter}")),
             };
         return this with
         {

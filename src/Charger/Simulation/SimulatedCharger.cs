@@ -72,6 +72,11 @@ public sealed class SimulatedCharger : IChargerHardware
     /// <summary>True when current can flow: both contacts closed (commanded or welded).</summary>
     public bool Energised { get { lock (_gate) return _l1.PhysicallyClosed && _l2.PhysicallyClosed; } }
 
+    /// <summary>How many times the L1 relay was commanded from open to closed: counts closes that last less than a clock step.</summary>
+    public int RelayCloseCount { get { lock (_gate) return _closeCount; } }
+
+    private int _closeCount;
+
     public double TrueAmps { get { lock (_gate) { Sync(); return _lastAmps; } } }
 
     // ---- scenario controls ----
@@ -284,7 +289,12 @@ public sealed class SimulatedCharger : IChargerHardware
         public bool PhysicallyClosed => _commanded == RelayPosition.Closed || Welded;
         public RelayLine Line => line;
         public RelayPosition Commanded { get { lock (board._gate) return _commanded; } }
-        public void Command(RelayPosition position) => board.Locked(() => _commanded = position);
+        public void Command(RelayPosition position) => board.Locked(() =>
+        {
+            if (position == RelayPosition.Closed && _commanded == RelayPosition.Open && line == RelayLine.L1)
+                board._closeCount++;
+            _commanded = position;
+        });
         public double SenseVolts() => board.Locked(() => PhysicallyClosed ? board.Noisy(board.GridVolts) : 0.0);
     }
 

@@ -34,7 +34,7 @@ public abstract class ChargerUnitHarness : Akka.TestKit.Xunit2.TestKit
 
     protected TestScheduler Clock => (TestScheduler)Sys.Scheduler;
 
-    protected SimulatedCharger Board { get; }
+    protected SimulatedCharger Board { get; set; }
 
     protected IActorRef Unit { get; private set; } = ActorRefs.Nobody;
 
@@ -45,11 +45,11 @@ public abstract class ChargerUnitHarness : Akka.TestKit.Xunit2.TestKit
     protected static ChargerSettings AutoStart => ChargerSettings.Factory with { AutoStart = true };
 
     /// <summary>Powers the unit up and lets it verify its relays.</summary>
-    protected void PowerUp(ChargerSettings? settings = null, ChargerUnitOptions? options = null)
+    protected void PowerUp(ChargerSettings? settings = null, ChargerUnitOptions? options = null, string name = "unit-1")
     {
         _start = ChargerClock.Now(Clock);
         var o = (options ?? ChargerUnitOptions.Default) with { Dispatcher = CallingThreadDispatcher.Id };
-        Unit = Sys.ActorOf(ChargerUnit.Props(Id, Board, settings ?? AutoStart, o), "unit-1");
+        Unit = Sys.ActorOf(ChargerUnit.Props(Id, Board, settings ?? AutoStart, o), name);
         // The unit is created on the guardian; its first answer means the subtree is up and its
         // timers are scheduled, so the clock may move.
         Status();
@@ -96,6 +96,15 @@ public abstract class ChargerUnitHarness : Akka.TestKit.Xunit2.TestKit
 
     protected bool RelaysCommandedClosed =>
         Board.RelayL1.Commanded == RelayPosition.Closed || Board.RelayL2.Commanded == RelayPosition.Closed;
+
+    /// <summary>Plugs a vehicle in and runs until the relays have closed.</summary>
+    protected SimulatedVehicle PlugInAndCharge(VehicleSpec? spec = null)
+    {
+        var vehicle = Board.PlugIn(spec ?? new VehicleSpec());
+        RunUntil(() => RelaysCommandedClosed, TimeSpan.FromSeconds(10), "relays close after plug-in");
+        Run(TimeSpan.FromSeconds(3));
+        return vehicle;
+    }
 
     protected void TapSet(int taps)
     {
