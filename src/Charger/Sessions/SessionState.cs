@@ -95,8 +95,8 @@ public sealed record SessionState(
         if (c.MeteredAmps >= PeakAmps + PeakStepAmps)
             events.Add(new SessionEvents.PeakCurrentRaised(SessionId!, c.At, c.MeteredAmps));
         SessionPhase? next =
-            c.RelaysClosed && c.VehicleAsking ? SessionPhase.Charging
-            : c.OfferedAmps <= 0 ? SessionPhase.SuspendedByEvse
+            c.OfferedAmps <= 0 ? SessionPhase.SuspendedByEvse
+            : c.RelaysClosed && c.VehicleAsking ? SessionPhase.Charging
             : !c.VehicleAsking && Phase != SessionPhase.Authorised ? SessionPhase.SuspendedByEv
             : null; // asking but relays not closed yet, or not started: keep the phase
         if (next is { } phase && phase != Phase)

@@ -89,7 +89,7 @@ public sealed class SimulatedCharger : IChargerHardware
             Sync();
             if (_vehicle is not null)
                 throw new InvalidOperationException("A vehicle is already plugged in; unplug it first.");
-            vehicle = _vehicle = new SimulatedVehicle(spec, _gate);
+            vehicle = _vehicle = new SimulatedVehicle(spec, _gate, Sync);
             OfferChanged();
         }
         return vehicle;
@@ -264,7 +264,7 @@ public sealed class SimulatedCharger : IChargerHardware
     {
         var high = _pilotOutput is PilotOutput.SteadyNegative ? -12.0
             : _pilotShorted ? 0.0
-            : _vehicle?.State switch
+            : _vehicle?.StateNow() switch
             {
                 null or PilotState.A => 12.0,
                 PilotState.B => 9.0,
