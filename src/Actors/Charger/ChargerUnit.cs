@@ -42,6 +42,7 @@ public sealed class ChargerUnit : ReceiveActor
     private IActorRef _ledActor = ActorRefs.Nobody;
 
     private PilotState _pilot = PilotState.A;
+    private bool _leavingC;
     private double _granted;
     private double _wantedOffer = -1;
     private double _appliedOffer;
@@ -80,6 +81,16 @@ public sealed class ChargerUnit : ReceiveActor
         {
             _appliedOffer = o.Amps;
             _safetyActor.Tell(new SafetyProtocol.OfferApplied(o.Amps));
+            Reconcile();
+        });
+        Receive<PilotProtocol.LeavingC>(_ =>
+        {
+            _leavingC = true;
+            Reconcile();
+        });
+        Receive<PilotProtocol.StayedInC>(_ =>
+        {
+            _leavingC = false;
             Reconcile();
         });
         Receive<PilotProtocol.DiodeFault>(d => _safetyActor.Tell(new SafetyProtocol.DiodeFailed(d.At, d.LowVolts)));
@@ -166,6 +177,7 @@ public sealed class ChargerUnit : ReceiveActor
     {
         var wasPresent = VehiclePresent;
         _pilot = changed.State;
+        _leavingC = false;
         _safetyActor.Tell(new SafetyProtocol.PilotChanged(changed.State, changed.At));
         var at = ChargerClock.ToDateTime(changed.At);
         if (!wasPresent && VehiclePresent)
@@ -289,7 +301,7 @@ public sealed class ChargerUnit : ReceiveActor
     }
 
     private bool MustOpen() =>
-        RelayPolicy.MustBeOpen(_pilot, _safety.Faulted, Math.Min(_appliedOffer, TargetOffer()))
+        RelayPolicy.MustBeOpen(_leavingC ? PilotState.B : _pilot, _safety.Faulted, Math.Min(_appliedOffer, TargetOffer()))
         || !_session.Authorised || !_relaysVerified;
 
     private void Reconcile()

@@ -15,6 +15,15 @@ public static class PilotProtocol
     /// <summary>Reported when the PWM offer on the wire changes.</summary>
     public sealed record OfferApplied(double Amps, TimeSpan At);
 
+    /// <summary>
+    /// While in C, a sample fell in another band: the vehicle is probably leaving C. Sent before the
+    /// debounce confirms it, so the relays can open within 100 ms of C->B; opening early is the safe side.
+    /// </summary>
+    public sealed record LeavingC(PilotState Towards, TimeSpan At);
+
+    /// <summary>The suspected exit from C did not last: the debounced state is still C.</summary>
+    public sealed record StayedInC(TimeSpan At);
+
     /// <summary>The low level is not -12 V while PWM runs.</summary>
     public sealed record DiodeFault(TimeSpan At, double LowVolts);
 
@@ -47,6 +56,7 @@ public sealed class PilotActor : ReceiveActor, IWithTimers
     private double _wanted;
     private TimeSpan? _lastChange;
     private int _badDiodeSamples;
+    private bool _leavingC;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -77,11 +87,23 @@ public sealed class PilotActor : ReceiveActor, IWithTimers
     {
         var now = Now;
         var levels = _port.Read();
+        var band = _classifier.ClassifyBand(levels.HighVolts);
         var state = _classifier.Update(levels.HighVolts, now);
         if (state != _reported)
         {
             _reported = state;
+            _leavingC = false;
             Context.Parent.Tell(new PilotProtocol.StateChanged(state, now));
+        }
+        else if (state == PilotState.C && band is { } other && other != PilotState.C && !_leavingC)
+        {
+            _leavingC = true;
+            Context.Parent.Tell(new PilotProtocol.LeavingC(other, now));
+        }
+        else if (_leavingC && band == PilotState.C)
+        {
+            _leavingC = false;
+            Context.Parent.Tell(new PilotProtocol.StayedInC(now));
         }
         var vehicleOnPwm = _port.Output is PilotOutput.Pwm && state is PilotState.B or PilotState.C or PilotState.D;
         _badDiodeSamples = vehicleOnPwm && !DiodeCheck.LowLevelOk(levels.LowVolts) ? _badDiodeSamples + 1 : 0;

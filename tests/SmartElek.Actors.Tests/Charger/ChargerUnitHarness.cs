@@ -87,9 +87,11 @@ public abstract class ChargerUnitHarness : Akka.TestKit.Xunit2.TestKit
         return task.Result;
     }
 
-    protected T AskUnit<T>(object message)
+    protected T AskUnit<T>(object message) => AskOf<T>(Unit, message);
+
+    protected static T AskOf<T>(IActorRef actor, object message)
     {
-        var task = Unit.Ask<T>(message);
+        var task = actor.Ask<T>(message);
         Assert.True(task.Wait(TimeSpan.FromSeconds(10)), $"The unit did not answer {message}.");
         return task.Result;
     }
