@@ -65,6 +65,7 @@ public sealed record FaultInfo(FaultKind Kind, DateTimeOffset Since, string Deta
 /// <param name="GrantedAmps">What the site allocator (or the default) allows.</param>
 /// <param name="OfferedAmps">What the pilot PWM offers the vehicle now.</param>
 /// <param name="DrawnAmps">What the meter reads.</param>
+/// <param name="EvLevelPercent">The app's estimate from the user's battery settings and the session's energy (approximate).</param>
 public sealed record ChargerStatus(
     ChargerId ChargerId,
     string Name,
@@ -85,6 +86,8 @@ public sealed record ChargerStatus(
     string? SessionId,
     double SessionKwh,
     TimeSpan SessionDuration,
+    double EvLevelPercent,
+    double EvRangeKm,
     SessionSummary? LastSession,
     IReadOnlyList<FaultInfo> Faults,
     ThermalLevel Thermal,

@@ -300,6 +300,9 @@ public sealed class ChargerUnit : ReceiveActor
         return amps < _settings.MinCurrent ? 0 : amps;
     }
 
+    // A stop that is not a fault (user stop, allocator pause) still opens at once: invariant 5 ranks
+    // above contact wear. The wear is limited instead by the 5 s offer pacing and by closing only
+    // after the vehicle asks (C), so a close never happens under load.
     private bool MustOpen() =>
         RelayPolicy.MustBeOpen(_leavingC ? PilotState.B : _pilot, _safety.Faulted, Math.Min(_appliedOffer, TargetOffer()))
         || !_session.Authorised || !_relaysVerified;
@@ -354,13 +357,15 @@ public sealed class ChargerUnit : ReceiveActor
             .Select(f => new FaultInfo(f.Kind, ChargerClock.ToDateTime(f.Since), f.Detail, f.Latched,
                 f.RetryAt is { } r ? ChargerClock.ToDateTime(r) : null, f.Rule.OcppErrorCode, f.Rule.Clearing))
             .ToList();
+        var sessionKwh = _session.EnergyWh(_registerWh) / 1000;
+        var (evLevel, evRange) = BatteryEstimate.After(_settings, sessionKwh);
         return new ChargerStatus(
             _id, _settings.Name, now, _pilot,
             _hardware.RelayL1.Commanded, _hardware.RelayL2.Commanded, _relaysVerified,
             StatusLed.For(_statusShown ?? StatusIndication.NoVehicle), NetworkLed.For(_network),
             _granted, _appliedOffer, _reading.Amps, _reading.Volts, _reading.ActivePowerW, _registerWh,
-            _session.Phase, _session.SessionId, _session.EnergyWh(_registerWh) / 1000,
-            _session.PluggedInAt is { } p ? now - p : TimeSpan.Zero, _session.LastCompleted,
+            _session.Phase, _session.SessionId, sessionKwh,
+            _session.PluggedInAt is { } p ? now - p : TimeSpan.Zero, evLevel, evRange, _session.LastCompleted,
             faults, _thermal, _safety.TripCount(FaultKind.GfciTrip), _lastButtonAction);
     }
 

@@ -32,6 +32,7 @@ public sealed class FullSessionTests(ITestOutputHelper output) : ChargerUnitHarn
         Assert.True(full.OfferedAmps > 0, "SuspendedByEv means current is still offered");
 
         var meteredKwh = full.SessionKwh;
+        Assert.True(full.EvLevelPercent > AutoStart.EvStartingLevelPercent);
         var gainKwh = vehicle.BatteryGainKwh;
         Output.WriteLine($"relays closed {toClose} after plug-in; metered {meteredKwh:0.0000} kWh, battery gain {gainKwh:0.0000} kWh, simulator {Board.DeliveredWh / 1000:0.0000} kWh");
         Assert.InRange(gainKwh, 1.49, 1.51);

@@ -198,4 +198,33 @@ public sealed class SafetyTests(ITestOutputHelper output) : ChargerUnitHarness(o
         RunUntil(() => RelaysCommandedClosed, TimeSpan.FromSeconds(20), "charging resumes once cool");
         Assert.Empty(Status().Faults);
     }
+
+    [Fact]
+    public void Over_voltage_stops_charging_and_retries_after_a_minute_once_the_supply_is_back()
+    {
+        PowerUp();
+        PlugInAndCharge();
+        Board.SetGrid(275, 60);
+        RunUntil(() => HasFault(FaultKind.OverVoltage), TimeSpan.FromSeconds(2), "over-voltage fault");
+        Assert.False(RelaysCommandedClosed);
+        Assert.Equal("OverVoltage", Status().Faults.Single().OcppErrorCode);
+        Board.SetGrid(240, 60);
+        Run(TimeSpan.FromSeconds(50));
+        Assert.False(RelaysCommandedClosed);
+        RunUntil(() => RelaysCommandedClosed, TimeSpan.FromSeconds(20), "charging after the retry");
+        Assert.Empty(Status().Faults);
+    }
+
+    [Fact]
+    public void A_missing_vehicle_diode_is_a_fault_that_clears_on_unplug()
+    {
+        PowerUp();
+        Board.FailDiode(true);
+        Board.PlugIn(new VehicleSpec());
+        Run(TimeSpan.FromSeconds(10), () => Assert.False(RelaysCommandedClosed));
+        Assert.True(HasFault(FaultKind.DiodeCheckFailed));
+        Board.Unplug();
+        Board.FailDiode(false);
+        RunUntil(() => Status().Faults.Count == 0, TimeSpan.FromSeconds(1), "unplug clears the diode fault");
+    }
 }
