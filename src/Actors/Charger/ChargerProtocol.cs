@@ -51,6 +51,14 @@ public static class ChargerProtocol
         public static readonly GetSettings Instance = new();
     }
 
+    /// <summary>Replies <see cref="FaultLog"/>: every fault raised, retried, latched and cleared, with its time (newest last).</summary>
+    public sealed record GetFaultLog
+    {
+        public static readonly GetFaultLog Instance = new();
+    }
+
+    public sealed record FaultLog(IReadOnlyList<FaultLogEntry> Entries);
+
     /// <summary>What the NETWORK LED shows; the network side of the unit (Zigbee/Wi-Fi/cluster) tells it.</summary>
     public sealed record SetNetworkIndication(NetworkIndication Indication);
 

@@ -136,6 +136,7 @@ public sealed class ChargerUnit : ReceiveActor
         Receive<ChargerProtocol.StartCharging>(s => Command(new SessionCommand.Authorise(Context.System.Scheduler.Now, s.By)));
         Receive<ChargerProtocol.StopCharging>(s => Command(new SessionCommand.Stop(Context.System.Scheduler.Now, s.Reason, _registerWh)));
         Receive<ChargerProtocol.UpdateSettings>(OnSettings);
+        Receive<ChargerProtocol.GetFaultLog>(_ => Sender.Tell(new ChargerProtocol.FaultLog(_safety.Log)));
         Receive<ChargerProtocol.GetSettings>(_ => Sender.Tell(_settings));
         Receive<ChargerProtocol.SetNetworkIndication>(n => ShowNetwork(n.Indication));
     }

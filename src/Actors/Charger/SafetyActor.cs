@@ -52,7 +52,6 @@ public sealed class SafetyActor : ReceiveActor, IWithTimers
     private SafetyState _state = SafetyState.Initial;
     private OverCurrentDetector _overCurrent = OverCurrentDetector.Initial;
     private ThermalLevel _thermal = ThermalLevel.Normal;
-    private PilotState _pilot = PilotState.A;
     private double _offer;
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -144,7 +143,6 @@ public sealed class SafetyActor : ReceiveActor, IWithTimers
 
     private void OnPilot(SafetyProtocol.PilotChanged p)
     {
-        _pilot = p.State;
         switch (p.State)
         {
             case PilotState.A:

@@ -227,4 +227,20 @@ public sealed class SafetyTests(ITestOutputHelper output) : ChargerUnitHarness(o
         Board.FailDiode(false);
         RunUntil(() => Status().Faults.Count == 0, TimeSpan.FromSeconds(1), "unplug clears the diode fault");
     }
+
+    [Fact]
+    public void A_vehicle_that_over_draws_its_offer_is_faulted_and_the_fault_log_has_the_times()
+    {
+        PowerUp();
+        var vehicle = PlugInAndCharge();
+        var from = ChargerClock.Now(Clock);
+        vehicle.OverDrawAmps = 5; // 35 A on a 30 A offer: above 30 x 1.1 + 0.5 = 33.5 A
+        var after = RunUntil(() => HasFault(FaultKind.OverCurrent), TimeSpan.FromSeconds(10), "over-current fault");
+        Assert.InRange(after, TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(9));
+        Assert.False(Board.Energised);
+        var log = AskUnit<ChargerProtocol.FaultLog>(ChargerProtocol.GetFaultLog.Instance).Entries;
+        var raised = Assert.Single(log, e => e.Kind == FaultKind.OverCurrent);
+        Assert.Equal(FaultEntryType.Raised, raised.Type);
+        Assert.InRange(raised.At - from, TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(9));
+    }
 }
