@@ -32,6 +32,11 @@ public sealed class ChargerUnit : ReceiveActor
     private readonly ChargerUnitOptions _options;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly HashSet<IActorRef> _subscribers = [];
+    private readonly HashSet<IActorRef> _recovering = [];
+
+    // Created here and handed to the meter child, which alone changes it: a restarted meter actor
+    // carries on from the same count, so the register never goes backwards.
+    private readonly EnergyRegister _register = new();
 
     private ChargerSettings _settings;
     private IActorRef _pilotActor = ActorRefs.Nobody;
@@ -40,6 +45,7 @@ public sealed class ChargerUnit : ReceiveActor
     private IActorRef _safetyActor = ActorRefs.Nobody;
     private IActorRef _sessionActor = ActorRefs.Nobody;
     private IActorRef _ledActor = ActorRefs.Nobody;
+    private IActorRef _buttonActor = ActorRefs.Nobody;
 
     private PilotState _pilot = PilotState.A;
     private bool _leavingC;
@@ -141,13 +147,29 @@ public sealed class ChargerUnit : ReceiveActor
         Receive<ChargerProtocol.SetNetworkIndication>(n => ShowNetwork(n.Indication));
     }
 
-    protected override SupervisorStrategy SupervisorStrategy() =>
-        new OneForOneStrategy(_ =>
+    protected override SupervisorStrategy SupervisorStrategy() => new OpenRelaysFirst(OnChildFailure);
+
+    /// <summary>Restarts a failed child, after the contacts are open.</summary>
+    private sealed class OpenRelaysFirst(Action<IActorRef> onFailure) : OneForOneStrategy(Akka.Actor.Decider.From(Directive.Restart))
+    {
+        public override void ProcessFailure(IActorContext context, bool restart, IActorRef child, Exception cause,
+            Akka.Actor.Internal.ChildRestartStats stats, IReadOnlyCollection<Akka.Actor.Internal.ChildRestartStats> children)
         {
-            // Whatever failed, the contacts open before anything restarts.
-            _hardware.OpenBothRelays();
-            return Directive.Restart;
-        });
+            onFailure(child);
+            base.ProcessFailure(context, restart, child, cause, stats, children);
+        }
+    }
+
+    // Whatever failed, the contacts open before anything restarts, and stay open until the
+    // restarted child reports again (a meter that keeps failing keeps them open). The button and
+    // LED actors have no say over the relays.
+    private void OnChildFailure(IActorRef child)
+    {
+        _hardware.OpenBothRelays();
+        _relayActor.Tell(new RelayProtocol.Open("a child actor failed"));
+        if (!child.Equals(_ledActor) && !child.Equals(_buttonActor))
+            _recovering.Add(child);
+    }
 
     protected override void PreStart()
     {
@@ -156,16 +178,21 @@ public sealed class ChargerUnit : ReceiveActor
         _relayActor = Context.ActorOf(RelayActor.Props(_hardware, _options), "relays");
         _safetyActor = Context.ActorOf(SafetyActor.Props(_hardware, _options), "safety");
         _sessionActor = Context.ActorOf(SessionActor.Props(_options), "session");
-        _meterActor = Context.ActorOf(MeterActor.Props(_hardware.Meter, _options), "meter");
+        _meterActor = Context.ActorOf(MeterActor.Props(_hardware.Meter, _register, _options), "meter");
         _pilotActor = Context.ActorOf(PilotActor.Props(_hardware.Pilot, _options), "pilot");
-        Context.ActorOf(ButtonActor.Props(_hardware.SetButton, _options), "button");
+        _buttonActor = Context.ActorOf(ButtonActor.Props(_hardware.SetButton, _options), "button");
         ShowNetwork(_network);
         Reconcile();
     }
 
     protected override bool AroundReceive(Receive receive, object message)
     {
+        var recovered = _recovering.Count > 0 && _recovering.Remove(Sender);
+        if (recovered)
+            _log.Warning("Charger {0}: {1} reports again after its restart", _id, Sender.Path.Name);
         var handled = base.AroundReceive(receive, message);
+        if (recovered)
+            Reconcile();
         PublishIfChanged();
         return handled;
     }
@@ -306,7 +333,7 @@ public sealed class ChargerUnit : ReceiveActor
     // after the vehicle asks (C), so a close never happens under load.
     private bool MustOpen() =>
         RelayPolicy.MustBeOpen(_leavingC ? PilotState.B : _pilot, _safety.Faulted, Math.Min(_appliedOffer, TargetOffer()))
-        || !_session.Authorised || !_relaysVerified;
+        || !_session.Authorised || !_relaysVerified || _recovering.Count > 0;
 
     private void Reconcile()
     {

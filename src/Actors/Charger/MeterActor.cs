@@ -25,16 +25,18 @@ public sealed class MeterActor : ReceiveActor, IWithTimers
 {
     private readonly IMeterChip _chip;
     private readonly TimeSpan _period;
-    private readonly EnergyRegister _register = new();
+    private readonly EnergyRegister _register;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IMeterChip chip, ChargerUnitOptions options) =>
-        options.On(Akka.Actor.Props.Create(() => new MeterActor(chip, options.MeterPoll)));
+    /// <param name="register">Survives a restart of this actor (the Props hold the same instance).</param>
+    public static Props Props(IMeterChip chip, EnergyRegister register, ChargerUnitOptions options) =>
+        options.On(Akka.Actor.Props.Create(() => new MeterActor(chip, register, options.MeterPoll)));
 
-    public MeterActor(IMeterChip chip, TimeSpan period)
+    public MeterActor(IMeterChip chip, EnergyRegister register, TimeSpan period)
     {
         _chip = chip;
+        _register = register;
         _period = period;
         Receive<MeterProtocol.Poll>(_ => Read());
         Receive<MeterProtocol.ResetRegister>(_ =>
@@ -44,11 +46,9 @@ public sealed class MeterActor : ReceiveActor, IWithTimers
         });
     }
 
-    protected override void PreStart()
-    {
-        Read();
-        Timers.StartPeriodicTimer("poll", MeterProtocol.Poll.Instance, _period);
-    }
+    // The first read waits for the first tick: a chip that fails then fails a message, which the
+    // supervisor handles, not the actor's start.
+    protected override void PreStart() => Timers.StartPeriodicTimer("poll", MeterProtocol.Poll.Instance, _period);
 
     private void Read()
     {

@@ -124,6 +124,11 @@ public sealed class SimulatedCharger : IChargerHardware
     /// <summary>Shorts the pilot to ground (state E).</summary>
     public void ShortPilot(bool shorted) => Locked(() => _pilotShorted = shorted);
 
+    /// <summary>The metering chip stops answering: every read throws.</summary>
+    public void FailMeterChip(bool failed) => Locked(() => _meterFailed = failed);
+
+    private bool _meterFailed;
+
     /// <summary>Forces the board temperature; null returns to the modelled one.</summary>
     public void SetTemperature(double? celsius) => Locked(() => _temperatureOverride = celsius);
 
@@ -316,6 +321,8 @@ public sealed class SimulatedCharger : IChargerHardware
     {
         public MeterReading Read() => board.Locked(() =>
         {
+            if (board._meterFailed)
+                throw new InvalidOperationException("The metering chip does not answer.");
             var amps = board._lastAmps;
             var pf = board._vehicle?.Spec.PowerFactor ?? 1.0;
             var volts = board.Noisy(board.GridVolts);

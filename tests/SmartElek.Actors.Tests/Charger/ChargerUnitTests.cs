@@ -183,4 +183,24 @@ public sealed class ChargerUnitTests(ITestOutputHelper output) : ChargerUnitHarn
         Assert.False(otherBoard.Energised);
         Assert.Single(otherStatus.Faults);
     }
+
+    [Fact]
+    public void A_failing_child_opens_the_relays_before_it_restarts_and_charging_resumes_once_it_works()
+    {
+        PowerUp();
+        PlugInAndCharge();
+        Run(TimeSpan.FromMinutes(1));
+        var registerBefore = Status().RegisterWh;
+        EventFilter.Exception<InvalidOperationException>().Expect(3, () =>
+        {
+            Board.FailMeterChip(true);
+            RunUntil(() => !RelaysCommandedClosed, TimeSpan.FromSeconds(1.1), "relays open when the meter actor fails");
+            Run(TimeSpan.FromSeconds(2), () => Assert.False(RelaysCommandedClosed));
+        });
+        Board.FailMeterChip(false);
+        RunUntil(() => RelaysCommandedClosed, TimeSpan.FromSeconds(5), "charging resumes after the restart");
+        Run(TimeSpan.FromSeconds(2));
+        Assert.True(Status().DrawnAmps > 25);
+        Assert.True(Status().RegisterWh >= registerBefore, "the energy register never goes backwards across a restart");
+    }
 }
