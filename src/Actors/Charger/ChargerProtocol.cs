@@ -1,0 +1,111 @@
+using Akka.Actor;
+using SmartElek.Charger.Button;
+using SmartElek.Charger.Hardware;
+using SmartElek.Charger.J1772;
+using SmartElek.Charger.Leds;
+using SmartElek.Charger.Safety;
+using SmartElek.Charger.Sessions;
+using SmartElek.Charger.Settings;
+
+namespace SmartElek.Actors.Charger;
+
+/// <summary>What the outside world (site allocator, Gateway, Host) says to one charger unit.</summary>
+public static class ChargerProtocol
+{
+    /// <summary>The current this charger may offer, from the site allocator. Until one arrives the charger offers its own maximum.</summary>
+    [WireName("charger.offer-current.v1")]
+    public sealed record OfferCurrent(ChargerId ChargerId, double Amps) : IWireMessage;
+
+    /// <summary>Replies with a <see cref="ChargerStatus"/>.</summary>
+    public sealed record GetStatus
+    {
+        public static readonly GetStatus Instance = new();
+    }
+
+    /// <summary>The subscriber receives the status now and each time it changes, and every <see cref="ButtonActionTriggered"/>.</summary>
+    public sealed record SubscribeStatus(IActorRef Subscriber);
+
+    public sealed record UnsubscribeStatus(IActorRef Subscriber);
+
+    /// <summary>Allows charging of the plugged-in vehicle (when auto-start is off, or after a stop). Replies <see cref="CommandResult"/>.</summary>
+    public sealed record StartCharging(string By = "user");
+
+    /// <summary>Ends charging; the vehicle stays plugged in. Replies <see cref="CommandResult"/>.</summary>
+    public sealed record StopCharging(StopReason Reason = StopReason.Local);
+
+    public sealed record CommandResult(bool Accepted, string? Reason)
+    {
+        public static readonly CommandResult Ok = new(true, null);
+    }
+
+    /// <summary>Replaces the settings; replies <see cref="SettingsUpdated"/> or <see cref="SettingsRejected"/> (nothing changes then).</summary>
+    public sealed record UpdateSettings(ChargerSettings Settings);
+
+    public sealed record SettingsUpdated(ChargerSettings Settings);
+
+    public sealed record SettingsRejected(IReadOnlyList<SettingError> Errors);
+
+    /// <summary>Replies the current <see cref="ChargerSettings"/>.</summary>
+    public sealed record GetSettings
+    {
+        public static readonly GetSettings Instance = new();
+    }
+
+    /// <summary>Replies <see cref="FaultLog"/>: every fault raised, retried, latched and cleared, with its time (newest last).</summary>
+    public sealed record GetFaultLog
+    {
+        public static readonly GetFaultLog Instance = new();
+    }
+
+    public sealed record FaultLog(IReadOnlyList<FaultLogEntry> Entries);
+
+    /// <summary>What the NETWORK LED shows; the network side of the unit (Zigbee/Wi-Fi/cluster) tells it.</summary>
+    public sealed record SetNetworkIndication(NetworkIndication Indication);
+
+    /// <summary>Published to status subscribers when SET taps or a hold decode to an action.</summary>
+    public sealed record ButtonActionTriggered(ChargerId ChargerId, SetButtonAction Action, DateTimeOffset At);
+}
+
+/// <summary>One active fault as the status shows it.</summary>
+public sealed record FaultInfo(FaultKind Kind, DateTimeOffset Since, string Detail, bool Latched, DateTimeOffset? RetryAt, string OcppErrorCode, FaultClearing Clearing);
+
+/// <summary>Everything the Host's dashboard and the Gateway show about one charger.</summary>
+/// <param name="GrantedAmps">What the site allocator (or the default) allows.</param>
+/// <param name="OfferedAmps">What the pilot PWM offers the vehicle now.</param>
+/// <param name="DrawnAmps">What the meter reads.</param>
+/// <param name="EvLevelPercent">The app's estimate from the user's battery settings and the session's energy (approximate).</param>
+public sealed record ChargerStatus(
+    ChargerId ChargerId,
+    string Name,
+    DateTimeOffset At,
+    PilotState Pilot,
+    RelayPosition RelayL1,
+    RelayPosition RelayL2,
+    bool RelaysVerified,
+    LedPattern StatusLed,
+    LedPattern NetworkLed,
+    double GrantedAmps,
+    double OfferedAmps,
+    double DrawnAmps,
+    double Volts,
+    double PowerW,
+    double RegisterWh,
+    SessionPhase Session,
+    string? SessionId,
+    double SessionKwh,
+    TimeSpan SessionDuration,
+    double EvLevelPercent,
+    double EvRangeKm,
+    SessionSummary? LastSession,
+    IReadOnlyList<FaultInfo> Faults,
+    ThermalLevel Thermal,
+    int GfciTrips,
+    SetButtonAction? LastButtonAction)
+{
+    public bool RelaysClosed => RelayL1 == RelayPosition.Closed || RelayL2 == RelayPosition.Closed;
+
+    public bool Faulted => Faults.Count > 0;
+
+    /// <summary>Same status apart from its timestamp.</summary>
+    public bool SameAs(ChargerStatus? other) => other is not null && this with { At = other.At, Faults = other.Faults } == other && Faults.SequenceEqual(other.Faults);
+}

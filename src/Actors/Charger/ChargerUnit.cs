@@ -1,0 +1,411 @@
+using Akka.Actor;
+using Akka.Event;
+using SmartElek.Charger.Button;
+using SmartElek.Charger.Hardware;
+using SmartElek.Charger.J1772;
+using SmartElek.Charger.Leds;
+using SmartElek.Charger.Metering;
+using SmartElek.Charger.Relays;
+using SmartElek.Charger.Safety;
+using SmartElek.Charger.Sessions;
+using SmartElek.Charger.Settings;
+
+namespace SmartElek.Actors.Charger;
+
+/// <summary>
+/// The supervisor of one SmartElek #4500: pilot, relay, meter, safety, session, button and LED
+/// children. It holds the unit's view, routes between the children and decides the offer and the
+/// relays. The same subtree is the whole actor system of one unit, or one of many on a node.
+///
+/// Invariant 5: the relays are open whenever the pilot is not in C, a fault is active, or the
+/// offer is 0 A. Each input change re-runs <see cref="Reconcile"/>; opening is immediate, closing
+/// waits for a passed GFCI self-test. The safety child opens the relays on the hardware itself on
+/// every fault, and any child failure opens them before the child restarts.
+/// </summary>
+public sealed class ChargerUnit : ReceiveActor
+{
+    /// <summary>The #4500's continuous output rating.</summary>
+    public const double RatedAmps = 30;
+
+    private readonly ChargerId _id;
+    private readonly IChargerHardware _hardware;
+    private readonly ChargerUnitOptions _options;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly HashSet<IActorRef> _subscribers = [];
+    private readonly HashSet<IActorRef> _recovering = [];
+
+    // Created here and handed to the meter child, which alone changes it: a restarted meter actor
+    // carries on from the same count, so the register never goes backwards.
+    private readonly EnergyRegister _register = new();
+
+    private ChargerSettings _settings;
+    private IActorRef _pilotActor = ActorRefs.Nobody;
+    private IActorRef _relayActor = ActorRefs.Nobody;
+    private IActorRef _meterActor = ActorRefs.Nobody;
+    private IActorRef _safetyActor = ActorRefs.Nobody;
+    private IActorRef _sessionActor = ActorRefs.Nobody;
+    private IActorRef _ledActor = ActorRefs.Nobody;
+    private IActorRef _buttonActor = ActorRefs.Nobody;
+
+    private PilotState _pilot = PilotState.A;
+    private bool _leavingC;
+    private double _granted;
+    private double _wantedOffer = -1;
+    private double _appliedOffer;
+    private bool _relaysClosed;
+    private bool _relaysVerified;
+    private SafetyState _safety = SafetyState.Initial;
+    private ThermalLevel _thermal = ThermalLevel.Normal;
+    private SessionState _session = SessionState.Empty;
+    private MeterReading _reading;
+    private double _registerWh;
+    private StatusIndication? _statusShown;
+    private NetworkIndication _network = NetworkIndication.Searching;
+    private long _closeAttempt;
+    private long? _selfTestPending;
+    private SetButtonAction? _lastButtonAction;
+    private ChargerStatus? _published;
+
+    public static Props Props(ChargerId id, IChargerHardware hardware, ChargerSettings settings, ChargerUnitOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(hardware);
+        var valid = settings.ValidOrThrow();
+        var o = options ?? ChargerUnitOptions.Default;
+        return o.On(Akka.Actor.Props.Create(() => new ChargerUnit(id, hardware, valid, o)));
+    }
+
+    public ChargerUnit(ChargerId id, IChargerHardware hardware, ChargerSettings settings, ChargerUnitOptions options)
+    {
+        _id = id;
+        _hardware = hardware;
+        _settings = settings;
+        _options = options;
+        _granted = settings.MaxCurrent;
+
+        Receive<PilotProtocol.StateChanged>(OnPilot);
+        Receive<PilotProtocol.OfferApplied>(o =>
+        {
+            _appliedOffer = o.Amps;
+            _safetyActor.Tell(new SafetyProtocol.OfferApplied(o.Amps));
+            Reconcile();
+        });
+        Receive<PilotProtocol.LeavingC>(_ =>
+        {
+            _leavingC = true;
+            Reconcile();
+        });
+        Receive<PilotProtocol.StayedInC>(_ =>
+        {
+            _leavingC = false;
+            Reconcile();
+        });
+        Receive<PilotProtocol.DiodeFault>(d => _safetyActor.Tell(new SafetyProtocol.DiodeFailed(d.At, d.LowVolts)));
+        Receive<RelayProtocol.Verified>(_ =>
+        {
+            _relaysVerified = true;
+            Reconcile();
+        });
+        Receive<RelayProtocol.WeldDetected>(w => _safetyActor.Tell(new SafetyProtocol.Welded(string.Join(",", w.Lines), w.At)));
+        Receive<RelayProtocol.PositionChanged>(p =>
+        {
+            _relaysClosed = p.Closed;
+            Reconcile();
+        });
+        Receive<MeterProtocol.Sample>(OnSample);
+        Receive<SafetyProtocol.Changed>(OnSafety);
+        Receive<SafetyProtocol.SelfTestResult>(OnSelfTest);
+        Receive<SessionProtocol.Changed>(c =>
+        {
+            _session = c.State;
+            foreach (var e in c.Events)
+                _log.Info("Charger {0}: {1}", _id, e);
+            Reconcile();
+        });
+        Receive<SessionProtocol.Refused>(r => _log.Warning("Charger {0}: session refused {1}: {2}", _id, r.Command.GetType().Name, r.Reason));
+        Receive<ButtonProtocol.Pressed>(p => _safetyActor.Tell(new SafetyProtocol.SetButtonPressed(p.At)));
+        Receive<ButtonProtocol.ActionTriggered>(OnButtonAction);
+
+        Receive<ChargerProtocol.OfferCurrent>(OnOffer);
+        Receive<ChargerProtocol.GetStatus>(_ => Sender.Tell(Status()));
+        Receive<ChargerProtocol.SubscribeStatus>(s =>
+        {
+            _subscribers.Add(s.Subscriber);
+            Context.Watch(s.Subscriber);
+            s.Subscriber.Tell(Status());
+        });
+        Receive<ChargerProtocol.UnsubscribeStatus>(s =>
+        {
+            _subscribers.Remove(s.Subscriber);
+            Context.Unwatch(s.Subscriber);
+        });
+        Receive<Terminated>(t => _subscribers.Remove(t.ActorRef));
+        Receive<ChargerProtocol.StartCharging>(s => Command(new SessionCommand.Authorise(Context.System.Scheduler.Now, s.By)));
+        Receive<ChargerProtocol.StopCharging>(s => Command(new SessionCommand.Stop(Context.System.Scheduler.Now, s.Reason, _registerWh)));
+        Receive<ChargerProtocol.UpdateSettings>(OnSettings);
+        Receive<ChargerProtocol.GetFaultLog>(_ => Sender.Tell(new ChargerProtocol.FaultLog(_safety.Log)));
+        Receive<ChargerProtocol.GetSettings>(_ => Sender.Tell(_settings));
+        Receive<ChargerProtocol.SetNetworkIndication>(n => ShowNetwork(n.Indication));
+    }
+
+    protected override SupervisorStrategy SupervisorStrategy() => new OpenRelaysFirst(OnChildFailure);
+
+    /// <summary>Restarts a failed child, after the contacts are open.</summary>
+    private sealed class OpenRelaysFirst(Action<IActorRef> onFailure) : OneForOneStrategy(Akka.Actor.Decider.From(Directive.Restart))
+    {
+        public override void ProcessFailure(IActorContext context, bool restart, IActorRef child, Exception cause,
+            Akka.Actor.Internal.ChildRestartStats stats, IReadOnlyCollection<Akka.Actor.Internal.ChildRestartStats> children)
+        {
+            onFailure(child);
+            base.ProcessFailure(context, restart, child, cause, stats, children);
+        }
+    }
+
+    // Whatever failed, the contacts open before anything restarts, and stay open until the
+    // restarted child reports again (a meter that keeps failing keeps them open). The button and
+    // LED actors have no say over the relays.
+    private void OnChildFailure(IActorRef child)
+    {
+        _hardware.OpenBothRelays();
+        _relayActor.Tell(new RelayProtocol.Open("a child actor failed"));
+        if (!child.Equals(_ledActor) && !child.Equals(_buttonActor))
+            _recovering.Add(child);
+    }
+
+    protected override void PreStart()
+    {
+        _hardware.OpenBothRelays();
+        _ledActor = Context.ActorOf(LedActor.Props(_hardware.StatusLed, _hardware.NetworkLed, _options), "leds");
+        _relayActor = Context.ActorOf(RelayActor.Props(_hardware, _options), "relays");
+        _safetyActor = Context.ActorOf(SafetyActor.Props(_hardware, _options), "safety");
+        _sessionActor = Context.ActorOf(SessionActor.Props(_options), "session");
+        _meterActor = Context.ActorOf(MeterActor.Props(_hardware.Meter, _register, _options), "meter");
+        _pilotActor = Context.ActorOf(PilotActor.Props(_hardware.Pilot, _options), "pilot");
+        _buttonActor = Context.ActorOf(ButtonActor.Props(_hardware.SetButton, _options), "button");
+        ShowNetwork(_network);
+        Reconcile();
+    }
+
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        var recovered = _recovering.Count > 0 && _recovering.Remove(Sender);
+        if (recovered)
+            _log.Warning("Charger {0}: {1} reports again after its restart", _id, Sender.Path.Name);
+        var handled = base.AroundReceive(receive, message);
+        if (recovered)
+            Reconcile();
+        PublishIfChanged();
+        return handled;
+    }
+
+    private TimeSpan Now => ChargerClock.Now(Context.System.Scheduler);
+
+    private bool VehiclePresent => _pilot is PilotState.B or PilotState.C or PilotState.D;
+
+    private void OnPilot(PilotProtocol.StateChanged changed)
+    {
+        var wasPresent = VehiclePresent;
+        _pilot = changed.State;
+        _leavingC = false;
+        _safetyActor.Tell(new SafetyProtocol.PilotChanged(changed.State, changed.At));
+        var at = ChargerClock.ToDateTime(changed.At);
+        if (!wasPresent && VehiclePresent)
+            _sessionActor.Tell(new SessionCommand.PlugIn(at, $"{_id}-{at.ToUnixTimeMilliseconds()}", _registerWh, _settings.AutoStart));
+        else if (changed.State == PilotState.A && _session.VehiclePresent)
+            _sessionActor.Tell(new SessionCommand.PlugOut(at, _registerWh));
+        Reconcile();
+    }
+
+    private void OnSample(MeterProtocol.Sample sample)
+    {
+        _reading = sample.Reading;
+        _registerWh = sample.RegisterWh;
+        _safetyActor.Tell(new SafetyProtocol.Metered(sample.Reading));
+        Observe();
+    }
+
+    private void OnSafety(SafetyProtocol.Changed changed)
+    {
+        var weldCleared = _safety.Active.ContainsKey(FaultKind.RelayWelded) && !changed.State.Active.ContainsKey(FaultKind.RelayWelded);
+        foreach (var entry in changed.State.Log.Except(_safety.Log))
+            _log.Warning("Charger {0}: fault {1} {2} at {3}: {4}", _id, entry.Kind, entry.Type, ChargerClock.ToDateTime(entry.At), entry.Detail);
+        _safety = changed.State;
+        _thermal = changed.Thermal;
+        if (weldCleared)
+            _relayActor.Tell(RelayProtocol.Verify.Instance);
+        Reconcile();
+    }
+
+    private void OnSelfTest(SafetyProtocol.SelfTestResult result)
+    {
+        if (result.Attempt != _selfTestPending)
+            return;
+        _selfTestPending = null;
+        if (result.Passed && !MustOpen() && !_relaysClosed)
+            _relayActor.Tell(RelayProtocol.Close.Instance);
+        else
+            Reconcile();
+    }
+
+    private void OnOffer(ChargerProtocol.OfferCurrent offer)
+    {
+        if (offer.ChargerId != _id)
+        {
+            _log.Warning("Charger {0}: ignored an offer meant for {1}", _id, offer.ChargerId);
+            return;
+        }
+        if (double.IsNaN(offer.Amps) || offer.Amps < 0)
+        {
+            _log.Warning("Charger {0}: ignored an invalid offer of {1} A (must be 0 A or more)", _id, offer.Amps);
+            return;
+        }
+        _granted = offer.Amps;
+        Reconcile();
+    }
+
+    private void OnSettings(ChargerProtocol.UpdateSettings update)
+    {
+        var errors = update.Settings.Validate();
+        if (errors.Count > 0)
+        {
+            Sender.Tell(new ChargerProtocol.SettingsRejected(errors));
+            return;
+        }
+        _settings = update.Settings;
+        Sender.Tell(new ChargerProtocol.SettingsUpdated(_settings));
+        Reconcile();
+    }
+
+    private void OnButtonAction(ButtonProtocol.ActionTriggered triggered)
+    {
+        _lastButtonAction = triggered.Action;
+        var published = new ChargerProtocol.ButtonActionTriggered(_id, triggered.Action, ChargerClock.ToDateTime(triggered.At));
+        foreach (var s in _subscribers)
+            s.Tell(published);
+        switch (triggered.Action)
+        {
+            case SetButtonAction.RestoreFactorySettings:
+            case SetButtonAction.FactoryResetAndLeaveNetwork:
+            case SetButtonAction.FactoryResetAtPowerUp:
+                _settings = ChargerSettings.Factory;
+                // Metering resets only between sessions, so a running session's energy stays whole.
+                if (!_session.VehiclePresent)
+                    _meterActor.Tell(MeterProtocol.ResetRegister.Instance);
+                else
+                    _log.Warning("Charger {0}: metering reset skipped while a vehicle is plugged in", _id);
+                if (triggered.Action != SetButtonAction.RestoreFactorySettings)
+                    ShowNetwork(NetworkIndication.Searching);
+                break;
+            case SetButtonAction.ClosePermitJoin when _network == NetworkIndication.PermitJoinOpen:
+                ShowNetwork(NetworkIndication.Connected);
+                break;
+        }
+        Reconcile();
+    }
+
+    private void Command(SessionCommand command)
+    {
+        var decision = _session.Decide(command);
+        if (decision.Rejected is { } why)
+        {
+            Sender.Tell(new ChargerProtocol.CommandResult(false, why));
+            return;
+        }
+        _sessionActor.Tell(command);
+        Sender.Tell(ChargerProtocol.CommandResult.Ok);
+    }
+
+    private void ShowNetwork(NetworkIndication indication)
+    {
+        _network = indication;
+        _ledActor.Tell(new LedProtocol.ShowNetwork(indication));
+    }
+
+    private double TargetOffer()
+    {
+        if (!_relaysVerified || _safety.Faulted || !VehiclePresent || !_session.Authorised)
+            return 0;
+        var amps = PilotOffer.Clamp(_granted * ThermalDerating.Factor(_thermal), Math.Min(_settings.MaxCurrent, RatedAmps));
+        return amps < _settings.MinCurrent ? 0 : amps;
+    }
+
+    // A stop that is not a fault (user stop, allocator pause) still opens at once: invariant 5 ranks
+    // above contact wear. The wear is limited instead by the 5 s offer pacing and by closing only
+    // after the vehicle asks (C), so a close never happens under load.
+    private bool MustOpen() =>
+        RelayPolicy.MustBeOpen(_leavingC ? PilotState.B : _pilot, _safety.Faulted, Math.Min(_appliedOffer, TargetOffer()))
+        || !_session.Authorised || !_relaysVerified || _recovering.Count > 0;
+
+    private void Reconcile()
+    {
+        var target = TargetOffer();
+        if (target != _wantedOffer)
+        {
+            _wantedOffer = target;
+            _pilotActor.Tell(new PilotProtocol.SetOffer(target));
+        }
+
+        if (MustOpen())
+        {
+            _selfTestPending = null;
+            if (_relaysClosed || _hardware.RelayL1.Commanded == RelayPosition.Closed || _hardware.RelayL2.Commanded == RelayPosition.Closed)
+                _relayActor.Tell(new RelayProtocol.Open("invariant 5"));
+        }
+        else if (!_relaysClosed && _selfTestPending is null)
+        {
+            _selfTestPending = ++_closeAttempt;
+            _safetyActor.Tell(new SafetyProtocol.SelfTestBeforeClose(_closeAttempt));
+        }
+
+        ShowStatus(_safety.Faulted ? StatusIndication.Fault
+            : !VehiclePresent ? StatusIndication.NoVehicle
+            : _relaysClosed && _session.Phase == SessionPhase.Charging ? StatusIndication.Charging
+            : StatusIndication.PluggedNotCharging);
+        Observe();
+    }
+
+    private void Observe()
+    {
+        if (_session.Authorised)
+            _sessionActor.Tell(new SessionCommand.Observe(Context.System.Scheduler.Now, _relaysClosed, _pilot == PilotState.C, _appliedOffer, _reading.Amps, _registerWh));
+    }
+
+    private void ShowStatus(StatusIndication indication)
+    {
+        if (indication == _statusShown)
+            return;
+        _statusShown = indication;
+        _ledActor.Tell(new LedProtocol.ShowStatus(indication));
+    }
+
+    private ChargerStatus Status()
+    {
+        var now = Context.System.Scheduler.Now;
+        var faults = _safety.Active.Values
+            .OrderBy(f => f.Since)
+            .Select(f => new FaultInfo(f.Kind, ChargerClock.ToDateTime(f.Since), f.Detail, f.Latched,
+                f.RetryAt is { } r ? ChargerClock.ToDateTime(r) : null, f.Rule.OcppErrorCode, f.Rule.Clearing))
+            .ToList();
+        var sessionKwh = _session.EnergyWh(_registerWh) / 1000;
+        var (evLevel, evRange) = BatteryEstimate.After(_settings, sessionKwh);
+        return new ChargerStatus(
+            _id, _settings.Name, now, _pilot,
+            _hardware.RelayL1.Commanded, _hardware.RelayL2.Commanded, _relaysVerified,
+            StatusLed.For(_statusShown ?? StatusIndication.NoVehicle), NetworkLed.For(_network),
+            _granted, _appliedOffer, _reading.Amps, _reading.Volts, _reading.ActivePowerW, _registerWh,
+            _session.Phase, _session.SessionId, sessionKwh,
+            _session.PluggedInAt is { } p ? now - p : TimeSpan.Zero, evLevel, evRange, _session.LastCompleted,
+            faults, _thermal, _safety.TripCount(FaultKind.GfciTrip), _lastButtonAction);
+    }
+
+    private void PublishIfChanged()
+    {
+        if (_subscribers.Count == 0)
+            return;
+        var status = Status();
+        if (status.SameAs(_published))
+            return;
+        _published = status;
+        foreach (var s in _subscribers)
+            s.Tell(status);
+    }
+}

@@ -1,0 +1,32 @@
+using Akka.Actor;
+using SmartElek.Charger.Button;
+using SmartElek.Charger.J1772;
+using SmartElek.Charger.Safety;
+
+namespace SmartElek.Actors.Charger;
+
+/// <param name="OfferPacing">The PWM offer goes up at most once per this span (decreases apply at once).</param>
+/// <param name="Dispatcher">Dispatcher for the whole unit's subtree (tests use the calling-thread dispatcher).</param>
+public sealed record ChargerUnitOptions(
+    TimeSpan PilotPoll,
+    TimeSpan SafetyPoll,
+    TimeSpan MeterPoll,
+    TimeSpan OfferPacing,
+    PilotClassifierOptions Classifier,
+    SetButtonTiming ButtonTiming,
+    GridLimits Grid,
+    ThermalDerating Thermal,
+    string? Dispatcher = null)
+{
+    public static readonly ChargerUnitOptions Default = new(
+        TimeSpan.FromMilliseconds(50),
+        TimeSpan.FromMilliseconds(100),
+        TimeSpan.FromSeconds(1),
+        TimeSpan.FromSeconds(5),
+        PilotClassifierOptions.Default,
+        SetButtonTiming.Default,
+        GridLimits.Default,
+        ThermalDerating.Default);
+
+    internal Props On(Props props) => Dispatcher is null ? props : props.WithDispatcher(Dispatcher);
+}

@@ -1,0 +1,45 @@
+using Akka.Actor;
+using SmartElek.Charger.Sessions;
+
+namespace SmartElek.Actors.Charger;
+
+public static class SessionProtocol
+{
+    /// <summary>Reported to the parent after each change (and once at start).</summary>
+    public sealed record Changed(SessionState State, IReadOnlyList<ISessionEvent> Events);
+
+    /// <summary>Replied to the sender of a command that the session refused.</summary>
+    public sealed record Refused(SessionCommand Command, string Reason);
+}
+
+/// <summary>
+/// Holds the session state and turns commands into events with the pure Decide/Apply. Not yet
+/// persistent: the events are wire messages ready for Akka.Persistence (the next issue).
+/// </summary>
+public sealed class SessionActor : ReceiveActor
+{
+    private SessionState _state = SessionState.Empty;
+
+    public static Props Props(ChargerUnitOptions options) => options.On(Akka.Actor.Props.Create(() => new SessionActor()));
+
+    public SessionActor()
+    {
+        Receive<SessionCommand>(Handle);
+    }
+
+    protected override void PreStart() => Context.Parent.Tell(new SessionProtocol.Changed(_state, []));
+
+    private void Handle(SessionCommand command)
+    {
+        var decision = _state.Decide(command);
+        if (decision.Rejected is { } why)
+        {
+            Sender.Tell(new SessionProtocol.Refused(command, why));
+            return;
+        }
+        if (decision.Events.Count == 0)
+            return;
+        _state = _state.ApplyAll(decision.Events);
+        Context.Parent.Tell(new SessionProtocol.Changed(_state, decision.Events));
+    }
+}
