@@ -93,7 +93,7 @@ public sealed class Allocator
         {
             // Nobody else can run: a minimum pause must not leave the site idle.
             inMinimumPause.Sort((a, b) => CompareTurn(byIndex[a]!, byIndex[b]!, now));
-            Admit(inMinimumPause, admitted, need, capacity, reasons, LimitKind.MinimumPause);
+            Admit(inMinimumPause, admitted, need, capacity, reasons, LimitKind.Shortage);
         }
         else
         {
