@@ -26,6 +26,10 @@ public enum LimitKind
     WaitingForDecrease,
     /// <summary>The allocator restarted and waits for every charger's report (or their old leases to end).</summary>
     WaitingForReports,
+    /// <summary>The charger could not renew its lease and offers its fail-safe current.</summary>
+    FailSafe,
+    /// <summary>The charger has not reported for a while; it is treated as drawing its full grant until its lease ends.</summary>
+    Silent,
 }
 
 /// <summary>Why a grant is what it is. Circuit-bound reasons name the circuit and line.</summary>
@@ -45,6 +49,8 @@ public readonly record struct LimitReason(LimitKind Kind, string? CircuitId = nu
         LimitKind.MinimumPause => "paused for a minimum time before resuming",
         LimitKind.WaitingForDecrease => "waiting for other chargers to lower their current",
         LimitKind.WaitingForReports => "the allocator restarted and waits for every charger's report",
+        LimitKind.FailSafe => "no valid lease: fail-safe current",
+        LimitKind.Silent => "the charger stopped reporting",
         _ => Kind.ToString(),
     };
 }
