@@ -162,7 +162,7 @@ public sealed class GrantLedger
             var room = double.PositiveInfinity;
             foreach (var c in limits.LimitsOf(e.Index))
                 room = Math.Min(room, limits.Limits[c].LimitAmps - totals[c] + exposure[e.Index]);
-            var amps = Math.Min(target.Amps, Math.Floor(room * 100 - 1e-6) / 100);
+            var amps = Math.Min(target.Amps, Math.Floor(room * 100 + 1e-7) / 100);
             if (amps < Minimum - Eps || amps <= e.CurrentAmps + Eps)
             {
                 e.Reason = new LimitReason(LimitKind.WaitingForDecrease);
@@ -202,7 +202,9 @@ public sealed class GrantLedger
             PriorityClass = report?.PriorityClass ?? 0,
             Departure = report?.Departure,
             SessionEnergyWh = report?.SessionEnergyWh ?? 0,
-            UncontrolledAmps = exposure,
+            // An unheard charger's worst case blocks increases (room is checked against exposure)
+            // but must not pause the chargers that run safely on their old leases.
+            UncontrolledAmps = e.Heard ? exposure : limits.FailSafeAmps[e.Index],
         };
     }
 
