@@ -130,6 +130,9 @@ public sealed class LeaseHolder
         return FallBack(now);
     }
 
+    /// <summary>Gives the lease up now (the member leaves the cluster or stops): the fail-safe grant to apply.</summary>
+    public CurrentGrant Release(DateTimeOffset now) => FallBack(now);
+
     CurrentGrant FallBack(DateTimeOffset now)
     {
         LeaseEnd = null;
