@@ -44,10 +44,14 @@ public sealed class Allocator
     {
         var n = limits.ChargerIds.Count;
         var byIndex = new ChargerDemand?[n];
+        var position = 0;
         foreach (var d in demands)
         {
-            if (!limits.Index.TryGetValue(d.Id, out var k))
-                throw new ArgumentException($"demand for charger '{d.Id}', which is not in site '{limits.Topology.Name}'");
+            // Demands usually come in topology order: skip the dictionary then.
+            var k = position < n && limits.ChargerIds[position] == d.Id ? position
+                : limits.Index.TryGetValue(d.Id, out var found) ? found
+                : throw new ArgumentException($"demand for charger '{d.Id}', which is not in site '{limits.Topology.Name}'");
+            position++;
             if (byIndex[k] is not null) throw new ArgumentException($"two demands for charger '{d.Id}'");
             byIndex[k] = d;
         }
@@ -85,14 +89,15 @@ public sealed class Allocator
                 candidates.Add(k);
         }
 
-        candidates.Sort((a, b) => CompareTurn(byIndex[a]!, byIndex[b]!, now));
+        var turns = new TurnOrder(byIndex, policy, now);
+        candidates.Sort(turns);
         var admitted = new List<int>(candidates.Count);
         var need = new double[lineCount];
         Admit(candidates, admitted, need, capacity, reasons, LimitKind.Shortage);
         if (admitted.Count == 0 && inMinimumPause.Count > 0)
         {
             // Nobody else can run: a minimum pause must not leave the site idle.
-            inMinimumPause.Sort((a, b) => CompareTurn(byIndex[a]!, byIndex[b]!, now));
+            inMinimumPause.Sort(turns);
             Admit(inMinimumPause, admitted, need, capacity, reasons, LimitKind.Shortage);
         }
         else
@@ -136,31 +141,52 @@ public sealed class Allocator
 
     // Lower sorts first = served first. Running chargers inside their turn keep it; then those
     // waiting longest (earlier departure, less energy break ties); chargers whose turn is over
-    // come last, longest-running last of all.
-    int CompareTurn(ChargerDemand a, ChargerDemand b, DateTimeOffset now)
+    // come last, longest-running last of all. Keys are computed once per round.
+    sealed class TurnOrder : IComparer<int>
     {
-        var c = b.PriorityClass.CompareTo(a.PriorityClass);
-        if (c != 0) return c;
-        var (ga, ka) = TurnKey(a, now);
-        var (gb, kb) = TurnKey(b, now);
-        c = ga.CompareTo(gb);
-        if (c != 0) return c;
-        c = kb.CompareTo(ka);
-        if (c != 0) return c;
-        c = (a.Departure ?? DateTimeOffset.MaxValue).CompareTo(b.Departure ?? DateTimeOffset.MaxValue);
-        if (c != 0) return c;
-        c = a.SessionEnergyWh.CompareTo(b.SessionEnergyWh);
-        if (c != 0) return c;
-        return string.CompareOrdinal(a.Id.Value, b.Id.Value);
-    }
+        readonly int[] priority;
+        readonly int[] group;
+        readonly long[] minutes;
+        readonly long[] departure;
+        readonly double[] energy;
 
-    (int Group, long Key) TurnKey(ChargerDemand d, DateTimeOffset now)
-    {
-        var since = d.StateSince ?? now;
-        var minutes = (long)Math.Floor((now - since).TotalMinutes);
-        if (d.LastGrantAmps >= Minimum - Eps)
-            return now - since < policy.RotationPeriod ? (0, 0) : (2, -minutes);
-        return (1, minutes);
+        public TurnOrder(ChargerDemand?[] demands, AllocationPolicy policy, DateTimeOffset now)
+        {
+            var n = demands.Length;
+            priority = new int[n];
+            group = new int[n];
+            minutes = new long[n];
+            departure = new long[n];
+            energy = new double[n];
+            for (var k = 0; k < n; k++)
+            {
+                if (demands[k] is not { WantsCurrent: true } d) continue;
+                var since = d.StateSince ?? now;
+                var waited = (long)Math.Floor((now - since).TotalMinutes);
+                if (d.LastGrantAmps >= Minimum - Eps)
+                    (group[k], minutes[k]) = now - since < policy.RotationPeriod ? (0, 0L) : (2, -waited);
+                else
+                    (group[k], minutes[k]) = (1, waited);
+                priority[k] = d.PriorityClass;
+                departure[k] = d.Departure?.UtcTicks ?? long.MaxValue;
+                energy[k] = d.SessionEnergyWh;
+            }
+        }
+
+        // Ties end in topology order, which does not depend on the order of the demands.
+        public int Compare(int x, int y)
+        {
+            var c = priority[y].CompareTo(priority[x]);
+            if (c != 0) return c;
+            c = group[x].CompareTo(group[y]);
+            if (c != 0) return c;
+            c = minutes[y].CompareTo(minutes[x]);
+            if (c != 0) return c;
+            c = departure[x].CompareTo(departure[y]);
+            if (c != 0) return c;
+            c = energy[x].CompareTo(energy[y]);
+            return c != 0 ? c : x.CompareTo(y);
+        }
     }
 
     void Admit(List<int> ordered, List<int> admitted, double[] need, double[] capacity, LimitReason[] reasons, LimitKind refusal)
@@ -188,8 +214,9 @@ public sealed class Allocator
     }
 
     // Progressive filling from 6 A. A limit c with frozen load F and u rising chargers fills at
-    // level (capacity - F) / u; that level only grows as chargers freeze below it, so a lazy
-    // priority queue keyed by it is exact.
+    // level (capacity - F) / u; that level only grows as chargers freeze below it, so each
+    // limit keeps one queue entry whose key may be too low, and is re-queued at its true level
+    // when it reaches the top: the top, once checked, is the true minimum.
     void Fill(List<int> admitted, double[] caps, LimitReason[] capReasons, double[] capacity, double[] amps, LimitReason[] reasons)
     {
         if (admitted.Count == 0) return;
@@ -209,7 +236,9 @@ public sealed class Allocator
             if (rising[c] > 0) queue.Enqueue(c, Level(c));
 
         var byCap = admitted.ToArray();
-        Array.Sort(byCap, (a, b) => caps[a] != caps[b] ? caps[a].CompareTo(caps[b]) : a.CompareTo(b));
+        var capKeys = new double[byCap.Length];
+        for (var i = 0; i < byCap.Length; i++) capKeys[i] = caps[byCap[i]];
+        Array.Sort(capKeys, byCap); // equal caps freeze at the same level whatever their order
         var nextCap = 0;
         var left = admitted.Count;
 
@@ -222,9 +251,16 @@ public sealed class Allocator
             var limitIndex = -1;
             while (queue.TryPeek(out var c, out var level))
             {
-                if (rising[c] == 0 || Level(c) > level + Eps)
+                if (rising[c] == 0)
                 {
-                    queue.Dequeue(); // stale
+                    queue.Dequeue();
+                    continue;
+                }
+                var current = Level(c);
+                if (current > level + Eps)
+                {
+                    queue.Dequeue();
+                    queue.Enqueue(c, current);
                     continue;
                 }
                 limitLevel = level;
@@ -260,7 +296,6 @@ public sealed class Allocator
             {
                 frozenLoad[c] += amps[k];
                 rising[c]--;
-                if (rising[c] > 0) queue.Enqueue(c, Level(c));
             }
         }
     }
