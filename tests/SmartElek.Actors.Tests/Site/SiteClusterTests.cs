@@ -285,6 +285,13 @@ public sealed class SiteClusterTests(ITestOutputHelper output) : IAsyncLifetime
             $"(its last grant's allocator-side lease end was {(lastGrantToC.LeaseExpiry - cut).TotalSeconds:0.0} s after it); " +
             $"a/b got its amps {(reused - cut).TotalSeconds:0.0} s after the cut");
         Assert.True(fellBack < lastGrantToC.LeaseExpiry, "c must fall back before its lease ends");
+
+        // keep-majority: the cut-off node (one of three) downs itself and stops its cluster
+        // ActorSystem; c's unit system, where the charger lives, stays up.
+        var downed = await Task.WhenAny(nodes[2].System.WhenTerminated, Task.Delay(TimeSpan.FromSeconds(30))) == nodes[2].System.WhenTerminated;
+        output.WriteLine($"node 3 downed by the split brain resolver: {downed}");
+        Assert.True(downed, "the minority node must be downed by the split brain resolver");
+        Assert.True(Cluster.Get(nodes[0].System).State.Members.All(m => m.Address != nodes[2].Address || m.Status != MemberStatus.Up));
         Assert.True(reused >= fellBack + Window, "c's amps were reused before its vehicle's window after the fall-back");
         var peak = timeline.PeakDraw();
         output.WriteLine($"peak of the vehicles' summed current on the feeder: {peak:0.##} A of {FeederLimit} A");
