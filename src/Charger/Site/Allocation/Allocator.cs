@@ -89,15 +89,14 @@ public sealed class Allocator
                 candidates.Add(k);
         }
 
-        var turns = new TurnOrder(byIndex, policy, now);
-        candidates.Sort(turns);
+        SortByTurn(candidates, byIndex, now);
         var admitted = new List<int>(candidates.Count);
         var need = new double[lineCount];
         Admit(candidates, admitted, need, capacity, reasons, LimitKind.Shortage);
         if (admitted.Count == 0 && inMinimumPause.Count > 0)
         {
             // Nobody else can run: a minimum pause must not leave the site idle.
-            inMinimumPause.Sort(turns);
+            SortByTurn(inMinimumPause, byIndex, now);
             Admit(inMinimumPause, admitted, need, capacity, reasons, LimitKind.Shortage);
         }
         else
@@ -141,52 +140,46 @@ public sealed class Allocator
 
     // Lower sorts first = served first. Running chargers inside their turn keep it; then those
     // waiting longest (earlier departure, less energy break ties); chargers whose turn is over
-    // come last, longest-running last of all. Keys are computed once per round.
-    sealed class TurnOrder : IComparer<int>
+    // come last, longest-running last of all. Keys are computed once per round and sorted by
+    // value (a struct key, no comparer calls through an interface).
+    readonly struct TurnKey(int priority, int group, long minutes, long departure, double energy, int index) : IComparable<TurnKey>
     {
-        readonly int[] priority;
-        readonly int[] group;
-        readonly long[] minutes;
-        readonly long[] departure;
-        readonly double[] energy;
+        readonly int priority = priority;
+        readonly int group = group;
+        readonly long minutes = minutes;
+        readonly long departure = departure;
+        readonly double energy = energy;
 
-        public TurnOrder(ChargerDemand?[] demands, AllocationPolicy policy, DateTimeOffset now)
-        {
-            var n = demands.Length;
-            priority = new int[n];
-            group = new int[n];
-            minutes = new long[n];
-            departure = new long[n];
-            energy = new double[n];
-            for (var k = 0; k < n; k++)
-            {
-                if (demands[k] is not { WantsCurrent: true } d) continue;
-                var since = d.StateSince ?? now;
-                var waited = (long)Math.Floor((now - since).TotalMinutes);
-                if (d.LastGrantAmps >= Minimum - Eps)
-                    (group[k], minutes[k]) = now - since < policy.RotationPeriod ? (0, 0L) : (2, -waited);
-                else
-                    (group[k], minutes[k]) = (1, waited);
-                priority[k] = d.PriorityClass;
-                departure[k] = d.Departure?.UtcTicks ?? long.MaxValue;
-                energy[k] = d.SessionEnergyWh;
-            }
-        }
+        public int Index { get; } = index;
 
         // Ties end in topology order, which does not depend on the order of the demands.
-        public int Compare(int x, int y)
+        public int CompareTo(TurnKey other)
         {
-            var c = priority[y].CompareTo(priority[x]);
-            if (c != 0) return c;
-            c = group[x].CompareTo(group[y]);
-            if (c != 0) return c;
-            c = minutes[y].CompareTo(minutes[x]);
-            if (c != 0) return c;
-            c = departure[x].CompareTo(departure[y]);
-            if (c != 0) return c;
-            c = energy[x].CompareTo(energy[y]);
-            return c != 0 ? c : x.CompareTo(y);
+            if (priority != other.priority) return other.priority.CompareTo(priority);
+            if (group != other.group) return group.CompareTo(other.group);
+            if (minutes != other.minutes) return other.minutes.CompareTo(minutes);
+            if (departure != other.departure) return departure.CompareTo(other.departure);
+            var c = energy.CompareTo(other.energy);
+            return c != 0 ? c : Index.CompareTo(other.Index);
         }
+    }
+
+    void SortByTurn(List<int> chargers, ChargerDemand?[] demands, DateTimeOffset now)
+    {
+        var keys = new TurnKey[chargers.Count];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var k = chargers[i];
+            var d = demands[k]!;
+            var since = d.StateSince ?? now;
+            var waited = (long)Math.Floor((now - since).TotalMinutes);
+            var (group, minutes) = d.LastGrantAmps >= Minimum - Eps
+                ? now - since < policy.RotationPeriod ? (0, 0L) : (2, -waited)
+                : (1, waited);
+            keys[i] = new TurnKey(d.PriorityClass, group, minutes, d.Departure?.UtcTicks ?? long.MaxValue, d.SessionEnergyWh, k);
+        }
+        Array.Sort(keys);
+        for (var i = 0; i < keys.Length; i++) chargers[i] = keys[i].Index;
     }
 
     void Admit(List<int> ordered, List<int> admitted, double[] need, double[] capacity, LimitReason[] reasons, LimitKind refusal)
