@@ -1,3 +1,4 @@
+using System.Buffers;
 using SmartElek.Site.Topology;
 
 namespace SmartElek.Site.Allocation;
@@ -57,9 +58,10 @@ public sealed class Allocator
         }
 
         var amps = new double[n];
-        var reasons = new LimitReason[n];
+        // Scratch arrays of 10,000 structs land on the large object heap: rent them.
+        var reasons = ArrayPool<LimitReason>.Shared.Rent(n);
         var caps = new double[n];
-        var capReasons = new LimitReason[n];
+        var capReasons = ArrayPool<LimitReason>.Shared.Rent(n);
         var lineCount = limits.Limits.Count;
         var capacity = new double[lineCount];
         for (var c = 0; c < lineCount; c++) capacity[c] = limits.Limits[c].LimitAmps;
@@ -108,6 +110,8 @@ public sealed class Allocator
 
         var grants = new Grant[n];
         for (var k = 0; k < n; k++) grants[k] = new Grant(limits.ChargerIds[k], amps[k], reasons[k]);
+        ArrayPool<LimitReason>.Shared.Return(reasons);
+        ArrayPool<LimitReason>.Shared.Return(capReasons);
         return new Allocation(grants, IndexMap());
     }
 
@@ -166,8 +170,9 @@ public sealed class Allocator
 
     void SortByTurn(List<int> chargers, ChargerDemand?[] demands, DateTimeOffset now)
     {
-        var keys = new TurnKey[chargers.Count];
-        for (var i = 0; i < keys.Length; i++)
+        var count = chargers.Count;
+        var keys = ArrayPool<TurnKey>.Shared.Rent(count);
+        for (var i = 0; i < count; i++)
         {
             var k = chargers[i];
             var d = demands[k]!;
@@ -178,8 +183,9 @@ public sealed class Allocator
                 : (1, waited);
             keys[i] = new TurnKey(d.PriorityClass, group, minutes, d.Departure?.UtcTicks ?? long.MaxValue, d.SessionEnergyWh, k);
         }
-        Array.Sort(keys);
-        for (var i = 0; i < keys.Length; i++) chargers[i] = keys[i].Index;
+        Array.Sort(keys, 0, count);
+        for (var i = 0; i < count; i++) chargers[i] = keys[i].Index;
+        ArrayPool<TurnKey>.Shared.Return(keys);
     }
 
     void Admit(List<int> ordered, List<int> admitted, double[] need, double[] capacity, LimitReason[] reasons, LimitKind refusal)
