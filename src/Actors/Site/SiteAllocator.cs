@@ -1,0 +1,100 @@
+using Akka.Actor;
+using Akka.Event;
+using SmartElek.Site;
+using SmartElek.Site.Allocation;
+using SmartElek.Site.Grants;
+using SmartElek.Site.Topology;
+using static SmartElek.Site.SiteProtocol;
+
+namespace SmartElek.Actors.Site;
+
+/// <summary>Messages of the site allocator besides <see cref="SiteProtocol"/>.</summary>
+public static class SiteAllocatorProtocol
+{
+    /// <summary>Asks the allocator for its ledger (dashboard, tests); answered with <see cref="LedgerState"/>.</summary>
+    [WireName("site.get-ledger.v1")]
+    public sealed record GetLedger : IWireMessage
+    {
+        public static GetLedger Instance { get; } = new();
+    }
+
+    [WireName("site.ledger-state.v1")]
+    public sealed record LedgerState(long Epoch, DateTimeOffset StartedAt, bool Rebuilding, IReadOnlyList<LedgerView> Chargers) : IWireMessage;
+
+    /// <summary>The allocation round timer (local).</summary>
+    internal sealed record Reallocate
+    {
+        public static Reallocate Instance { get; } = new();
+    }
+}
+
+/// <summary>
+/// The site's allocator, run as a cluster singleton. It holds only soft state: a fresh
+/// <see cref="GrantLedger"/> at every start, rebuilt from the chargers' reports (invariant 3
+/// keeps the site safe meanwhile). It answers each report with a lease renewal to the report's
+/// sender and runs an allocation round every <c>reallocateEvery</c>.
+/// </summary>
+public sealed class SiteAllocator : ReceiveActor, IWithTimers
+{
+    readonly SiteTopology topology;
+    readonly LeasePolicy lease;
+    readonly AllocationPolicy allocation;
+    readonly TimeSpan reallocateEvery;
+    readonly Dictionary<ChargerId, IActorRef> members = [];
+    readonly ILoggingAdapter log = Context.GetLogger();
+    GrantLedger ledger = null!;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(SiteTopology topology, LeasePolicy? lease = null, AllocationPolicy? allocation = null, TimeSpan? reallocateEvery = null) =>
+        Akka.Actor.Props.Create(() => new SiteAllocator(topology, lease ?? LeasePolicy.Default, allocation ?? AllocationPolicy.Default,
+            reallocateEvery ?? TimeSpan.FromSeconds(1)));
+
+    public SiteAllocator(SiteTopology topology, LeasePolicy lease, AllocationPolicy allocation, TimeSpan reallocateEvery)
+    {
+        this.topology = topology;
+        this.lease = lease;
+        this.allocation = allocation;
+        this.reallocateEvery = reallocateEvery;
+
+        Receive<ChargerReport>(OnReport);
+        Receive<SiteAllocatorProtocol.Reallocate>(_ => OnReallocate());
+        Receive<SiteAllocatorProtocol.GetLedger>(_ =>
+        {
+            var now = Now;
+            Sender.Tell(new SiteAllocatorProtocol.LedgerState(ledger.Epoch, ledger.StartedAt, ledger.IsRebuilding(now), ledger.Snapshot(now)));
+        });
+    }
+
+    DateTimeOffset Now => Context.System.Scheduler.Now;
+
+    protected override void PreStart()
+    {
+        var now = Now;
+        // The epoch orders allocator incarnations for the chargers; wall-clock ticks grow across
+        // nodes well enough, and a charger accepts a lower epoch once the higher one's lease ran out.
+        ledger = new GrantLedger(topology, Math.Max(1, now.UtcTicks), now, lease, allocation);
+        log.Info("Site allocator started for site '{0}' (epoch {1}); granting nothing new until every charger reported or {2:O}",
+            topology.Name, ledger.Epoch, ledger.OldLeasesOverAt);
+        Timers.StartPeriodicTimer("reallocate", SiteAllocatorProtocol.Reallocate.Instance, reallocateEvery);
+    }
+
+    void OnReport(ChargerReport report)
+    {
+        if (!ledger.Knows(report.Charger))
+        {
+            log.Warning("Report from charger '{0}', which is not in site '{1}'; ignored", report.Charger, topology.Name);
+            return;
+        }
+        members[report.Charger] = Sender;
+        foreach (var grant in ledger.OnReport(report, Now)) Sender.Tell(grant);
+    }
+
+    void OnReallocate()
+    {
+        foreach (var grant in ledger.Reallocate(Now))
+        {
+            if (members.TryGetValue(grant.Charger, out var member)) member.Tell(grant);
+        }
+    }
+}

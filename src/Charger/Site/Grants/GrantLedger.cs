@@ -1,0 +1,274 @@
+using SmartElek.Site.Allocation;
+using SmartElek.Site.Topology;
+using static SmartElek.Site.SiteProtocol;
+
+namespace SmartElek.Site.Grants;
+
+/// <summary>What the ledger knows of one charger, for the dashboard and tests.</summary>
+public sealed record LedgerView(
+    ChargerId Charger,
+    double GrantedAmps,
+    LimitReason Reason,
+    double ExposureAmps,
+    DateTimeOffset? LastReportAt,
+    bool Silent);
+
+/// <summary>
+/// The allocator's grant book: a pure state machine that turns reports into lease-bearing
+/// grants and keeps the site's invariants 1-3 (design.md section 2).
+/// <list type="bullet">
+/// <item>Exposure: for each charger the ledger keeps the current it may be drawing: the highest
+/// grant it may still be using (an older, higher grant counts until the charger reported
+/// applying a later one and the vehicle's 5 s window passed, or its metered current was already
+/// under it; any grant counts until its lease plus that window ran out), never less than its
+/// fail-safe current. An increase is granted only where the exposures of everyone under every
+/// limit leave room for it, so decreases always come first.</item>
+/// <item>Leases: a grant's lease runs from the anchoring report, which the charger sent before
+/// the ledger received it: the charger's lease always ends first. A silent charger's exposure
+/// ends only after its lease and the vehicle window.</item>
+/// <item>Restart: a new ledger knows nothing. Until every charger has reported, or every lease
+/// the old allocator could have given is over (start + lease + window), it counts unheard
+/// chargers at their full rating and grants nothing new: only renewals and decreases.</item>
+/// </list>
+/// Not thread-safe; one actor owns it.
+/// </summary>
+public sealed class GrantLedger
+{
+    const double Minimum = SiteTopology.MinimumChargingAmps;
+    const double Eps = 0.005;
+
+    readonly Allocator allocator;
+    readonly SiteLimits limits;
+    readonly Entry[] entries;
+    readonly DateTimeOffset startedAt;
+    int unheard;
+    long nextSeq = 1;
+
+    public GrantLedger(SiteTopology topology, long epoch, DateTimeOffset startedAt,
+        LeasePolicy? lease = null, AllocationPolicy? allocation = null)
+    {
+        if (epoch <= 0) throw new ArgumentOutOfRangeException(nameof(epoch), epoch, "an allocator epoch is positive (0 marks fail-safe grants)");
+        Lease = (lease ?? LeasePolicy.Default).Validate();
+        allocator = new Allocator(topology, allocation);
+        limits = allocator.Limits;
+        Epoch = epoch;
+        this.startedAt = startedAt;
+        entries = [.. topology.Chargers.Select((p, i) => new Entry(i, p))];
+        unheard = entries.Length;
+    }
+
+    public long Epoch { get; }
+    public LeasePolicy Lease { get; }
+    public SiteLimits Limits => limits;
+    public DateTimeOffset StartedAt => startedAt;
+
+    /// <summary>When every lease an earlier allocator could have given is over, with its vehicle window.</summary>
+    public DateTimeOffset OldLeasesOverAt => startedAt + Lease.LeaseDuration + Lease.VehicleResponseWindow;
+
+    /// <summary>True while the ledger waits for reports after a (re)start and grants nothing new.</summary>
+    public bool IsRebuilding(DateTimeOffset now) => unheard > 0 && now < OldLeasesOverAt;
+
+    public bool Knows(ChargerId charger) => limits.Index.ContainsKey(charger);
+
+    /// <summary>
+    /// Takes a charger's report and answers with its lease renewal (same amps, or less when its
+    /// old grants ran out). Increases wait for <see cref="Reallocate"/>. A stale or unknown report
+    /// gets no answer.
+    /// </summary>
+    public IReadOnlyList<CurrentGrant> OnReport(ChargerReport report, DateTimeOffset now)
+    {
+        if (!limits.Index.TryGetValue(report.Charger, out var k)) return [];
+        var e = entries[k];
+        if (e.Last is { } last && last.MemberIncarnation == report.MemberIncarnation && report.ReportSeq <= last.ReportSeq)
+            return [];
+
+        var fresh = e.Last is null || e.Last.MemberIncarnation != report.MemberIncarnation;
+        if (fresh)
+        {
+            // A new ledger, or a restarted site member: adopt what the charger says it may be
+            // drawing, for as long as its own lease says (its clock runs out first).
+            e.Held.Add(new Held(0, Math.Max(report.MayDrawAmps, report.OfferedAmps), now + report.LeaseRemaining, null));
+            if (!e.Heard)
+            {
+                e.Heard = true;
+                unheard--;
+                var offered = report.OnFailSafe ? 0 : report.OfferedAmps;
+                e.CurrentAmps = offered >= Minimum - Eps ? offered : 0;
+                e.StateSince = null;
+                e.LastChangeAt = now;
+            }
+        }
+        Settle(e, report, now);
+        e.Last = report;
+        e.LastAt = now;
+
+        // Renew at the current amps, but never above what the charger may already draw.
+        var exposure = Exposure(e, now);
+        var amps = Math.Min(e.CurrentAmps, exposure);
+        if (amps < Minimum - Eps) amps = 0;
+        if (amps < e.CurrentAmps - Eps) Change(e, amps, new LimitReason(LimitKind.WaitingForDecrease), now);
+        return [Issue(e, amps, now)];
+    }
+
+    /// <summary>
+    /// One allocation round: computes the fair shares, sends decreases at once and increases
+    /// only as far as every limit has room after counting everyone's exposure.
+    /// </summary>
+    public IReadOnlyList<CurrentGrant> Reallocate(DateTimeOffset now)
+    {
+        var rebuilding = IsRebuilding(now);
+        var exposure = new double[entries.Length];
+        var demands = new ChargerDemand[entries.Length];
+        for (var k = 0; k < entries.Length; k++)
+        {
+            var e = entries[k];
+            exposure[k] = Exposure(e, now);
+            demands[k] = Demand(e, exposure[k], now);
+        }
+        var allocation = allocator.Allocate(demands, now);
+
+        var totals = new double[limits.Limits.Count];
+        foreach (var limit in limits.Limits)
+            foreach (var k in limit.ChargerIndexes)
+                totals[limit.Index] += exposure[k];
+
+        var grants = new List<CurrentGrant>();
+        // Decreases first: they free nothing yet (exposure stays until they settle).
+        foreach (var e in entries)
+        {
+            var target = allocation.Grants[e.Index];
+            if (target.Amps < e.CurrentAmps - Eps && e.Last is not null)
+            {
+                Change(e, target.Amps, target.Reason, now);
+                grants.Add(Issue(e, e.CurrentAmps, now));
+            }
+            else if (target.Amps <= e.CurrentAmps + Eps)
+            {
+                e.Reason = target.Reason;
+            }
+        }
+
+        var wantMore = entries
+            .Where(e => allocation.Grants[e.Index].Amps > e.CurrentAmps + Eps && e.Last is not null && !IsSilent(e, now))
+            .OrderBy(e => e.CurrentAmps).ThenBy(e => e.Index);
+        foreach (var e in wantMore)
+        {
+            var target = allocation.Grants[e.Index];
+            if (rebuilding)
+            {
+                e.Reason = new LimitReason(LimitKind.WaitingForReports);
+                continue;
+            }
+            var room = double.PositiveInfinity;
+            foreach (var c in limits.LimitsOf(e.Index))
+                room = Math.Min(room, limits.Limits[c].LimitAmps - totals[c] + exposure[e.Index]);
+            var amps = Math.Min(target.Amps, Math.Floor(room * 100 + 1e-7) / 100);
+            if (amps < Minimum - Eps || amps <= e.CurrentAmps + Eps)
+            {
+                e.Reason = new LimitReason(LimitKind.WaitingForDecrease);
+                continue;
+            }
+            Change(e, amps, amps < target.Amps - Eps ? new LimitReason(LimitKind.WaitingForDecrease) : target.Reason, now);
+            grants.Add(Issue(e, amps, now));
+            var raised = Math.Max(exposure[e.Index], amps);
+            foreach (var c in limits.LimitsOf(e.Index)) totals[c] += raised - exposure[e.Index];
+            exposure[e.Index] = raised;
+        }
+        return grants;
+    }
+
+    /// <summary>The current the ledger assumes charger <paramref name="charger"/> may be drawing now.</summary>
+    public double ExposureOf(ChargerId charger, DateTimeOffset now) => Exposure(entries[limits.Index[charger]], now);
+
+    public IReadOnlyList<LedgerView> Snapshot(DateTimeOffset now) =>
+        [.. entries.Select(e => new LedgerView(e.Placement.Id, e.CurrentAmps, e.Reason, Exposure(e, now), e.Last is null ? null : e.LastAt, IsSilent(e, now)))];
+
+    bool IsSilent(Entry e, DateTimeOffset now) => e.Last is null || now - e.LastAt > Lease.SilentAfter;
+
+    ChargerDemand Demand(Entry e, double exposure, DateTimeOffset now)
+    {
+        var silent = IsSilent(e, now);
+        var report = e.Last;
+        // The draw says something about the vehicle only once it had time to follow the last change.
+        var settled = report is not null && e.LastAt - e.LastChangeAt >= Lease.VehicleResponseWindow + Lease.ReportInterval;
+        return new ChargerDemand(e.Placement.Id)
+        {
+            WantsCurrent = !silent && report!.WantsCurrent,
+            UserMaxAmps = report?.UserMaxAmps,
+            OcppLimitAmps = report?.OcppLimitAmps,
+            VehicleDrawAmps = settled ? report!.DrawnAmps.Max : null,
+            LastGrantAmps = e.CurrentAmps,
+            StateSince = e.StateSince,
+            PriorityClass = report?.PriorityClass ?? 0,
+            Departure = report?.Departure,
+            SessionEnergyWh = report?.SessionEnergyWh ?? 0,
+            // An unheard charger's worst case blocks increases (room is checked against exposure)
+            // but must not pause the chargers that run safely on their old leases.
+            UncontrolledAmps = e.Heard ? exposure : limits.FailSafeAmps[e.Index],
+        };
+    }
+
+    double Exposure(Entry e, DateTimeOffset now)
+    {
+        var amps = limits.FailSafeAmps[e.Index];
+        if (!e.Heard && now < OldLeasesOverAt) amps = Math.Max(amps, limits.RatingAmps[e.Index]);
+        var window = Lease.VehicleResponseWindow;
+        e.Held.RemoveAll(h => now >= h.LeaseEnd + window || h.SettledAt is { } s && now >= s);
+        foreach (var h in e.Held) amps = Math.Max(amps, h.Amps);
+        return amps;
+    }
+
+    // A report that shows a later grant applied ends the exposure of the earlier ones: at once if
+    // the metered current is already under the applied offer, else after the vehicle's window.
+    void Settle(Entry e, ChargerReport report, DateTimeOffset now)
+    {
+        if (report.AppliedGrantEpoch != Epoch || report.AppliedGrantSeq <= 0) return;
+        var applied = e.Held.FirstOrDefault(h => h.Seq == report.AppliedGrantSeq)?.Amps ?? report.OfferedAmps;
+        var under = report.DrawnAmps.Max <= applied + Lease.MeterToleranceAmps;
+        var at = under ? now : now + Lease.VehicleResponseWindow;
+        for (var i = 0; i < e.Held.Count; i++)
+        {
+            var h = e.Held[i];
+            if (h.Seq < report.AppliedGrantSeq && (h.SettledAt is null || at < h.SettledAt))
+                e.Held[i] = h with { SettledAt = at };
+        }
+    }
+
+    void Change(Entry e, double amps, LimitReason reason, DateTimeOffset now)
+    {
+        var wasRunning = e.CurrentAmps >= Minimum - Eps;
+        var running = amps >= Minimum - Eps;
+        if (wasRunning != running) e.StateSince = now;
+        if (Math.Abs(amps - e.CurrentAmps) > Eps) e.LastChangeAt = now;
+        e.CurrentAmps = amps;
+        e.Reason = reason;
+    }
+
+    CurrentGrant Issue(Entry e, double amps, DateTimeOffset now)
+    {
+        var report = e.Last ?? throw new InvalidOperationException("a grant needs a report to anchor its lease");
+        var leaseEnd = e.LastAt + Lease.LeaseDuration;
+        var seq = nextSeq++;
+        // A newer grant with at least these amps and as long a lease makes older ones redundant.
+        e.Held.RemoveAll(h => h.Amps <= amps && h.LeaseEnd <= leaseEnd && h.SettledAt is null);
+        e.Held.Add(new Held(seq, amps, leaseEnd, null));
+        return new CurrentGrant(e.Placement.Id, Epoch, seq, amps, report.MemberIncarnation, report.ReportSeq,
+            Lease.LeaseDuration, leaseEnd, e.Reason);
+    }
+
+    sealed record Held(long Seq, double Amps, DateTimeOffset LeaseEnd, DateTimeOffset? SettledAt);
+
+    sealed class Entry(int index, ChargerPlacement placement)
+    {
+        public int Index { get; } = index;
+        public ChargerPlacement Placement { get; } = placement;
+        public bool Heard { get; set; }
+        public ChargerReport? Last { get; set; }
+        public DateTimeOffset LastAt { get; set; }
+        public List<Held> Held { get; } = [];
+        public double CurrentAmps { get; set; }
+        public LimitReason Reason { get; set; } = new(LimitKind.NotCharging);
+        public DateTimeOffset? StateSince { get; set; }
+        public DateTimeOffset LastChangeAt { get; set; }
+    }
+}

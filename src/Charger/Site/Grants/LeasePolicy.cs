@@ -1,0 +1,46 @@
+namespace SmartElek.Site.Grants;
+
+/// <summary>
+/// Lease timing. The defaults follow design.md section 4: a crash or partition of the
+/// singleton's node takes about 46 s to fail over at the default SBR stable-after of 20 s, so a
+/// 60 s lease carries the chargers through a fail-over without dropping to fail-safe, and a
+/// lost charger's amps come back 65 s (lease + vehicle window) after its last report reached
+/// the allocator. With stable-after 7 s (21 s fail-over) a 30 s lease is enough.
+/// </summary>
+public sealed record LeasePolicy
+{
+    /// <summary>How long a grant holds, measured from the anchoring report.</summary>
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>J1772: after a lower offer the vehicle has this long to follow.</summary>
+    public TimeSpan VehicleResponseWindow { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The charger falls back this long before its lease ends: the pilot may change its offer
+    /// only once every 5 s, plus a second of margin for the actor hops.
+    /// </summary>
+    public TimeSpan FailSafeLead { get; init; } = TimeSpan.FromSeconds(6);
+
+    /// <summary>How often a charger reports (and so renews its lease).</summary>
+    public TimeSpan ReportInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A charger not heard from this long is treated as not asking for current (its amps stay held until its lease ends).</summary>
+    public TimeSpan SilentAfter { get; init; } = TimeSpan.FromSeconds(16);
+
+    /// <summary>Metered current this close to an offer counts as "already under it".</summary>
+    public double MeterToleranceAmps { get; init; } = 0.2;
+
+    public static LeasePolicy Default { get; } = new();
+
+    public LeasePolicy Validate()
+    {
+        if (VehicleResponseWindow < TimeSpan.Zero) throw new ArgumentException("VehicleResponseWindow must not be negative");
+        if (ReportInterval <= TimeSpan.Zero) throw new ArgumentException("ReportInterval must be positive");
+        if (FailSafeLead < TimeSpan.FromSeconds(5))
+            throw new ArgumentException($"FailSafeLead {FailSafeLead} is shorter than the pilot's 5 s pacing: the fall-back could come after the lease ends");
+        if (LeaseDuration <= FailSafeLead + ReportInterval + ReportInterval)
+            throw new ArgumentException($"LeaseDuration {LeaseDuration} must exceed FailSafeLead + two report intervals, or a healthy charger drops to fail-safe between renewals");
+        if (SilentAfter <= ReportInterval) throw new ArgumentException("SilentAfter must exceed ReportInterval");
+        return this;
+    }
+}
