@@ -68,7 +68,8 @@ public sealed class ThrowawayPostgreSql : IAsyncDisposable
     public async Task<string> CreateDatabaseAsync(string prefix = "test")
     {
         var name = $"{prefix}_{Interlocked.Increment(ref databases)}_{Guid.NewGuid().ToString("N")[..8]}".ToLowerInvariant();
-        await using var connection = new NpgsqlConnection(ConnectionString());
+        // Unpooled: a pooled connection would be broken by a StopAsync/StartAgainAsync in between.
+        await using var connection = new NpgsqlConnection(ConnectionString() + ";Pooling=false");
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
         await command.ExecuteNonQueryAsync();
