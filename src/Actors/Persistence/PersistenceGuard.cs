@@ -104,8 +104,11 @@ public sealed class PersistenceGuard : ReceiveActor
     public PersistenceGuard(Func<IActorRef, Props> persistentActorProps, string name, PersistenceGuardSettings settings)
     {
         this.settings = settings.Validate();
+        // Stopping (not restarting) on an exception too: a restarted actor would keep its mailbox
+        // and meet deliveries that the guard sends again, handling them twice.
         var backoff = Backoff.OnStop(
-            persistentActorProps(Self), name, settings.MinBackoff, settings.MaxBackoff, settings.RandomFactor, maxNrOfRetries: -1);
+                persistentActorProps(Self), name, settings.MinBackoff, settings.MaxBackoff, settings.RandomFactor, maxNrOfRetries: -1)
+            .WithDefaultStoppingStrategy();
         Context.ActorOf(BackoffSupervisor.Props(backoff), name + "-backoff");
 
         Receive<PersistenceGuardProtocol.Ready>(_ => OnReady(Sender));

@@ -18,6 +18,7 @@ public sealed partial class WireCatalog
 {
     private static readonly object Gate = new();
     private static WireCatalog? current;
+    private static int assembliesAtBuild;
 
     private readonly Dictionary<string, Type> typesByName;
     private readonly Dictionary<Type, string> namesByType;
@@ -29,14 +30,29 @@ public sealed partial class WireCatalog
     {
         get
         {
-            lock (Gate) return current ??= Build(DiscoverAssemblies());
+            lock (Gate) return current ??= Rebuild();
         }
     }
 
     /// <summary>Looks again for assemblies loaded since the catalog was built, e.g. a plug-in.</summary>
     public static WireCatalog Refresh()
     {
-        lock (Gate) return current = Build(DiscoverAssemblies());
+        lock (Gate) return current = Rebuild();
+    }
+
+    /// <summary>Like <see cref="Refresh"/>, but only when assemblies were loaded since: cheap on a stream of bad manifests.</summary>
+    public static WireCatalog RefreshIfAssembliesLoaded()
+    {
+        lock (Gate)
+            return current is not null && AppDomain.CurrentDomain.GetAssemblies().Length == assembliesAtBuild ? current : current = Rebuild();
+    }
+
+    private static WireCatalog Rebuild()
+    {
+        var catalog = Build(DiscoverAssemblies());
+        // Counted after discovery, which itself loads the SmartElek assemblies it finds referenced.
+        assembliesAtBuild = AppDomain.CurrentDomain.GetAssemblies().Length;
+        return catalog;
     }
 
     /// <summary>The JSON options every wire message is written with: one format for all assemblies.</summary>

@@ -25,12 +25,12 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
     private static WireCatalog CatalogFor(Type type)
     {
         var catalog = WireCatalog.Current;
-        return catalog.Knows(type) || catalog.MessageTypes.Contains(type) ? catalog : WireCatalog.Refresh();
+        return catalog.Knows(type) ? catalog : WireCatalog.RefreshIfAssembliesLoaded();
     }
 
     private static WireCatalog CatalogFor(string manifest)
     {
         var catalog = WireCatalog.Current;
-        return catalog.Knows(manifest) ? catalog : WireCatalog.Refresh();
+        return catalog.Knows(manifest) ? catalog : WireCatalog.RefreshIfAssembliesLoaded();
     }
 }
