@@ -24,7 +24,7 @@ public sealed record EnergySnapshot(long WattHours, long Readings, DateTimeOffse
 internal sealed partial class PersistenceBenchmarkWireJson : JsonSerializerContext;
 
 /// <summary>
-/// dotnet run -c Release --project tests/SmartElek.Benchmarks -- scale persistence [--events N] [--actors N] [--week N] [--sqlite-only]
+/// dotnet run -c Release --project tests/SmartElek.Benchmarks -- scale persistence [--events N] [--actors N] [--week N] [--sqlite-only] [--keep folder] [--hocon "extra HOCON"] [--min-threads N]
 /// Prints persisted events per second (PersistAsync and PersistAll in batches of 100) on SQLite and
 /// PostgreSQL, and the time to recover N persistent actors that each hold a week of readings
 /// (one per 10 min), snapshotted every 100 events so that recovery is bounded.
@@ -42,13 +42,23 @@ public sealed class PersistenceScaleRun : IScaleRun
         var actors = IntArg(args, "--actors", 1_000);
         var week = IntArg(args, "--week", 7 * 24 * 6);
         var sqliteOnly = args.Contains("--sqlite-only");
+        if (IntArg(args, "--min-threads", 0) is var minThreads and > 0)
+        {
+            // SQLite calls block a pool thread: more threads than cores keep recoveries from queueing.
+            ThreadPool.GetMinThreads(out _, out var io);
+            ThreadPool.SetMinThreads(minThreads, io);
+        }
+        var extra = Array.IndexOf(args, "--hocon") is var h and >= 0 && h + 1 < args.Length ? args[h + 1] : "";
         Console.WriteLine($"persistence scale run: {Environment.ProcessorCount} cores, {events:N0} events per write test, {actors:N0} actors x {week:N0} events for recovery, snapshot every {SnapshotEvery}");
 
-        var folder = Path.Combine(Path.GetTempPath(), "smartelek-bench-" + Guid.NewGuid().ToString("N")[..8]);
+        var keep = Array.IndexOf(args, "--keep");
+        var folder = keep >= 0 && keep + 1 < args.Length
+            ? Path.GetFullPath(args[keep + 1])
+            : Path.Combine(Path.GetTempPath(), "smartelek-bench-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
             var sqlite = new PersistenceOptions { Provider = PersistenceProvider.Sqlite, SqliteDataFolder = folder, SqliteFile = "bench.db" };
-            await RunProviderAsync("SQLite (WAL)", sqlite, _ => null, events, actors, week);
+            await RunProviderAsync("SQLite (WAL)", sqlite, _ => null, events, actors, week, extra);
             SqliteConnection.ClearAllPools();
 
             if (!sqliteOnly)
@@ -56,19 +66,20 @@ public sealed class PersistenceScaleRun : IScaleRun
                 await using var server = await ThrowawayPostgreSql.StartAsync(durable: true);
                 var connection = await server.CreateDatabaseAsync("bench");
                 var postgres = new PersistenceOptions { Provider = PersistenceProvider.PostgreSql, PostgreSqlConnectionStringVariable = "BENCH_PG" };
-                await RunProviderAsync("PostgreSQL (fsync on)", postgres, n => n == "BENCH_PG" ? connection : null, events, actors, week);
+                await RunProviderAsync("PostgreSQL (fsync on)", postgres, n => n == "BENCH_PG" ? connection : null, events, actors, week, extra);
             }
         }
         finally
         {
-            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+            if (keep < 0 && Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         }
     }
 
-    private static async Task RunProviderAsync(string label, PersistenceOptions options, Func<string, string?> environment, int events, int actors, int week)
+    private static async Task RunProviderAsync(string label, PersistenceOptions options, Func<string, string?> environment, int events, int actors, int week, string extraHocon)
     {
         PersistenceStore.Prepare(options, environment);
-        var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING")
+        var config = ConfigurationFactory.ParseString(extraHocon)
+            .WithFallback(ConfigurationFactory.ParseString("akka.loglevel = WARNING"))
             .WithFallback(WireSerialization.Config)
             .WithFallback(PersistenceHocon.For(options, environment));
 
@@ -80,7 +91,7 @@ public sealed class PersistenceScaleRun : IScaleRun
             foreach (var mode in new[] { WriteMode.PersistAsync, WriteMode.PersistAll })
             {
                 var elapsed = await WriteAsync(system, "write-" + mode, events, mode);
-                Console.WriteLine($"{label,-22} {mode,-13} {events / elapsed.TotalSeconds,10:N0} events/s  ({events:N0} in {elapsed.TotalSeconds:N2} s)");
+                Console.WriteLine($"{label,-22} {mode,-13} {events / elapsed.TotalSeconds,10:N0} events/s  ({events:N0} in {elapsed.TotalSeconds:N2} s, load {LoadAverage()})");
             }
 
             var seeding = Stopwatch.StartNew();
@@ -103,13 +114,15 @@ public sealed class PersistenceScaleRun : IScaleRun
         var again = ActorSystem.Create("bench-recovery", config);
         try
         {
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var recovery = Stopwatch.StartNew();
             var states = await Task.WhenAll(Enumerable.Range(0, actors).Select(i =>
                 again.ActorOf(MeterLedger.Props(new ChargerId($"week-{i}"))).Ask<MeterLedger.State>(MeterLedger.GetState.Instance, Timeout)));
             recovery.Stop();
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
             var wrong = states.Count(s => s.Readings != week);
             var replayed = states.Sum(s => (long)s.ReplayedEvents);
-            Console.WriteLine($"{label,-22} recovered {actors:N0} actors in {recovery.Elapsed.TotalSeconds:N2} s ({replayed:N0} events replayed after snapshots; {wrong} with a wrong count)");
+            Console.WriteLine($"{label,-22} recovered {actors:N0} actors in {recovery.Elapsed.TotalSeconds:N2} s, {cpu.TotalSeconds:N2} s CPU, load {LoadAverage()} ({replayed:N0} events replayed after snapshots; {wrong} with a wrong count)");
         }
         finally
         {
@@ -129,6 +142,10 @@ public sealed class PersistenceScaleRun : IScaleRun
         await writer.GracefulStop(Timeout);
         return watch.Elapsed;
     }
+
+    // The machine is shared: the figures mean little without the load they were taken under.
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 
     private static int IntArg(string[] args, string name, int fallback)
     {

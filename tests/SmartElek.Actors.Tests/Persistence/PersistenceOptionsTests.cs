@@ -44,6 +44,19 @@ public sealed class PersistenceOptionsTests
         var hocon = PersistenceHocon.For(options, environment);
         Assert.Equal("PostgreSQL.15", hocon.GetString("akka.persistence.snapshot-store.sql.provider-name"));
         Assert.Equal(connection, hocon.GetString("akka.persistence.query.journal.sql.connection-string"));
+        // PostgreSQL keeps the plugin's defaults: parallel write streams, reads at the server's isolation.
+        Assert.Equal("unspecified", hocon.GetString("akka.persistence.journal.sql.read-isolation-level"));
+        Assert.Equal(3, hocon.GetInt("akka.persistence.journal.sql.parallelism"));
+    }
+
+    [Fact]
+    public void Sqlite_reads_in_deferred_transactions_and_writes_through_one_stream()
+    {
+        var hocon = PersistenceHocon.For(new PersistenceOptions(), NoEnvironment);
+        Assert.Equal("read-uncommitted", hocon.GetString("akka.persistence.journal.sql.read-isolation-level"));
+        Assert.Equal("read-uncommitted", hocon.GetString("akka.persistence.snapshot-store.sql.read-isolation-level"));
+        Assert.Equal("read-uncommitted", hocon.GetString("akka.persistence.query.journal.sql.read-isolation-level"));
+        Assert.Equal(1, hocon.GetInt("akka.persistence.journal.sql.parallelism"));
     }
 
     [Fact]
