@@ -1,0 +1,188 @@
+using System.Data.Common;
+using Akka.Actor;
+using Akka.Persistence.Query;
+using Akka.Persistence.Sql.Query;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using SmartElek.Actors.Persistence;
+using SmartElek.Actors.Serialization;
+
+namespace SmartElek.Actors.Tests.Persistence;
+
+/// <summary>
+/// What the journal must do on every provider: persist and recover, snapshots, recovery in a new
+/// ActorSystem on the same database, the events-by-tag read side, and rows written by our serializer.
+/// </summary>
+public abstract class PersistenceContractTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private readonly List<ActorSystem> systems = [];
+    private TestDatabase? database;
+
+    protected TestDatabase Database => database ?? throw new InvalidOperationException("Not initialised.");
+
+    protected abstract Task<TestDatabase> CreateDatabaseAsync();
+
+    public async Task InitializeAsync() => database = await CreateDatabaseAsync();
+
+    public async Task DisposeAsync()
+    {
+        foreach (var system in systems) await system.Terminate();
+    }
+
+    private ActorSystem StartSystem()
+    {
+        var system = ActorSystem.Create("persistence-" + systems.Count, Database.Config());
+        systems.Add(system);
+        return system;
+    }
+
+    private static async Task<long> CreditAllAsync(IActorRef ledger, IEnumerable<long> amounts, string? tag = null)
+    {
+        long total = 0;
+        foreach (var amount in amounts)
+            total = (await ledger.Ask<TestLedgerProtocol.Credited>(new TestLedgerProtocol.Credit(amount, tag), Timeout)).Total;
+        return total;
+    }
+
+    private static long[] RandomAmounts(int seed, int count)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, count).Select(_ => random.NextInt64(1, 1_000_000)).ToArray();
+    }
+
+    [Fact]
+    public async Task A_new_incarnation_recovers_the_persisted_events()
+    {
+        var system = StartSystem();
+        var charger = new ChargerId("recover-1");
+        var amounts = RandomAmounts(1, 12);
+        var ledger = system.ActorOf(TestLedger.Props(charger));
+        var total = await CreditAllAsync(ledger, amounts);
+        Assert.Equal(amounts.Sum(), total);
+        Assert.True(await ledger.GracefulStop(Timeout));
+
+        var again = system.ActorOf(TestLedger.Props(charger));
+        var recovered = await again.Ask<TestLedgerProtocol.Total>(TestLedgerProtocol.GetTotal.Instance, Timeout);
+        Assert.Equal(new TestLedgerProtocol.Total(amounts.Sum(), amounts.Length), recovered);
+    }
+
+    [Fact]
+    public async Task A_restarted_actor_system_recovers_from_snapshot_and_later_events()
+    {
+        var first = StartSystem();
+        var withSnapshot = new ChargerId("restart-snap");
+        var withoutSnapshot = new ChargerId("restart-plain");
+        var before = RandomAmounts(2, 5);
+        var after = RandomAmounts(3, 4);
+
+        var ledger = first.ActorOf(TestLedger.Props(withSnapshot));
+        await CreditAllAsync(ledger, before);
+        var taken = await ledger.Ask<TestLedgerProtocol.SnapshotTaken>(TestLedgerProtocol.TakeSnapshot.Instance, Timeout);
+        Assert.Equal(before.Length, taken.SequenceNr);
+        await CreditAllAsync(ledger, after);
+        await CreditAllAsync(first.ActorOf(TestLedger.Props(withoutSnapshot)), after);
+        await first.Terminate();
+
+        var second = StartSystem();
+        var recovered = await second.ActorOf(TestLedger.Props(withSnapshot))
+            .Ask<TestLedgerProtocol.Total>(TestLedgerProtocol.GetTotal.Instance, Timeout);
+        Assert.Equal(new TestLedgerProtocol.Total(before.Sum() + after.Sum(), before.Length + after.Length), recovered);
+        var plain = await second.ActorOf(TestLedger.Props(withoutSnapshot))
+            .Ask<TestLedgerProtocol.Total>(TestLedgerProtocol.GetTotal.Instance, Timeout);
+        Assert.Equal(new TestLedgerProtocol.Total(after.Sum(), after.Length), plain);
+    }
+
+    [Fact]
+    public async Task Events_by_tag_reads_the_tagged_events_of_every_actor_in_order()
+    {
+        var system = StartSystem();
+        var a = system.ActorOf(TestLedger.Props(new ChargerId("tag-a")));
+        var b = system.ActorOf(TestLedger.Props(new ChargerId("tag-b")));
+        var energyA = RandomAmounts(4, 3);
+        var energyB = RandomAmounts(5, 3);
+        await CreditAllAsync(a, energyA, "energy");
+        await CreditAllAsync(b, [7, 8], "other");
+        await CreditAllAsync(b, energyB, "energy");
+        await CreditAllAsync(a, [9]);
+
+        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(PersistenceHocon.ReadJournalPluginId);
+        var materializer = system.Materializer();
+        IReadOnlyList<EventEnvelope> envelopes = [];
+        // The read side sees new rows once its ordering tracker has caught up (about a second).
+        var deadline = DateTime.UtcNow + Timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            envelopes = await journal.CurrentEventsByTag("energy", Offset.NoOffset())
+                .RunWith(Sink.Seq<EventEnvelope>(), materializer);
+            if (envelopes.Count >= energyA.Length + energyB.Length) break;
+            await Task.Delay(200);
+        }
+
+        var events = envelopes.Select(e => Assert.IsType<LedgerCredited>(e.Event)).ToArray();
+        Assert.Equal(energyA.Concat(energyB), events.Select(e => e.Amount));
+        Assert.Equal(
+            Enumerable.Repeat("tag-a", energyA.Length).Concat(Enumerable.Repeat("tag-b", energyB.Length)),
+            events.Select(e => e.Charger.Value));
+        var offsets = envelopes.Select(e => ((Sequence)e.Offset).Value).ToArray();
+        Assert.Equal(offsets.Order(), offsets);
+        Assert.Equal(offsets.Length, offsets.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Journal_rows_carry_the_wire_name_and_our_serializer_not_a_dotnet_type()
+    {
+        var system = StartSystem();
+        var ledger = system.ActorOf(TestLedger.Props(new ChargerId("rows-1")));
+        await CreditAllAsync(ledger, [1, 2]);
+        await ledger.Ask<TestLedgerProtocol.SnapshotTaken>(TestLedgerProtocol.TakeSnapshot.Instance, Timeout);
+
+        var journalRows = await ReadRowsAsync("SELECT manifest, identifier FROM journal WHERE persistence_id = 'ledger-rows-1'");
+        Assert.Equal(2, journalRows.Count);
+        Assert.All(journalRows, r => Assert.Equal(("test.ledger.credited.v1", WireSerializer.Id), r));
+        var snapshotRows = await ReadRowsAsync("SELECT manifest, serializer_id FROM snapshot WHERE persistence_id = 'ledger-rows-1'");
+        Assert.Equal([("test.ledger.snapshot.v1", WireSerializer.Id)], snapshotRows);
+    }
+
+    private async Task<List<(string Manifest, int Serializer)>> ReadRowsAsync(string sql)
+    {
+        await using DbConnection connection = Database.Options.Provider == PersistenceProvider.Sqlite
+            ? new SqliteConnection(Database.ConnectionString)
+            : new NpgsqlConnection(Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<(string, int)>();
+        while (await reader.ReadAsync()) rows.Add((reader.GetString(0), Convert.ToInt32(reader.GetValue(1))));
+        return rows;
+    }
+}
+
+public sealed class SqlitePersistenceTests : PersistenceContractTests, IDisposable
+{
+    private readonly TempSqliteDatabase sqlite = new();
+
+    protected override Task<TestDatabase> CreateDatabaseAsync() => Task.FromResult(sqlite.Database);
+
+    [Fact]
+    public void The_file_is_created_in_its_data_folder_with_write_ahead_logging()
+    {
+        Assert.True(File.Exists(sqlite.Database.Options.SqliteFilePath));
+        using var connection = new SqliteConnection(sqlite.Database.ConnectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode;";
+        Assert.Equal("wal", command.ExecuteScalar() as string);
+    }
+
+    public void Dispose() => sqlite.Dispose();
+}
+
+[Collection(PostgreSqlCollection.Name)]
+public sealed class PostgreSqlPersistenceTests(PostgreSqlFixture postgres) : PersistenceContractTests
+{
+    protected override Task<TestDatabase> CreateDatabaseAsync() => postgres.NewDatabaseAsync("contract");
+}
