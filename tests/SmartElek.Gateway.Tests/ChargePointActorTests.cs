@@ -228,4 +228,26 @@ public sealed class ChargePointActorTests(ITestOutputHelper output)
         Assert.Equal((0, StopReason.DeAuthorized), (stop.TransactionId, stop.Reason!.Value));
         Assert.Equal([StopReason.DeAuthorized], _connector.Stops);
     }
+
+    [Fact]
+    public async Task The_composite_limit_reaches_the_connector_when_a_profile_period_begins()
+    {
+        Start(ChargePointConfiguration.Default(meterSampleSeconds: 0));
+        await Boot();
+        var max = new ChargingProfile(1, 0, ChargingProfilePurpose.ChargePointMaxProfile, ChargingProfileKind.Absolute,
+            new ChargingSchedule(ChargingRateUnit.W, [new ChargingSchedulePeriod(0, 4800m), new ChargingSchedulePeriod(600, 1920m)], StartSchedule: T0));
+        CsCall("p", new SetChargingProfileRequest(0, max));
+        var answer = Assert.IsType<DecodedResult>(await ExpectAnswer("p"));
+        Assert.Equal(ChargingProfileStatus.Accepted, ((SetChargingProfileResponse)((ResponseOk)OcppFrames.ReadResponse("SetChargingProfile", answer.Payload)).Response).Status);
+        await AwaitAssertAsync(() => Assert.Equal(20m, _connector.Limit));      // 4800 W / 240 V
+        Scheduler.Advance(TimeSpan.FromSeconds(599));
+        await _cp.Ask<ChargePointState>(GetState.Instance);
+        Assert.Equal(20m, _connector.Limit);
+        Scheduler.Advance(TimeSpan.FromSeconds(2));
+        await AwaitAssertAsync(() => Assert.Equal(8m, _connector.Limit));       // 1920 W / 240 V, at most 1 s late
+        CsCall("c", new ClearChargingProfileRequest(Id: 1));
+        await ExpectAnswer("c");
+        await AwaitAssertAsync(() => Assert.Equal(32m, _connector.Limit));      // the charger's own maximum again
+        Assert.Equal([32m, 20m, 8m, 32m], _connector.AppliedLimits);
+    }
 }

@@ -108,7 +108,6 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        Timers.StartPeriodicTimer("limit", new LimitTick(), TimeSpan.FromSeconds(10));
         UpdateLimit();
         _lastStatus = CurrentStatus();
         _link.Start(Self);
@@ -377,7 +376,12 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
 
     private void UpdateLimit()
     {
-        var limit = CompositeSchedule.Round(CompositeSchedule.LimitAt(_profiles, Connector, Now, _settings.SupplyOrDefault, ActiveTx));
+        // The composite of the next day: its first period is the cap now, its second says when to look again.
+        var schedule = CompositeSchedule.Compute(_profiles, Connector, Now, 86_400, ChargingRateUnit.A, _settings.SupplyOrDefault, ActiveTx);
+        var periods = schedule.ChargingSchedulePeriod;
+        // Period starts are whole seconds rounded down: one more second is never early, at most 1 s late.
+        Timers.StartSingleTimer("limit", new LimitTick(), periods.Count > 1 ? TimeSpan.FromSeconds(periods[1].StartPeriod + 1) : TimeSpan.FromHours(1));
+        var limit = periods[0].Limit;
         if (limit == _lastLimit) return;
         _lastLimit = limit;
         _port.ApplyCurrentLimit(limit);
