@@ -250,4 +250,22 @@ public sealed class ChargePointActorTests(ITestOutputHelper output)
         await AwaitAssertAsync(() => Assert.Equal(32m, _connector.Limit));      // the charger's own maximum again
         Assert.Equal([32m, 20m, 8m, 32m], _connector.AppliedLimits);
     }
+
+    [Fact]
+    public async Task Heartbeats_follow_the_interval_the_Boot_answer_gave()
+    {
+        Start(ChargePointConfiguration.Default(meterSampleSeconds: 0));
+        _cp.Tell(new OcppLinkProtocol.Connected(new Uri("ws://test/SE-T1")));
+        Answer(await ExpectCall("BootNotification"), new BootNotificationResponse(RegistrationStatus.Accepted, T0, 60));
+        Answer(await ExpectCall("StatusNotification"), new StatusNotificationResponse());
+        Scheduler.Advance(TimeSpan.FromSeconds(59));
+        await _wire.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+        Scheduler.Advance(TimeSpan.FromSeconds(1));
+        Answer(Assert.IsType<DecodedCall>(await NextFrame()) is { Action: "Heartbeat" } hb ? hb : throw new Xunit.Sdk.XunitException("expected a Heartbeat"), new HeartbeatResponse(T0));
+        Scheduler.Advance(TimeSpan.FromSeconds(60));
+        Assert.Equal("Heartbeat", Assert.IsType<DecodedCall>(await NextFrame()).Action);
+        CsCall("k", new GetConfigurationRequest(["HeartbeatInterval"]));
+        var config = (GetConfigurationResponse)((ResponseOk)OcppFrames.ReadResponse("GetConfiguration", ((DecodedResult)await ExpectAnswer("k")).Payload)).Response;
+        Assert.Equal("60", config.ConfigurationKey!.Single().Value);
+    }
 }

@@ -43,6 +43,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     private bool _bootDue;
     private InFlight? _inFlight;
     private DateTimeOffset _lastSent = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastHeartbeat = DateTimeOffset.MinValue;
     private DateTimeOffset _transactionRetryNotBefore = DateTimeOffset.MinValue;
     private Transaction? _transaction;
     private Authorised? _authorised;
@@ -346,9 +347,14 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
 
     private void OnHeartbeatTick()
     {
-        // Skipped while other traffic flows: any CALL of ours shows we are alive.
+        // Skipped while other traffic flows (any CALL of ours shows we are alive), but one a day
+        // at least: its answer is the clock.
         var interval = TimeSpan.FromSeconds(_config.Int("HeartbeatInterval"));
-        if (Now - _lastSent >= interval * 0.9) Enqueue(new HeartbeatRequest());
+        if (Now - _lastSent >= interval * 0.9 || Now - _lastHeartbeat >= TimeSpan.FromDays(1))
+        {
+            _lastHeartbeat = Now;
+            Enqueue(new HeartbeatRequest());
+        }
     }
 
     // ---------------- the connector ----------------
@@ -563,8 +569,9 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
             reply = OcppFrames.Error(call.MessageId, e.Code, e.Message);
             _afterReply.Clear();
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or OverflowException)
+        catch (Exception e)
         {
+            // Our own failure: the central system gets InternalError and the actor keeps its state.
             _log.Error(e, "{0}: {1} failed", _settings.Id, call.Action);
             reply = OcppFrames.Error(call.MessageId, CallErrorCode.InternalError, $"{call.Action} failed: {e.Message}");
             _afterReply.Clear();

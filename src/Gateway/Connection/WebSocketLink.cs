@@ -61,6 +61,9 @@ public static class ServerCertificateCheck
 /// </summary>
 public sealed class WebSocketLink(OcppConnectionSettings settings) : IOcppLink
 {
+    /// <summary>No OCPP 1.6 frame comes near this; a larger one is a broken or hostile peer.</summary>
+    public const int MaxFrameBytes = 1 << 20;
+
     private readonly CancellationTokenSource _stop = new();
     private Channel<string>? _outgoing;
     private Task? _loop;
@@ -157,6 +160,11 @@ public sealed class WebSocketLink(OcppConnectionSettings settings) : IOcppLink
                     return $"closed by the server ({ws.CloseStatus} {ws.CloseStatusDescription})";
                 }
                 buffer.Advance(result.Count);
+                if (buffer.WrittenCount > MaxFrameBytes)
+                {
+                    await ws.CloseAsync(WebSocketCloseStatus.MessageTooBig, $"frames are limited to {MaxFrameBytes} bytes", CancellationToken.None).ConfigureAwait(false);
+                    return $"a frame exceeded {MaxFrameBytes} bytes";
+                }
                 if (!result.EndOfMessage) continue;
                 owner.Tell(new OcppLinkProtocol.Received(Encoding.UTF8.GetString(buffer.WrittenSpan)));
                 buffer.ResetWrittenCount();
