@@ -7,7 +7,8 @@
 //   {"id":2,"op":"record"}   -> {"id":2,"ok":true,"result":{"received":[...],"failures":[...],"connections":[...]}}
 //   {"id":3,"op":"close"}    -> the central system goes away (closes its clients and stops listening)
 //   {"id":4,"op":"listen"}   -> it comes back on the same port
-// Usage: node central-system.js --port 0 --password KEY [--heartbeat 2]
+// Usage: node central-system.js --port 0 --password KEY [--heartbeat 2] [--tls-cert cert.pem --tls-key key.pem]
+// With --tls-cert/--tls-key it serves wss:// (security profile 2) instead of ws:// (profile 1).
 const { RPCServer, createRPCError } = require('ocpp-rpc');
 const readline = require('readline');
 
@@ -22,6 +23,7 @@ const failures = [];     // strict-mode validation failures and bad messages, bo
 const connections = [];  // identities and whether their basic-auth password matched
 let nextTransactionId = 1000;
 let server = null;
+let tlsServer = null;
 let client = null;
 
 const knownTags = { 'TAG-OK': 'Accepted', 'TAG-OFF': 'Accepted', 'TAG-BLOCKED': 'Blocked' };
@@ -64,6 +66,15 @@ async function listen() {
         if (ok) accept({}); else reject(401);
     });
     server.on('client', attach);
+    if (args['tls-cert']) {
+        const fs = require('fs');
+        const https = require('https');
+        tlsServer = https.createServer({ cert: fs.readFileSync(args['tls-cert']), key: fs.readFileSync(args['tls-key']) });
+        tlsServer.on('upgrade', server.handleUpgrade);
+        await new Promise((resolve, reject) => { tlsServer.once('error', reject); tlsServer.listen(port, '127.0.0.1', resolve); });
+        port = tlsServer.address().port;
+        return port;
+    }
     const http = await server.listen(port, '127.0.0.1');
     port = http.address().port;
     return port;
@@ -78,6 +89,7 @@ async function handle(cmd) {
             return { received, failures, connections };
         case 'close':
             if (server) { const s = server; server = null; client = null; await s.close({ code: 1001, reason: 'going away' }); }
+            if (tlsServer) { const t = tlsServer; tlsServer = null; await new Promise((resolve) => t.close(resolve)); }
             return { closed: true };
         case 'listen':
             return { port: await listen() };
@@ -98,5 +110,9 @@ function reply(obj) { process.stdout.write(JSON.stringify(obj) + '\n'); }
         try { reply({ id: cmd.id, ok: true, result: await handle(cmd) }); }
         catch (e) { reply({ id: cmd.id, ok: false, error: String(e && e.message), rpcCode: e && e.rpcErrorCode }); }
     });
-    rl.on('close', async () => { if (server) await server.close({ force: true }); process.exit(0); });
+    rl.on('close', async () => {
+        if (server) await server.close({ force: true });
+        if (tlsServer) tlsServer.close();
+        process.exit(0);
+    });
 })().catch((e) => { process.stderr.write(String(e && e.stack) + '\n'); process.exit(1); });

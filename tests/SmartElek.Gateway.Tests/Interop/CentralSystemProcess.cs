@@ -40,7 +40,8 @@ public sealed class CentralSystemProcess : IAsyncDisposable
         return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
-    public static async Task<CentralSystemProcess> StartAsync(string password, int heartbeatSeconds)
+    /// <param name="tls">PEM files of the server certificate and key: serve wss:// (security profile 2)</param>
+    public static async Task<CentralSystemProcess> StartAsync(string password, int heartbeatSeconds, (string CertPem, string KeyPem)? tls = null)
     {
         var dir = InteropDirectory();
         if (!Directory.Exists(Path.Combine(dir, "node_modules", "ocpp-rpc")))
@@ -55,6 +56,9 @@ public sealed class CentralSystemProcess : IAsyncDisposable
         };
         foreach (var a in new[] { "central-system.js", "--port", FreePort().ToString(), "--password", password, "--heartbeat", heartbeatSeconds.ToString() })
             info.ArgumentList.Add(a);
+        if (tls is { } t)
+            foreach (var a in new[] { "--tls-cert", t.CertPem, "--tls-key", t.KeyPem })
+                info.ArgumentList.Add(a);
         var node = Process.Start(info) ?? throw new InvalidOperationException("node did not start");
         var cs = new CentralSystemProcess(node);
         node.OutputDataReceived += (_, e) => cs.OnLine(e.Data);
