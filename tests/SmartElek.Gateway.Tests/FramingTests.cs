@@ -184,4 +184,22 @@ public class FramingTests
                   select $"[2,\"f1\",\"{action}\",{{{string.Join(",", names.Distinct().Select((f, i) => $"\"{f}\":{values[i]}"))}}}]";
         gen.Sample(text => IsWellFormedOutcome(OcppFrames.Decode(text)), iter: 5000);
     }
+
+    [Fact]
+    public void The_action_table_covers_the_six_profiles_both_ways_and_every_type_has_generated_JSON()
+    {
+        Assert.Equal(28, OcppActions.All.Count);
+        Assert.Equal(OcppActions.All.Count, OcppActions.All.Select(a => a.Name).Distinct().Count());
+        Assert.Equal(6, OcppActions.All.Select(a => a.Profile).Distinct().Count());
+        foreach (var a in OcppActions.All)
+        {
+            Assert.True(OcppActions.TryGet(a.Name, out var back) && back == a);
+            Assert.True(typeof(IOcppRequest).IsAssignableFrom(a.RequestType) && typeof(IOcppResponse).IsAssignableFrom(a.ResponseType), a.Name);
+            Assert.Equal(a.Name + "Request", a.RequestType.Name);
+            Assert.Equal(a.Name + "Response", a.ResponseType.Name);
+            Assert.NotNull(OcppJsonContext.Default.GetTypeInfo(a.RequestType));
+            Assert.NotNull(OcppJsonContext.Default.GetTypeInfo(a.ResponseType));
+            Assert.False(OcppActions.KnownUnsupported.Contains(a.Name), a.Name);
+        }
+    }
 }
