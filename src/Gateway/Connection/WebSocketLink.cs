@@ -116,9 +116,10 @@ public sealed class WebSocketLink(OcppConnectionSettings settings) : IOcppLink
                     reason = await PumpAsync(ws, owner, outgoing).ConfigureAwait(false);
                     outgoing.Writer.TryComplete();
                 }
-                catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or HttpRequestException or InvalidOperationException)
+                catch (Exception e)
                 {
-                    reason = e.Message;
+                    // Whatever went wrong with this connection, the link lives on and retries.
+                    reason = $"{e.GetType().Name}: {e.Message}";
                 }
             }
             if (_outgoing is not null)
@@ -144,8 +145,16 @@ public sealed class WebSocketLink(OcppConnectionSettings settings) : IOcppLink
         using var session = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         var sender = Task.Run(async () =>
         {
-            await foreach (var frame in outgoing.Reader.ReadAllAsync(session.Token).ConfigureAwait(false))
-                await ws.SendAsync(Encoding.UTF8.GetBytes(frame), WebSocketMessageType.Text, true, session.Token).ConfigureAwait(false);
+            try
+            {
+                await foreach (var frame in outgoing.Reader.ReadAllAsync(session.Token).ConfigureAwait(false))
+                    await ws.SendAsync(Encoding.UTF8.GetBytes(frame), WebSocketMessageType.Text, true, session.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                // A failed send ends this connection: reconnecting is better than losing frames quietly.
+                await session.CancelAsync().ConfigureAwait(false);
+            }
         });
         var buffer = new ArrayBufferWriter<byte>(4096);
         try
