@@ -397,7 +397,12 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
 
     private void RequestAuthorization(string idTag, ChargingProfile? profile)
     {
-        if (_transaction is not null || idTag.Length > 20) return;
+        if (idTag.Length is 0 or > 20)
+        {
+            _log.Warning("{0}: idTag '{1}' refused: an idTag has 1 to 20 characters", _settings.Id, idTag);
+            return;
+        }
+        if (_transaction is not null) return;
         var local = _auth.Lookup(idTag, Now, _config.Bool("LocalAuthListEnabled"), _config.Bool("AuthorizationCacheEnabled"));
         var online = _connected && _registration == Registration.Accepted;
         if (local?.Status == AuthorizationStatus.Accepted && (_config.Bool("LocalPreAuthorize") || !online))
