@@ -1,0 +1,787 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Akka.Actor;
+using Akka.Event;
+using SmartElek.Gateway.Connection;
+using SmartElek.Gateway.Framing;
+using SmartElek.Gateway.Ocpp16;
+using SmartElek.Gateway.SmartCharging;
+using static SmartElek.Gateway.ChargePoint.ChargePointProtocol;
+
+namespace SmartElek.Gateway.ChargePoint;
+
+/// <summary>
+/// One OCPP 1.6J charge point for one charger (connector 1). Keeps OCPP's rules (Boot first, one
+/// outstanding CALL of its own, answers every incoming CALL, offline queue of transaction
+/// messages) and routes between the central system (<see cref="IOcppLink"/>) and the charger
+/// (<see cref="IConnectorPort"/>). The decisions live in the pure types it holds
+/// (<see cref="ChargingProfiles"/>, <see cref="LocalAuthorization"/>, <see cref="ChargePointConfiguration"/>,
+/// <see cref="StatusMapping"/>).
+/// </summary>
+public sealed class ChargePointActor : ReceiveActor, IWithTimers
+{
+    private const int Connector = 1;
+
+    private readonly ChargePointSettings _settings;
+    private readonly IConnectorPort _port;
+    private readonly IOcppLink _link;
+    private readonly ITransactionMessageQueue _queue;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Func<DateTimeOffset> _now;
+
+    // The CALLs of ours that wait for the connection (not transaction messages: those are in _queue).
+    private readonly Queue<Outgoing> _outgoing = new();
+    private readonly Dictionary<long, int> _startPlaceholders = new();
+    private readonly List<Action> _afterReply = [];
+
+    private ChargePointConfiguration _config;
+    private ChargingProfiles _profiles = ChargingProfiles.Empty;
+    private LocalAuthorization _auth = LocalAuthorization.Empty;
+    private Registration _registration = Registration.NotBooted;
+    private bool _everAccepted;
+    private bool _connected;
+    private bool _bootDue;
+    private InFlight? _inFlight;
+    private DateTimeOffset _lastSent = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastHeartbeat = DateTimeOffset.MinValue;
+    private DateTimeOffset _transactionRetryNotBefore = DateTimeOffset.MinValue;
+    private Transaction? _transaction;
+    private Authorised? _authorised;
+    private Reservation? _reservation;
+    private bool _finishing;
+    private bool _unavailableRequested;
+    private bool _inoperativeScheduled;
+    private int _nextPlaceholder;
+    private ConnectorStatus? _lastStatus;
+    private decimal? _lastLimit;
+    private FirmwareStatus _firmwareStatus = FirmwareStatus.Idle;
+    private DiagnosticsStatus _diagnosticsStatus = DiagnosticsStatus.Idle;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private sealed record Outgoing(IOcppRequest Request, Action<IOcppResponse>? OnAnswer = null, Action? OnFailure = null, bool Triggered = false);
+    private sealed record InFlight(string MessageId, string Action, Outgoing? Call, QueuedTransactionMessage? Queued, bool Boot);
+    private sealed record Transaction(int Id, string IdTag, DateTimeOffset Start, long MeterStart);
+    private sealed record Authorised(string IdTag, ChargingProfile? Profile);
+    private sealed record Reservation(int Id, string IdTag, string? ParentIdTag, DateTimeOffset Expiry);
+
+    public static Props Props(ChargePointSettings settings, IConnectorPort port, IOcppLink link, ITransactionMessageQueue? queue = null) =>
+        Akka.Actor.Props.Create(() => new ChargePointActor(settings, port, link, queue ?? new InMemoryTransactionMessageQueue()));
+
+    public ChargePointActor(ChargePointSettings settings, IConnectorPort port, IOcppLink link, ITransactionMessageQueue queue)
+    {
+        _settings = settings;
+        _port = port;
+        _link = link;
+        _queue = queue;
+        _config = settings.Configuration ?? ChargePointConfiguration.Default();
+        _now = settings.Clock ?? (() => DateTimeOffset.UtcNow);
+
+        Receive<OcppLinkProtocol.Connected>(_ => OnConnected());
+        Receive<OcppLinkProtocol.Disconnected>(d => OnDisconnected(d.Reason));
+        Receive<OcppLinkProtocol.Received>(r => OnReceived(r.Frame));
+        Receive<ConnectorChanged>(_ => OnConnectorChanged());
+        Receive<LocalStartRequested>(s => RequestAuthorization(s.IdTag, null));
+        Receive<LocalStopRequested>(_ => { if (_transaction is not null) StopTransaction(StopReason.Local); });
+        Receive<GetState>(_ => Sender.Tell(State()));
+        Receive<HeartbeatTick>(_ => OnHeartbeatTick());
+        Receive<MeterTick>(_ => OnMeterTick());
+        Receive<LimitTick>(_ => UpdateLimit());
+        Receive<BootRetryDue>(_ => { _bootDue = true; TrySend(); });
+        Receive<TransactionRetryDue>(_ => TrySend());
+        Receive<CallTimedOut>(t => OnCallTimedOut(t.MessageId));
+        Receive<ReservationExpired>(r =>
+        {
+            if (_reservation?.Id != r.ReservationId) return;
+            _reservation = null;
+            ReportStatus();
+        });
+        Receive<AuthorizationExpired>(a => { if (_authorised?.IdTag == a.IdTag && _transaction is null) _authorised = null; });
+        Receive<FirmwareStep>(s => OnFirmwareStep(s.Status));
+        Receive<DiagnosticsStep>(s =>
+        {
+            _diagnosticsStatus = s.Status;
+            Enqueue(new DiagnosticsStatusNotificationRequest(s.Status));
+            if (s.Status == DiagnosticsStatus.Uploading)
+                Timers.StartSingleTimer("diagnostics", new DiagnosticsStep(DiagnosticsStatus.Uploaded), TimeSpan.FromSeconds(1));
+        });
+    }
+
+    protected override void PreStart()
+    {
+        UpdateLimit();
+        _lastStatus = CurrentStatus();
+        _link.Start(Self);
+    }
+
+    protected override void PostStop() => _ = _link.StopAsync();
+
+    private DateTimeOffset Now => _now();
+
+    private ActiveTransaction? ActiveTx => _transaction is { } t ? new ActiveTransaction(Connector, t.Id, t.Start) : null;
+
+    // ---------------- connection ----------------
+
+    private void OnConnected()
+    {
+        _connected = true;
+        _inFlight = null;
+        if (_everAccepted)
+        {
+            // A plain reconnect: no new Boot; tell the current status (not queued while offline).
+            _registration = Registration.Accepted;
+            ReportStatus(force: true);
+        }
+        else
+        {
+            _registration = Registration.NotBooted;
+            _bootDue = true;
+        }
+        TrySend();
+    }
+
+    private void OnDisconnected(string reason)
+    {
+        _log.Info("{0}: disconnected: {1}", _settings.Id, reason);
+        _connected = false;
+        Timers.Cancel("call-timeout");
+        var lost = _inFlight;
+        _inFlight = null;
+        // Heartbeats, status and the like are not kept offline; an Authorize falls back to the local decision.
+        var pending = _outgoing.ToList();
+        _outgoing.Clear();
+        lost?.Call?.OnFailure?.Invoke();
+        foreach (var o in pending) o.OnFailure?.Invoke();
+        if (lost?.Boot == true) _bootDue = true;
+    }
+
+    private void OnReceived(string frame)
+    {
+        switch (OcppFrames.Decode(frame))
+        {
+            case DecodedCall call:
+                HandleCall(call);
+                break;
+            case DecodedResult result when _inFlight?.MessageId == result.MessageId:
+                var answered = TakeInFlight();
+                switch (OcppFrames.ReadResponse(answered.Action, result.Payload))
+                {
+                    case ResponseOk ok: OnAnswer(answered, ok.Response); break;
+                    case ResponseInvalid bad: OnFailure(answered, $"{bad.Code}: {bad.Description}"); break;
+                }
+                break;
+            case DecodedError error when _inFlight?.MessageId == error.MessageId:
+                OnFailure(TakeInFlight(), $"CALLERROR {error.CodeText}: {error.Description}");
+                break;
+            case DecodedResult or DecodedError:
+                _log.Warning("{0}: an answer to no outstanding CALL was ignored: {1}", _settings.Id, Cut(frame));
+                break;
+            case Rejected rejected:
+                _log.Warning("{0}: rejected a frame ({1}: {2})", _settings.Id, rejected.Code, rejected.Description);
+                if (rejected.Reply is { } reply) _link.Send(reply);
+                break;
+        }
+        TrySend();
+    }
+
+    private InFlight TakeInFlight()
+    {
+        Timers.Cancel("call-timeout");
+        var f = _inFlight!;
+        _inFlight = null;
+        return f;
+    }
+
+    private static string Cut(string s) => s.Length <= 200 ? s : s[..200] + "...";
+
+    // ---------------- our CALLs: one at a time ----------------
+
+    private void Enqueue(IOcppRequest request, Action<IOcppResponse>? onAnswer = null, Action? onFailure = null, bool triggered = false)
+    {
+        if (!_connected || (_registration != Registration.Accepted && !(triggered && _registration == Registration.Pending)))
+        {
+            onFailure?.Invoke();
+            return;
+        }
+        _outgoing.Enqueue(new Outgoing(request, onAnswer, onFailure, triggered));
+        TrySend();
+    }
+
+    private void EnqueueTransactionMessage(IOcppRequest request, int? startPlaceholder = null)
+    {
+        var sequence = _queue.Enqueue(request);
+        if (startPlaceholder is { } p) _startPlaceholders[sequence] = p;
+        TrySend();
+    }
+
+    private void TrySend()
+    {
+        if (!_connected || _inFlight is not null) return;
+        if (_bootDue)
+        {
+            _bootDue = false;
+            Send(new BootNotificationRequest(_settings.Vendor, _settings.Model,
+                ChargePointSerialNumber: _settings.SerialNumber, FirmwareVersion: _settings.FirmwareVersion), null, null, boot: true);
+            return;
+        }
+        if (_registration == Registration.Pending)
+        {
+            // Pending: only what the central system asked for with TriggerMessage.
+            if (_outgoing.TryPeek(out var t) && t.Triggered) Send(_outgoing.Dequeue().Request, t, null, boot: false);
+            return;
+        }
+        if (_registration != Registration.Accepted) return;
+        if (_queue.Peek() is { } head && Now >= _transactionRetryNotBefore)
+        {
+            Send(head.Request, null, head, boot: false);
+            return;
+        }
+        if (_outgoing.TryDequeue(out var next)) Send(next.Request, next, null, boot: false);
+    }
+
+    private void Send(IOcppRequest request, Outgoing? call, QueuedTransactionMessage? queued, bool boot)
+    {
+        var id = MessageIds.Next();
+        var action = OcppActions.ForRequest(request).Name;
+        if (!_link.Send(OcppFrames.EncodeCall(id, request)))
+        {
+            // The link went down under us; Disconnected follows and decides what is kept.
+            if (boot) _bootDue = true;
+            else if (call is not null) call.OnFailure?.Invoke();
+            return;
+        }
+        _inFlight = new InFlight(id, action, call, queued, boot);
+        _lastSent = Now;
+        Timers.StartSingleTimer("call-timeout", new CallTimedOut(id), _settings.CallTimeout ?? TimeSpan.FromSeconds(30));
+    }
+
+    private void OnAnswer(InFlight f, IOcppResponse response)
+    {
+        if (f.Boot && response is BootNotificationResponse boot) { OnBootAnswer(boot); return; }
+        if (f.Queued is { } q)
+        {
+            _queue.RemoveHead();
+            if (response is StartTransactionResponse start && _startPlaceholders.Remove(q.Sequence, out var placeholder))
+                OnTransactionStarted(placeholder, (StartTransactionRequest)q.Request, start);
+            return;
+        }
+        f.Call?.OnAnswer?.Invoke(response);
+    }
+
+    private void OnFailure(InFlight f, string why)
+    {
+        _log.Warning("{0}: {1} failed: {2}", _settings.Id, f.Action, why);
+        if (f.Boot)
+        {
+            Timers.StartSingleTimer("boot", new BootRetryDue(), _settings.BootRetry ?? TimeSpan.FromSeconds(30));
+            return;
+        }
+        if (f.Queued is not null)
+        {
+            // A failure to process: retry TransactionMessageAttempts times, waiting RetryInterval x attempts.
+            var failed = _queue.RecordFailedAttempt();
+            if (failed.FailedAttempts >= _config.Int("TransactionMessageAttempts"))
+            {
+                _log.Error("{0}: gave up {1} after {2} attempts: {3}", _settings.Id, f.Action, failed.FailedAttempts, why);
+                _queue.RemoveHead();
+                _startPlaceholders.Remove(failed.Sequence);
+                return;
+            }
+            DelayTransactionMessages(TimeSpan.FromSeconds(_config.Int("TransactionMessageRetryInterval") * failed.FailedAttempts));
+            return;
+        }
+        f.Call?.OnFailure?.Invoke();
+    }
+
+    private void DelayTransactionMessages(TimeSpan wait)
+    {
+        _transactionRetryNotBefore = Now + wait;
+        Timers.StartSingleTimer("tx-retry", new TransactionRetryDue(), wait);
+    }
+
+    private void OnCallTimedOut(string messageId)
+    {
+        if (_inFlight?.MessageId != messageId) return;
+        var f = TakeInFlight();
+        _log.Warning("{0}: {1} got no answer in time", _settings.Id, f.Action);
+        if (f.Boot) Timers.StartSingleTimer("boot", new BootRetryDue(), _settings.BootRetry ?? TimeSpan.FromSeconds(30));
+        // Not a failure to process: the message stays at the head and is sent again.
+        else if (f.Queued is not null) DelayTransactionMessages(TimeSpan.FromSeconds(_config.Int("TransactionMessageRetryInterval")));
+        else f.Call?.OnFailure?.Invoke();
+        TrySend();
+    }
+
+    // ---------------- boot and heartbeat ----------------
+
+    private void OnBootAnswer(BootNotificationResponse boot)
+    {
+        var retry = boot.Interval > 0 ? TimeSpan.FromSeconds(boot.Interval) : _settings.BootRetry ?? TimeSpan.FromSeconds(30);
+        switch (boot.Status)
+        {
+            case RegistrationStatus.Accepted:
+                _registration = Registration.Accepted;
+                _everAccepted = true;
+                if (boot.Interval > 0)
+                    _config = _config.Change("HeartbeatInterval", boot.Interval.ToString(CultureInfo.InvariantCulture)).Configuration;
+                RestartHeartbeat();
+                ReportStatus(force: true);
+                break;
+            case RegistrationStatus.Pending:
+                _registration = Registration.Pending;
+                // The interval is the minimum wait before the next BootNotification.
+                Timers.StartSingleTimer("boot", new BootRetryDue(), retry);
+                break;
+            default:
+                _registration = Registration.Rejected;
+                Timers.StartSingleTimer("boot", new BootRetryDue(), retry);
+                break;
+        }
+    }
+
+    private void RestartHeartbeat()
+    {
+        var seconds = _config.Int("HeartbeatInterval");
+        if (seconds > 0) Timers.StartPeriodicTimer("heartbeat", new HeartbeatTick(), TimeSpan.FromSeconds(seconds));
+        else Timers.Cancel("heartbeat");
+    }
+
+    private void OnHeartbeatTick()
+    {
+        // Skipped while other traffic flows (any CALL of ours shows we are alive), but one a day
+        // at least: its answer is the clock.
+        var interval = TimeSpan.FromSeconds(_config.Int("HeartbeatInterval"));
+        if (Now - _lastSent >= interval * 0.9 || Now - _lastHeartbeat >= TimeSpan.FromDays(1))
+        {
+            _lastHeartbeat = Now;
+            Enqueue(new HeartbeatRequest());
+        }
+    }
+
+    // ---------------- the connector ----------------
+
+    private ConnectorStatus CurrentStatus() =>
+        StatusMapping.Of(_port.Read(), _transaction is not null, _reservation is not null, _finishing, _unavailableRequested);
+
+    private void ReportStatus(bool force = false, bool triggered = false)
+    {
+        var status = CurrentStatus();
+        if (!force && status == _lastStatus) return;
+        _lastStatus = status;
+        Enqueue(new StatusNotificationRequest(Connector, status.ErrorCode, status.Status, status.Info, Now), triggered: triggered);
+    }
+
+    private void OnConnectorChanged()
+    {
+        var s = _port.Read();
+        if (_transaction is not null && s.Vehicle == VehicleConnection.None && _config.Bool("StopTransactionOnEVSideDisconnect"))
+            StopTransaction(StopReason.EVDisconnected);
+        if (_transaction is null && s.Vehicle == VehicleConnection.None) _finishing = false;
+        TryStartTransaction();
+        ReportStatus();
+    }
+
+    private void UpdateLimit()
+    {
+        // The composite of the next day: its first period is the cap now, its second says when to look again.
+        var schedule = CompositeSchedule.Compute(_profiles, Connector, Now, 86_400, ChargingRateUnit.A, _settings.SupplyOrDefault, ActiveTx);
+        var periods = schedule.ChargingSchedulePeriod;
+        // Period starts are whole seconds rounded down: one more second is never early, at most 1 s late.
+        Timers.StartSingleTimer("limit", new LimitTick(), periods.Count > 1 ? TimeSpan.FromSeconds(periods[1].StartPeriod + 1) : TimeSpan.FromHours(1));
+        var limit = periods[0].Limit;
+        if (limit == _lastLimit) return;
+        _lastLimit = limit;
+        _port.ApplyCurrentLimit(limit);
+    }
+
+    // ---------------- authorisation and transactions ----------------
+
+    private void RequestAuthorization(string idTag, ChargingProfile? profile)
+    {
+        if (idTag.Length is 0 or > 20)
+        {
+            _log.Warning("{0}: idTag '{1}' refused: an idTag has 1 to 20 characters", _settings.Id, idTag);
+            return;
+        }
+        if (_transaction is not null) return;
+        var local = _auth.Lookup(idTag, Now, _config.Bool("LocalAuthListEnabled"), _config.Bool("AuthorizationCacheEnabled"));
+        var online = _connected && _registration == Registration.Accepted;
+        if (local?.Status == AuthorizationStatus.Accepted && (_config.Bool("LocalPreAuthorize") || !online))
+        {
+            Authorise(idTag, profile);
+            return;
+        }
+        Enqueue(new AuthorizeRequest(idTag),
+            onAnswer: r =>
+            {
+                var info = ((AuthorizeResponse)r).IdTagInfo;
+                if (_config.Bool("AuthorizationCacheEnabled")) _auth = _auth.Remember(idTag, info);
+                if (info.Status == AuthorizationStatus.Accepted) Authorise(idTag, profile);
+                else _log.Info("{0}: idTag {1} not authorised: {2}", _settings.Id, idTag, info.Status);
+            },
+            onFailure: () =>
+            {
+                // Offline: the local list and cache decide; an unknown tag only if allowed.
+                var known = local is not null && local.Status == AuthorizationStatus.Accepted && _config.Bool("LocalAuthorizeOffline");
+                if (known || (local is null && _config.Bool("AllowOfflineTxForUnknownId"))) Authorise(idTag, profile);
+                else _log.Info("{0}: idTag {1} not authorised offline", _settings.Id, idTag);
+            });
+    }
+
+    private void Authorise(string idTag, ChargingProfile? profile)
+    {
+        if (_reservation is { } r && r.IdTag != idTag && r.ParentIdTag is null)
+        {
+            _log.Info("{0}: connector reserved for another idTag; {1} refused", _settings.Id, idTag);
+            return;
+        }
+        _authorised = new Authorised(idTag, profile);
+        TryStartTransaction();
+        if (_transaction is null)
+            Timers.StartSingleTimer("authorised", new AuthorizationExpired(idTag), TimeSpan.FromSeconds(_config.Int("ConnectionTimeOut")));
+    }
+
+    private void TryStartTransaction()
+    {
+        if (_transaction is not null || _authorised is not { } a) return;
+        var s = _port.Read();
+        if (s.Vehicle == VehicleConnection.None || s.Fault != ConnectorFault.None || !s.Operative || _unavailableRequested) return;
+        if (!_port.StartCharging(a.IdTag)) return;
+        _authorised = null;
+        Timers.Cancel("authorised");
+        var placeholder = --_nextPlaceholder; // local ids are negative: never a central system's id
+        int? reservationId = _reservation?.Id;
+        _reservation = null;
+        Timers.Cancel("reservation");
+        _transaction = new Transaction(placeholder, a.IdTag, Now, s.Meter.EnergyWh);
+        _finishing = false;
+        EnqueueTransactionMessage(new StartTransactionRequest(Connector, a.IdTag, (int)s.Meter.EnergyWh, Now, reservationId), placeholder);
+        if (a.Profile is { } profile)
+        {
+            var outcome = _profiles.Set(Connector, profile with { TransactionId = null }, ActiveTx, Limits(), Now);
+            _profiles = outcome.Profiles;
+        }
+        RestartMeterSampling();
+        UpdateLimit();
+        ReportStatus();
+    }
+
+    private void OnTransactionStarted(int placeholder, StartTransactionRequest request, StartTransactionResponse answer)
+    {
+        _queue.RemapTransactionId(placeholder, answer.TransactionId);
+        _profiles = new ChargingProfiles(_profiles.Installed.Select(i => i.Profile.TransactionId == placeholder
+            ? i with { Profile = i.Profile with { TransactionId = answer.TransactionId } } : i).ToImmutableList());
+        if (_config.Bool("AuthorizationCacheEnabled")) _auth = _auth.Remember(request.IdTag, answer.IdTagInfo);
+        if (_transaction?.Id != placeholder) return;
+        _transaction = _transaction with { Id = answer.TransactionId };
+        if (answer.IdTagInfo.Status != AuthorizationStatus.Accepted && _config.Bool("StopTransactionOnInvalidId"))
+            StopTransaction(StopReason.DeAuthorized);
+    }
+
+    private void StopTransaction(StopReason reason)
+    {
+        var t = _transaction!;
+        var s = _port.Read();
+        _port.StopCharging(reason);
+        _transaction = null;
+        Timers.Cancel("meter");
+        EnqueueTransactionMessage(new StopTransactionRequest((int)s.Meter.EnergyWh, Now, t.Id, t.IdTag, reason));
+        _profiles = _profiles.EndTransaction(Connector);
+        _finishing = s.Vehicle != VehicleConnection.None;
+        if (_inoperativeScheduled)
+        {
+            _inoperativeScheduled = false;
+            _unavailableRequested = _port.SetAvailability(false);
+        }
+        UpdateLimit();
+        ReportStatus();
+    }
+
+    private void RestartMeterSampling()
+    {
+        var seconds = _config.Int("MeterValueSampleInterval");
+        if (_transaction is not null && seconds > 0) Timers.StartPeriodicTimer("meter", new MeterTick(), TimeSpan.FromSeconds(seconds));
+        else Timers.Cancel("meter");
+    }
+
+    private void OnMeterTick()
+    {
+        if (_transaction is not { } t) return;
+        EnqueueTransactionMessage(new MeterValuesRequest(Connector, [Sample(ReadingContext.SamplePeriodic)], t.Id));
+        ReportStatus(); // a vehicle that stops drawing shows as SuspendedEV
+    }
+
+    private MeterValue Sample(ReadingContext context)
+    {
+        var m = _port.Read().Meter;
+        static string N(decimal v) => v.ToString("0.###", CultureInfo.InvariantCulture);
+        var values = new List<SampledValue>();
+        foreach (var measurand in _config.SampledMeasurands())
+        {
+            SampledValue? v = measurand switch
+            {
+                Measurand.EnergyActiveImportRegister => new(m.EnergyWh.ToString(CultureInfo.InvariantCulture), context, Measurand: measurand, Unit: UnitOfMeasure.Wh),
+                Measurand.PowerActiveImport => new(N(m.PowerW), context, Measurand: measurand, Unit: UnitOfMeasure.W),
+                Measurand.CurrentImport => new(N(m.CurrentA), context, Measurand: measurand, Unit: UnitOfMeasure.A),
+                Measurand.CurrentOffered => new(N(m.OfferedA), context, Measurand: measurand, Unit: UnitOfMeasure.A),
+                Measurand.Voltage => new(N(m.VoltageV), context, Measurand: measurand, Unit: UnitOfMeasure.V),
+                Measurand.Frequency => new(N(m.FrequencyHz), context, Measurand: measurand),
+                Measurand.PowerFactor => new(N(m.PowerFactor), context, Measurand: measurand),
+                Measurand.SoC when m.SocPercent is { } soc => new(N(soc), context, Measurand: measurand, Location: Location.EV, Unit: UnitOfMeasure.Percent),
+                _ => null,
+            };
+            if (v is not null) values.Add(v);
+        }
+        return new MeterValue(Now, values);
+    }
+
+    private SmartChargingLimits Limits() => new(
+        _config.Int("NumberOfConnectors"), _config.Int("ChargeProfileMaxStackLevel"),
+        _config.Int("ChargingScheduleMaxPeriods"), _config.Int("MaxChargingProfilesInstalled"));
+
+    // ---------------- firmware and diagnostics (simulated) ----------------
+
+    private void OnFirmwareStep(FirmwareStatus status)
+    {
+        _firmwareStatus = status;
+        Enqueue(new FirmwareStatusNotificationRequest(status));
+        FirmwareStatus? next = status switch
+        {
+            FirmwareStatus.Downloading => FirmwareStatus.Downloaded,
+            FirmwareStatus.Downloaded => FirmwareStatus.Installing,
+            FirmwareStatus.Installing => FirmwareStatus.Installed,
+            _ => null,
+        };
+        if (next is { } n) Timers.StartSingleTimer("firmware", new FirmwareStep(n), TimeSpan.FromSeconds(1));
+    }
+
+    // ---------------- the central system's CALLs ----------------
+
+    private void HandleCall(DecodedCall call)
+    {
+        if (_registration is Registration.NotBooted or Registration.Rejected)
+        {
+            _link.Send(OcppFrames.Error(call.MessageId, CallErrorCode.SecurityError, "BootNotification has not been accepted yet."));
+            return;
+        }
+        _afterReply.Clear();
+        string reply;
+        try
+        {
+            reply = OcppFrames.EncodeResult(call.MessageId, Answer(call.Request));
+        }
+        catch (OcppPayloadException e)
+        {
+            reply = OcppFrames.Error(call.MessageId, e.Code, e.Message);
+            _afterReply.Clear();
+        }
+        catch (Exception e)
+        {
+            // Our own failure: the central system gets InternalError and the actor keeps its state.
+            _log.Error(e, "{0}: {1} failed", _settings.Id, call.Action);
+            reply = OcppFrames.Error(call.MessageId, CallErrorCode.InternalError, $"{call.Action} failed: {e.Message}");
+            _afterReply.Clear();
+        }
+        _link.Send(reply);
+        // What the answer promised happens after it (e.g. a triggered message follows its Accepted).
+        foreach (var action in _afterReply.ToList()) action();
+        _afterReply.Clear();
+    }
+
+    private void After(Action action) => _afterReply.Add(action);
+
+    private IOcppResponse Answer(IOcppRequest request) => request switch
+    {
+        ChangeAvailabilityRequest r => ChangeAvailability(r),
+        ChangeConfigurationRequest r => ChangeConfiguration(r),
+        ClearCacheRequest => ClearCache(),
+        DataTransferRequest r => new DataTransferResponse(r.VendorId == _settings.Vendor ? DataTransferStatus.UnknownMessageId : DataTransferStatus.UnknownVendorId),
+        GetConfigurationRequest r => _config.Get(r.Key),
+        RemoteStartTransactionRequest r => RemoteStart(r),
+        RemoteStopTransactionRequest r => RemoteStop(r),
+        ResetRequest r => Reset(r),
+        UnlockConnectorRequest r => Unlock(r),
+        GetDiagnosticsRequest => GetDiagnostics(),
+        UpdateFirmwareRequest r => UpdateFirmware(r),
+        GetLocalListVersionRequest => new GetLocalListVersionResponse(_config.Bool("LocalAuthListEnabled") ? _auth.ListVersion : -1),
+        SendLocalListRequest r => SendLocalList(r),
+        ReserveNowRequest r => ReserveNow(r),
+        CancelReservationRequest r => CancelReservation(r),
+        SetChargingProfileRequest r => SetChargingProfile(r),
+        ClearChargingProfileRequest r => ClearChargingProfile(r),
+        GetCompositeScheduleRequest r => GetCompositeSchedule(r),
+        TriggerMessageRequest r => Trigger(r),
+        _ => throw new OcppPayloadException(CallErrorCode.NotSupported, $"{request.GetType().Name} is not a request a central system sends."),
+    };
+
+    private ChangeAvailabilityResponse ChangeAvailability(ChangeAvailabilityRequest r)
+    {
+        if (r.ConnectorId is < 0 or > Connector) return new(AvailabilityStatus.Rejected);
+        var operative = r.Type == AvailabilityType.Operative;
+        if (!operative && _transaction is not null)
+        {
+            _inoperativeScheduled = true;
+            return new(AvailabilityStatus.Scheduled);
+        }
+        _inoperativeScheduled = false;
+        if (!_port.SetAvailability(operative)) return new(AvailabilityStatus.Rejected);
+        _unavailableRequested = !operative;
+        After(() => ReportStatus());
+        return new(AvailabilityStatus.Accepted);
+    }
+
+    private ChangeConfigurationResponse ChangeConfiguration(ChangeConfigurationRequest r)
+    {
+        var (config, status) = _config.Change(r.Key, r.Value);
+        _config = config;
+        if (status == ConfigurationStatus.Accepted)
+        {
+            if (r.Key.Equals("HeartbeatInterval", StringComparison.OrdinalIgnoreCase)) RestartHeartbeat();
+            if (r.Key.Equals("MeterValueSampleInterval", StringComparison.OrdinalIgnoreCase)) RestartMeterSampling();
+        }
+        return new(status);
+    }
+
+    private ClearCacheResponse ClearCache()
+    {
+        _auth = _auth.ClearCache();
+        return new(ClearCacheStatus.Accepted);
+    }
+
+    private RemoteStartTransactionResponse RemoteStart(RemoteStartTransactionRequest r)
+    {
+        var s = _port.Read();
+        if (_transaction is not null || r.ConnectorId is { } c && c != Connector || s.Fault != ConnectorFault.None
+            || !s.Operative || _unavailableRequested
+            || r.ChargingProfile is { ChargingProfilePurpose: not ChargingProfilePurpose.TxProfile })
+            return new(RemoteStartStopStatus.Rejected);
+        if (_config.Bool("AuthorizeRemoteTxRequests")) After(() => RequestAuthorization(r.IdTag, r.ChargingProfile));
+        else After(() => Authorise(r.IdTag, r.ChargingProfile));
+        return new(RemoteStartStopStatus.Accepted);
+    }
+
+    private RemoteStopTransactionResponse RemoteStop(RemoteStopTransactionRequest r)
+    {
+        if (_transaction?.Id != r.TransactionId) return new(RemoteStartStopStatus.Rejected);
+        After(() => StopTransaction(StopReason.Remote));
+        return new(RemoteStartStopStatus.Accepted);
+    }
+
+    private ResetResponse Reset(ResetRequest r)
+    {
+        After(() =>
+        {
+            if (_transaction is not null) StopTransaction(r.Type == ResetType.Hard ? StopReason.HardReset : StopReason.SoftReset);
+            _port.Reset(r.Type);
+            // The charger restarts: it boots again; the transaction queue is kept (it is durable).
+            _everAccepted = false;
+            _registration = Registration.NotBooted;
+            _outgoing.Clear();
+            _authorised = null;
+            Timers.Cancel("heartbeat");
+            _bootDue = true;
+        });
+        return new(ResetStatus.Accepted);
+    }
+
+    private UnlockConnectorResponse Unlock(UnlockConnectorRequest r)
+    {
+        if (r.ConnectorId != Connector) return new(UnlockStatus.NotSupported);
+        if (_transaction is not null) StopTransaction(StopReason.UnlockCommand);
+        return new(_port.Unlock());
+    }
+
+    private GetDiagnosticsResponse GetDiagnostics()
+    {
+        After(() => Self.Tell(new DiagnosticsStep(DiagnosticsStatus.Uploading)));
+        return new($"{_settings.Id}-{Now:yyyyMMddHHmmss}.log");
+    }
+
+    private UpdateFirmwareResponse UpdateFirmware(UpdateFirmwareRequest r)
+    {
+        var wait = r.RetrieveDate - Now;
+        Timers.StartSingleTimer("firmware", new FirmwareStep(FirmwareStatus.Downloading), wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
+        return new();
+    }
+
+    private SendLocalListResponse SendLocalList(SendLocalListRequest r)
+    {
+        var (auth, status) = _auth.Update(r, _config.Bool("LocalAuthListEnabled"), _config.Int("SendLocalListMaxLength"));
+        _auth = auth;
+        return new(status);
+    }
+
+    private ReserveNowResponse ReserveNow(ReserveNowRequest r)
+    {
+        if (r.ConnectorId != Connector) return new(ReservationStatus.Rejected); // ReserveConnectorZeroSupported = false
+        var s = _port.Read();
+        if (s.Fault != ConnectorFault.None) return new(ReservationStatus.Faulted);
+        if (!s.Operative || _unavailableRequested) return new(ReservationStatus.Unavailable);
+        if (_transaction is not null || (s.Vehicle != VehicleConnection.None && _reservation?.Id != r.ReservationId))
+            return new(ReservationStatus.Occupied);
+        if (_reservation is { } existing && existing.Id != r.ReservationId) return new(ReservationStatus.Occupied);
+        _reservation = new Reservation(r.ReservationId, r.IdTag, r.ParentIdTag, r.ExpiryDate);
+        var until = r.ExpiryDate - Now;
+        Timers.StartSingleTimer("reservation", new ReservationExpired(r.ReservationId), until > TimeSpan.Zero ? until : TimeSpan.Zero);
+        After(() => ReportStatus());
+        return new(ReservationStatus.Accepted);
+    }
+
+    private CancelReservationResponse CancelReservation(CancelReservationRequest r)
+    {
+        if (_reservation?.Id != r.ReservationId) return new(CancelReservationStatus.Rejected);
+        _reservation = null;
+        Timers.Cancel("reservation");
+        After(() => ReportStatus());
+        return new(CancelReservationStatus.Accepted);
+    }
+
+    private SetChargingProfileResponse SetChargingProfile(SetChargingProfileRequest r)
+    {
+        var outcome = _profiles.Set(r.ConnectorId, r.CsChargingProfiles, ActiveTx, Limits(), Now);
+        if (outcome.Reason is not null) _log.Info("{0}: charging profile {1} rejected: {2}", _settings.Id, r.CsChargingProfiles.ChargingProfileId, outcome.Reason);
+        _profiles = outcome.Profiles;
+        After(UpdateLimit);
+        return new(outcome.Status);
+    }
+
+    private ClearChargingProfileResponse ClearChargingProfile(ClearChargingProfileRequest r)
+    {
+        var (profiles, status) = _profiles.Clear(r);
+        _profiles = profiles;
+        After(UpdateLimit);
+        return new(status);
+    }
+
+    private GetCompositeScheduleResponse GetCompositeSchedule(GetCompositeScheduleRequest r)
+    {
+        var allowed = _config.Text("ChargingScheduleAllowedChargingRateUnit");
+        if (r.ChargingRateUnit is { } u && !allowed.Contains(u == ChargingRateUnit.A ? "Current" : "Power", StringComparison.Ordinal))
+            throw new OcppPayloadException(CallErrorCode.PropertyConstraintViolation, $"chargingRateUnit {u} is not allowed ({allowed}).");
+        if (r.ConnectorId is < 0 or > Connector || r.Duration < 0) return new(GetCompositeScheduleStatus.Rejected);
+        var now = Now;
+        var schedule = CompositeSchedule.Compute(_profiles, r.ConnectorId, now, r.Duration, r.ChargingRateUnit ?? ChargingRateUnit.A,
+            _settings.SupplyOrDefault, ActiveTx);
+        return new(GetCompositeScheduleStatus.Accepted, r.ConnectorId, now, schedule);
+    }
+
+    private TriggerMessageResponse Trigger(TriggerMessageRequest r)
+    {
+        if (r.ConnectorId is < 0 or > Connector) return new(TriggerMessageStatus.Rejected);
+        Action send = r.RequestedMessage switch
+        {
+            MessageTrigger.BootNotification => () => { _bootDue = true; TrySend(); },
+            MessageTrigger.Heartbeat => () => Enqueue(new HeartbeatRequest(), triggered: true),
+            MessageTrigger.StatusNotification => () => ReportStatus(force: true, triggered: true),
+            MessageTrigger.MeterValues => () => Enqueue(new MeterValuesRequest(Connector, [Sample(ReadingContext.Trigger)], _transaction?.Id), triggered: true),
+            MessageTrigger.FirmwareStatusNotification => () => Enqueue(new FirmwareStatusNotificationRequest(_firmwareStatus), triggered: true),
+            MessageTrigger.DiagnosticsStatusNotification => () => Enqueue(new DiagnosticsStatusNotificationRequest(_diagnosticsStatus), triggered: true),
+            _ => () => { },
+        };
+        After(send);
+        return new(TriggerMessageStatus.Accepted);
+    }
+
+    private ChargePointState State() => new(
+        _registration, _connected, _transaction?.Id, _queue.Count, (_lastStatus ?? CurrentStatus()).Status,
+        _lastLimit ?? _settings.SupplyOrDefault.MaxCurrent, _auth.ListVersion, _profiles.Installed.Count, _reservation?.Id);
+}

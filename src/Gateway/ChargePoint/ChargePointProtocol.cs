@@ -1,0 +1,66 @@
+using SmartElek.Gateway.Ocpp16;
+using SmartElek.Gateway.SmartCharging;
+
+namespace SmartElek.Gateway.ChargePoint;
+
+/// <summary>Where the charge point stands with its central system (BootNotification).</summary>
+public enum Registration { NotBooted, Pending, Accepted, Rejected }
+
+/// <summary>Settings of one charge point (one charger).</summary>
+/// <param name="Supply">site voltage and phases for W to A, and the charger's maximum current</param>
+/// <param name="CallTimeout">how long one CALL of ours may wait for its answer</param>
+/// <param name="BootRetry">wait before the next BootNotification when no interval was given or a Boot failed</param>
+/// <param name="Clock">the time source of timestamps (tests may give a virtual clock)</param>
+public sealed record ChargePointSettings(
+    ChargerId Id,
+    string Vendor = "SmartElek",
+    string Model = "4500",
+    string? SerialNumber = null,
+    string? FirmwareVersion = null,
+    ElectricalSupply? Supply = null,
+    TimeSpan? CallTimeout = null,
+    TimeSpan? BootRetry = null,
+    ChargePointConfiguration? Configuration = null,
+    Func<DateTimeOffset>? Clock = null)
+{
+    public ElectricalSupply SupplyOrDefault => Supply ?? new ElectricalSupply(240m, 1, 32m);
+}
+
+/// <summary>The messages of <see cref="ChargePointActor"/>.</summary>
+public static class ChargePointProtocol
+{
+    /// <summary>From the connector port's adapter: the vehicle, fault or availability changed; read the port again.</summary>
+    public sealed record ConnectorChanged
+    {
+        public static readonly ConnectorChanged Instance = new();
+    }
+
+    /// <summary>From the charger: the user asks to charge with this idTag (app, auto-start with the configured tag).</summary>
+    public sealed record LocalStartRequested(string IdTag);
+
+    /// <summary>From the charger: the user ends the session locally.</summary>
+    public sealed record LocalStopRequested;
+
+    /// <summary>Asks for a <see cref="ChargePointState"/> (dashboard, tests).</summary>
+    public sealed record GetState
+    {
+        public static readonly GetState Instance = new();
+    }
+
+    /// <summary>A summary of the charge point for observers.</summary>
+    public sealed record ChargePointState(
+        Registration Registration, bool Connected, int? TransactionId, int QueuedTransactionMessages,
+        ChargePointStatus Status, decimal CurrentLimit, int LocalListVersion, int ProfilesInstalled, int? ReservationId);
+
+    // ---- timers (internal) ----
+    internal sealed record HeartbeatTick;
+    internal sealed record MeterTick;
+    internal sealed record LimitTick;
+    internal sealed record BootRetryDue;
+    internal sealed record TransactionRetryDue;
+    internal sealed record CallTimedOut(string MessageId);
+    internal sealed record ReservationExpired(int ReservationId);
+    internal sealed record AuthorizationExpired(string IdTag);
+    internal sealed record FirmwareStep(FirmwareStatus Status);
+    internal sealed record DiagnosticsStep(DiagnosticsStatus Status);
+}
