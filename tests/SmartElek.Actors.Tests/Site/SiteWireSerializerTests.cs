@@ -30,7 +30,7 @@ public class SiteWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(
     public void Every_site_message_round_trips_through_the_site_serializer_with_its_wire_name(object message)
     {
         var serializer = Assert.IsType<SiteWireSerializer>(Sys.Serialization.FindSerializerFor(message));
-        var manifest = Serialization.ManifestFor(serializer, message);
+        var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, message);
         Assert.StartsWith("site.", manifest);
         var back = Sys.Serialization.Deserialize(serializer.ToBinary(message), serializer.Identifier, manifest);
         Assert.Equal(message, back);

@@ -1,0 +1,120 @@
+using Akka.Actor;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using SmartElek.Actors.Charger;
+using SmartElek.Charger.Leds;
+using SmartElek.Host.Chargers;
+using SmartElek.Host.Configuration;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace SmartElek.Host.Console;
+
+/// <summary>
+/// Shows every local charger's status: a live table on a terminal, or a summary line per charger
+/// every few seconds when the output is redirected (a service, a test).
+/// </summary>
+public sealed class LiveStatusConsole(
+    SiteChargers chargers, ConsoleOptions options, RecentLog recentLog, ILogger<LiveStatusConsole> log)
+    : BackgroundService
+{
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>True when the live table owns the terminal (log lines then go to <see cref="RecentLog"/>).</summary>
+    public static bool UsesLiveTable(ConsoleOptions options) =>
+        options.LiveTable && !System.Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await chargers.Started.WaitAsync(stoppingToken);
+        if (UsesLiveTable(options))
+            await RunLiveTable(stoppingToken);
+        else
+            await RunSummaryLines(stoppingToken);
+    }
+
+    private async Task<IReadOnlyList<ChargerStatus>> Snapshot()
+    {
+        var asks = chargers.All.Select(c => c.Unit.Ask<ChargerStatus>(ChargerProtocol.GetStatus.Instance, AskTimeout));
+        return await Task.WhenAll(asks);
+    }
+
+    private async Task RunLiveTable(CancellationToken stoppingToken)
+    {
+        var started = DateTimeOffset.UtcNow;
+        await AnsiConsole.Live(new Text("starting…")).AutoClear(false).StartAsync(async ctx =>
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    ctx.UpdateTarget(Render(await Snapshot(), DateTimeOffset.UtcNow - started));
+                    ctx.Refresh();
+                }
+                catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+                {
+                    // A unit that does not answer in time is shown again on the next round.
+                }
+                try { await Task.Delay(options.RefreshMilliseconds, stoppingToken); }
+                catch (OperationCanceledException) { }
+            }
+        });
+    }
+
+    private async Task RunSummaryLines(CancellationToken stoppingToken)
+    {
+        var period = TimeSpan.FromMilliseconds(Math.Max(options.RefreshMilliseconds, 5000));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                foreach (var s in await Snapshot())
+                    log.LogInformation("{Charger} pilot={Pilot} status-led=\"{Led}\" offered={Offered:0.0}A drawn={Drawn:0.0}A session={Session} {Kwh:0.000}kWh register={Register:0}Wh faults={Faults}",
+                        s.ChargerId, s.Pilot, s.StatusLed.Describe(), s.OfferedAmps, s.DrawnAmps, s.Session, s.SessionKwh, s.RegisterWh,
+                        s.Faults.Count == 0 ? "none" : string.Join(",", s.Faults.Select(f => f.Kind)));
+            }
+            catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+            {
+                log.LogWarning("A charger did not answer its status request in time");
+            }
+            try { await Task.Delay(period, stoppingToken); }
+            catch (OperationCanceledException) { }
+        }
+    }
+
+    private IRenderable Render(IReadOnlyList<ChargerStatus> statuses, TimeSpan sinceStart)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title($"[bold]SmartElek Site[/] — {statuses.Count} chargers, up {sinceStart:hh\\:mm\\:ss}");
+        foreach (var column in new[] { "Charger", "Pilot", "STATUS", "NETWORK", "Relays", "Granted", "Offered", "Drawn", "Power", "Session", "kWh", "Time", "Register", "Faults" })
+            table.AddColumn(new TableColumn(column));
+        foreach (var s in statuses)
+        {
+            table.AddRow(
+                new Markup(Markup.Escape(s.Name)),
+                new Markup(s.Pilot.ToString()),
+                Led(s.StatusLed, sinceStart),
+                Led(s.NetworkLed, sinceStart),
+                new Markup(s.RelaysClosed ? "[green]closed[/]" : "open"),
+                new Markup($"{s.GrantedAmps:0.0} A"),
+                new Markup($"{s.OfferedAmps:0.0} A"),
+                new Markup($"{s.DrawnAmps:0.0} A"),
+                new Markup($"{s.PowerW / 1000:0.00} kW"),
+                new Markup(s.Session.ToString()),
+                new Markup($"{s.SessionKwh:0.000}"),
+                new Markup(s.SessionDuration == TimeSpan.Zero ? "" : $"{s.SessionDuration:hh\\:mm\\:ss}"),
+                new Markup($"{s.RegisterWh / 1000:0.000} kWh"),
+                new Markup(s.Faults.Count == 0 ? "" : "[red]" + Markup.Escape(string.Join(", ", s.Faults.Select(f => f.Kind))) + "[/]"));
+        }
+        var log = new Panel(new Markup(Markup.Escape(string.Join("\n", recentLog.Lines.DefaultIfEmpty("")))))
+            .Header("recent events").Border(BoxBorder.Rounded).Expand();
+        return new Rows(table, log, new Markup("[grey]Ctrl+C stops the site.[/]"));
+    }
+
+    // The LED as a person would see it now: lit or dark in its colour, with the pattern's name.
+    private static IRenderable Led(LedPattern pattern, TimeSpan now)
+    {
+        var colour = pattern.Color switch { LedColor.Green => "green", LedColor.Red => "red", LedColor.Blue => "blue", _ => "grey" };
+        var dot = pattern.Color != LedColor.Off && pattern.IsLitAt(now) ? $"[{colour}]●[/]" : "[grey]○[/]";
+        return new Markup($"{dot} {Markup.Escape(pattern.Describe())}");
+    }
+}

@@ -1,0 +1,92 @@
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using SmartElek.Host.Chargers;
+using SmartElek.Host.Configuration;
+using HostOptions = SmartElek.Host.Configuration.HostOptions;
+using SmartElek.Host.Console;
+using SmartElek.Host.Simulation;
+using SmartElek.Site.Topology;
+
+namespace SmartElek.Host;
+
+/// <summary>Builds and runs one node of a site from its configuration files.</summary>
+public static class SiteHost
+{
+    public const string ActorSystemName = "smartelek-site";
+
+    /// <summary>Runs until <paramref name="stop"/> fires; 0 on a clean stop, 2 for a configuration the site refuses.</summary>
+    public static async Task<int> RunAsync(FileInfo hostJson, CancellationToken stop)
+    {
+        HostOptions options;
+        SiteTopology topology;
+        string topologyFile = "";
+        try
+        {
+            options = HostConfiguration.Load(hostJson.FullName);
+            topologyFile = Path.Combine(hostJson.DirectoryName ?? ".", options.Site.Topology);
+            topology = SiteTopology.Load(topologyFile);
+        }
+        catch (ConfigException e)
+        {
+            await System.Console.Error.WriteLineAsync(e.Message);
+            return 2;
+        }
+        catch (TopologyException e)
+        {
+            await System.Console.Error.WriteLineAsync($"Bad configuration:\n  {Path.GetFullPath(topologyFile)}: {e.Message}");
+            return 2;
+        }
+
+        var ids = SelectChargers(options, topology, out var unknown);
+        if (unknown.Count > 0)
+        {
+            await System.Console.Error.WriteLineAsync(
+                $"Bad configuration:\n  {hostJson.FullName}: Node:Chargers: {string.Join(", ", unknown)} not in the topology {topologyFile}");
+            return 2;
+        }
+
+        using var host = Build(options, ids);
+        await host.RunAsync(stop);
+        return 0;
+    }
+
+    private static List<ChargerId> SelectChargers(HostOptions options, SiteTopology topology, out List<string> unknown)
+    {
+        var all = topology.Chargers.Select(c => c.Id).ToList();
+        var wanted = options.Node.Chargers;
+        unknown = wanted.Where(w => all.All(a => a.Value != w)).ToList();
+        return wanted.Count == 0 ? all : all.Where(a => wanted.Contains(a.Value)).ToList();
+    }
+
+    public static IHost Build(HostOptions options, IReadOnlyList<ChargerId> ids)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        var recentLog = new RecentLog();
+        builder.Logging.ClearProviders();
+        if (LiveStatusConsole.UsesLiveTable(options.Console))
+            builder.Logging.AddProvider(recentLog);
+        else
+            builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+
+        var chargers = new SiteChargers();
+        builder.Services.AddSingleton(chargers);
+        builder.Services.AddSingleton(options.Console);
+        builder.Services.AddSingleton(recentLog);
+        builder.Services.AddHostedService<LiveStatusConsole>();
+        builder.Services.AddAkka(ActorSystemName, (akka, _) =>
+        {
+            akka.ConfigureLoggers(l =>
+                {
+                    l.LogLevel = Akka.Event.LogLevel.InfoLevel;
+                    l.ClearLoggers();
+                    l.AddLoggerFactory();
+                })
+                .AddChargerUnits(ids, chargers, options.Simulation.Seed)
+                .WithActors((system, _) => system.ActorOf(VehicleTraffic.Props(chargers.All, options.Simulation), "vehicle-traffic"));
+        });
+        return builder.Build();
+    }
+}
