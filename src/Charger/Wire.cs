@@ -64,4 +64,14 @@ public sealed class ChargerIdJsonConverter : JsonConverter<ChargerId>
 /// </summary>
 [JsonSourceGenerationOptions(GenerationMode = JsonSourceGenerationMode.Metadata)]
 [JsonSerializable(typeof(ChargerId))]
+[JsonSerializable(typeof(SmartElek.Charger.Sessions.SessionEvents.PluggedIn))]
+[JsonSerializable(typeof(SmartElek.Charger.Sessions.SessionEvents.Authorised))]
+[JsonSerializable(typeof(SmartElek.Charger.Sessions.SessionEvents.Charging))]
+[JsonSerializable(typeof(SmartElek.Charger.Sessions.SessionEvents.SuspendedByEv))]
+[JsonSerializable(typeof(SmartElek.Charger.Sessions.SessionEvents.SuspendedByEvse))]
+[JsonSerializable(typeof(SmartElek.Charger.Sessions.SessionEvents.PeakCurrentRaised))]
+[JsonSerializable(typeof(SmartElek.Charger.Sessions.SessionEvents.Stopped))]
+[JsonSerializable(typeof(SmartElek.Charger.Sessions.SessionEvents.PluggedOut))]
+[JsonSerializable(typeof(SmartElek.Site.SiteProtocol.ChargerReport))]
+[JsonSerializable(typeof(SmartElek.Site.SiteProtocol.CurrentGrant))]
 internal sealed partial class ChargerWireJson : JsonSerializerContext;

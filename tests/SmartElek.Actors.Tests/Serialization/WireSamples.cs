@@ -10,7 +10,9 @@ namespace SmartElek.Actors.Tests.Serialization;
 /// </summary>
 public static class WireSamples
 {
-    private static readonly NullabilityInfoContext Nullability = new();
+    // NullabilityInfoContext is not thread-safe and CsCheck samples on several threads: one per thread.
+    [ThreadStatic] private static NullabilityInfoContext? _nullability;
+    private static NullabilityInfoContext Nullability => _nullability ??= new();
 
     public static object Create(Type type, Random random) => Create(type, random, depth: 0, nullable: false)!;
 
