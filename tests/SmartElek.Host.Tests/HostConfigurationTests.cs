@@ -8,14 +8,6 @@ public sealed class HostConfigurationTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private static string RepoConfig(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "SmartElek.Site.sln")))
-                return Path.Combine(dir.FullName, "config", name);
-        throw new InvalidOperationException("repository root not found");
-    }
-
     private string Write(string json)
     {
         var path = Path.Combine(_folder, "host.json");
@@ -26,7 +18,7 @@ public sealed class HostConfigurationTests : IDisposable
     [Fact]
     public void The_committed_default_loads_as_an_embedded_one_node_site()
     {
-        var options = HostConfiguration.Load(RepoConfig("host.json"));
+        var options = HostConfiguration.Load(Repository.Config("host.json"));
         Assert.Equal("Sqlite", options.Storage.Provider);
         Assert.Empty(options.Node.Seeds);
         Assert.Equal("127.0.0.1", options.Node.Hostname);

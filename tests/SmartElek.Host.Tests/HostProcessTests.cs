@@ -10,14 +10,6 @@ public sealed class HostProcessTests : IDisposable
 
     public void Dispose() => Directory.Delete(_workDir, recursive: true);
 
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "SmartElek.Site.sln")))
-                return dir.FullName;
-        throw new InvalidOperationException("repository root not found");
-    }
-
     private (Process Process, StringBuilder Out, StringBuilder Err) Start(string hostJson)
     {
         var info = new ProcessStartInfo("dotnet")
@@ -46,7 +38,7 @@ public sealed class HostProcessTests : IDisposable
     [Fact]
     public async Task The_default_site_shows_its_chargers_charging_and_stops_cleanly_on_ctrl_c()
     {
-        var (process, stdout, stderr) = Start(Path.Combine(RepoRoot(), "config", "host.json"));
+        var (process, stdout, stderr) = Start(Repository.Config("host.json"));
         try
         {
             var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -74,8 +66,8 @@ public sealed class HostProcessTests : IDisposable
     {
         var config = Path.Combine(_workDir, "config");
         Directory.CreateDirectory(config);
-        File.Copy(Path.Combine(RepoRoot(), "config", "host.json"), Path.Combine(config, "host.json"));
-        var site = File.ReadAllText(Path.Combine(RepoRoot(), "config", "site.json"))
+        File.Copy(Repository.Config("host.json"), Path.Combine(config, "host.json"));
+        var site = File.ReadAllText(Repository.Config("site.json"))
             .Replace("\"id\": \"branch-a1\", \"kind\": \"branch\", \"ratingAmps\": 40", "\"id\": \"branch-a1\", \"kind\": \"branch\", \"ratingAmps\": 20");
         File.WriteAllText(Path.Combine(config, "site.json"), site);
 
