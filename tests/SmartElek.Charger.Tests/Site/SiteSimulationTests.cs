@@ -207,7 +207,11 @@ public class SiteSimulationTests(ITestOutputHelper output)
         var target = Math.Min(offer, v.MaxAmps);
         var last = v.Changes.Count > 0 ? v.Changes[^1].Amps : v.Actual;
         var delay = target < last ? random.Next(0, 5001) : random.Next(0, 3001);
-        v.Changes.Add((now + TimeSpan.FromMilliseconds(delay), target));
+        var at = now + TimeSpan.FromMilliseconds(delay);
+        // A vehicle follows the offer on the pilot now: an older offer it has not reached yet is
+        // never applied after this newer one.
+        v.Changes.RemoveAll(c => c.At >= at);
+        v.Changes.Add((at, target));
         v.Changes.Sort((a, b) => a.At.CompareTo(b.At));
     }
 
