@@ -6,6 +6,7 @@ using SmartElek.Charger.Leds;
 using SmartElek.Charger.Safety;
 using SmartElek.Charger.Sessions;
 using SmartElek.Charger.Settings;
+using SmartElek.Site.Allocation;
 
 namespace SmartElek.Actors.Charger;
 
@@ -15,6 +16,19 @@ public static class ChargerProtocol
     /// <summary>The current this charger may offer, from the site allocator. Until one arrives the charger offers its own maximum.</summary>
     [WireName("charger.offer-current.v1")]
     public sealed record OfferCurrent(ChargerId ChargerId, double Amps) : IWireMessage;
+
+    /// <summary>
+    /// The central system's composite smart-charging limit in A per line (OCPP), or null when no
+    /// profile applies. It caps the offer whatever the site grants. Replies <see cref="CommandResult"/>.
+    /// </summary>
+    public sealed record SetCurrentLimit(double? Amps);
+
+    /// <summary>
+    /// Operative or not (OCPP ChangeAvailability, or the operator). An inoperative charger offers
+    /// 0 A and starts no session; a running session is stopped by whoever asked (the charge point
+    /// schedules the change until its transaction ends). Replies <see cref="CommandResult"/>.
+    /// </summary>
+    public sealed record SetAvailability(bool Operative);
 
     /// <summary>Replies with a <see cref="ChargerStatus"/>.</summary>
     public sealed record GetStatus
@@ -102,6 +116,19 @@ public sealed record ChargerStatus(
     int GfciTrips,
     SetButtonAction? LastButtonAction)
 {
+    /// <summary>The site grant the pilot's offer stays within: epoch/seq of the last <c>CurrentGrant</c> whose amps the applied offer does not exceed (0/0: none, or a fail-safe one).</summary>
+    public long AppliedGrantEpoch { get; init; }
+
+    public long AppliedGrantSeq { get; init; }
+
+    /// <summary>Why the site grant is what it is (which circuit, line, cap); null before the first grant.</summary>
+    public LimitReason? GrantLimit { get; init; }
+
+    /// <summary>The OCPP composite limit in force (A per line), null when none.</summary>
+    public double? CurrentLimitAmps { get; init; }
+
+    public bool Operative { get; init; } = true;
+
     public bool RelaysClosed => RelayL1 == RelayPosition.Closed || RelayL2 == RelayPosition.Closed;
 
     public bool Faulted => Faults.Count > 0;

@@ -9,6 +9,7 @@ using SmartElek.Charger.Relays;
 using SmartElek.Charger.Safety;
 using SmartElek.Charger.Sessions;
 using SmartElek.Charger.Settings;
+using SmartElek.Site;
 
 namespace SmartElek.Actors.Charger;
 
@@ -50,6 +51,10 @@ public sealed class ChargerUnit : ReceiveActor
     private PilotState _pilot = PilotState.A;
     private bool _leavingC;
     private double _granted;
+    private SiteProtocol.CurrentGrant? _grant;
+    private (long Epoch, long Seq) _appliedGrant;
+    private double? _currentLimit;
+    private bool _operative = true;
     private double _wantedOffer = -1;
     private double _appliedOffer;
     private bool _relaysClosed;
@@ -86,6 +91,7 @@ public sealed class ChargerUnit : ReceiveActor
         Receive<PilotProtocol.OfferApplied>(o =>
         {
             _appliedOffer = o.Amps;
+            NoteGrantApplied();
             _safetyActor.Tell(new SafetyProtocol.OfferApplied(o.Amps));
             Reconcile();
         });
@@ -126,6 +132,14 @@ public sealed class ChargerUnit : ReceiveActor
         Receive<ButtonProtocol.ActionTriggered>(OnButtonAction);
 
         Receive<ChargerProtocol.OfferCurrent>(OnOffer);
+        Receive<SiteProtocol.CurrentGrant>(OnGrant);
+        Receive<ChargerProtocol.SetCurrentLimit>(OnCurrentLimit);
+        Receive<ChargerProtocol.SetAvailability>(a =>
+        {
+            _operative = a.Operative;
+            Sender.Tell(ChargerProtocol.CommandResult.Ok);
+            Reconcile();
+        });
         Receive<ChargerProtocol.GetStatus>(_ => Sender.Tell(Status()));
         Receive<ChargerProtocol.SubscribeStatus>(s =>
         {
@@ -262,6 +276,45 @@ public sealed class ChargerUnit : ReceiveActor
         Reconcile();
     }
 
+    // A site grant (or the site member's fail-safe one) replaces whatever was granted before. It
+    // counts as applied once the pilot's offer is at or under it; the allocator relies on that
+    // before it gives freed amps to others (invariant 2).
+    private void OnGrant(SiteProtocol.CurrentGrant grant)
+    {
+        if (grant.Charger != _id)
+        {
+            _log.Warning("Charger {0}: ignored a grant meant for {1}", _id, grant.Charger);
+            return;
+        }
+        if (double.IsNaN(grant.Amps) || grant.Amps < 0)
+        {
+            _log.Warning("Charger {0}: ignored an invalid grant of {1} A (must be 0 A or more)", _id, grant.Amps);
+            return;
+        }
+        _grant = grant;
+        _granted = grant.Amps;
+        Reconcile();
+        NoteGrantApplied();
+    }
+
+    private void NoteGrantApplied()
+    {
+        if (_grant is { } g && _appliedOffer <= g.Amps)
+            _appliedGrant = (g.AllocatorEpoch, g.GrantSeq);
+    }
+
+    private void OnCurrentLimit(ChargerProtocol.SetCurrentLimit limit)
+    {
+        if (limit.Amps is { } a && (double.IsNaN(a) || a < 0))
+        {
+            Sender.Tell(new ChargerProtocol.CommandResult(false, $"a current limit of {a} A is impossible (must be 0 A or more, or none)"));
+            return;
+        }
+        _currentLimit = limit.Amps;
+        Sender.Tell(ChargerProtocol.CommandResult.Ok);
+        Reconcile();
+    }
+
     private void OnSettings(ChargerProtocol.UpdateSettings update)
     {
         var errors = update.Settings.Validate();
@@ -322,9 +375,10 @@ public sealed class ChargerUnit : ReceiveActor
 
     private double TargetOffer()
     {
-        if (!_relaysVerified || _safety.Faulted || !VehiclePresent || !_session.Authorised)
+        if (!_relaysVerified || _safety.Faulted || !VehiclePresent || !_session.Authorised || !_operative)
             return 0;
-        var amps = PilotOffer.Clamp(_granted * ThermalDerating.Factor(_thermal), Math.Min(_settings.MaxCurrent, RatedAmps));
+        var cap = Math.Min(Math.Min(_settings.MaxCurrent, RatedAmps), _currentLimit ?? double.MaxValue);
+        var amps = PilotOffer.Clamp(_granted * ThermalDerating.Factor(_thermal), cap);
         return amps < _settings.MinCurrent ? 0 : amps;
     }
 
@@ -394,7 +448,14 @@ public sealed class ChargerUnit : ReceiveActor
             _granted, _appliedOffer, _reading.Amps, _reading.Volts, _reading.ActivePowerW, _registerWh,
             _session.Phase, _session.SessionId, sessionKwh,
             _session.PluggedInAt is { } p ? now - p : TimeSpan.Zero, evLevel, evRange, _session.LastCompleted,
-            faults, _thermal, _safety.TripCount(FaultKind.GfciTrip), _lastButtonAction);
+            faults, _thermal, _safety.TripCount(FaultKind.GfciTrip), _lastButtonAction)
+        {
+            AppliedGrantEpoch = _appliedGrant.Epoch,
+            AppliedGrantSeq = _appliedGrant.Seq,
+            GrantLimit = _grant?.LimitReason,
+            CurrentLimitAmps = _currentLimit,
+            Operative = _operative,
+        };
     }
 
     private void PublishIfChanged()

@@ -203,4 +203,58 @@ public sealed class ChargerUnitTests(ITestOutputHelper output) : ChargerUnitHarn
         Assert.True(Status().DrawnAmps > 25);
         Assert.True(Status().RegisterWh >= registerBefore, "the energy register never goes backwards across a restart");
     }
+
+    [Fact]
+    public void A_site_grant_counts_as_applied_only_once_the_pilot_offers_no_more_than_it()
+    {
+        PowerUp();
+        PlugInAndCharge();
+        Assert.Equal(30, Status().OfferedAmps);
+        Assert.Equal((0L, 0L), (Status().AppliedGrantEpoch, Status().AppliedGrantSeq));
+
+        Unit.Tell(Grant(epoch: 3, seq: 7, amps: 12));
+        Run(Step);
+        Assert.InRange(OfferOnTheWire, 11.9, 12);
+        Assert.Equal((3L, 7L), (Status().AppliedGrantEpoch, Status().AppliedGrantSeq));
+        Assert.Equal(new SmartElek.Site.Allocation.LimitReason(SmartElek.Site.Allocation.LimitKind.Circuit, "branch-1"), Status().GrantLimit);
+
+        // An increase is applied at once as far as the allocator is concerned: the offer is under it.
+        Unit.Tell(Grant(epoch: 3, seq: 8, amps: 20));
+        Run(Step);
+        Assert.Equal((3L, 8L), (Status().AppliedGrantEpoch, Status().AppliedGrantSeq));
+        Unit.Tell(Grant(epoch: 3, seq: 9, amps: 40));
+        Unit.Tell(Grant(new ChargerId("someone-else"), 3, 10, 0));
+        Run(TimeSpan.FromSeconds(6));
+        Assert.Equal(30, Status().OfferedAmps);
+        Assert.Equal(9, Status().AppliedGrantSeq);
+    }
+
+    [Fact]
+    public void The_OCPP_current_limit_caps_the_grant_and_an_inoperative_charger_offers_nothing()
+    {
+        PowerUp();
+        PlugInAndCharge();
+        Assert.True(AskUnit<ChargerProtocol.CommandResult>(new ChargerProtocol.SetCurrentLimit(16)).Accepted);
+        Run(Step);
+        Assert.InRange(OfferOnTheWire, 15.9, 16);
+        Assert.Equal(16, Status().CurrentLimitAmps);
+        Assert.False(AskUnit<ChargerProtocol.CommandResult>(new ChargerProtocol.SetCurrentLimit(-1)).Accepted);
+        Assert.Equal(16, Status().CurrentLimitAmps);
+
+        Assert.True(AskUnit<ChargerProtocol.CommandResult>(new ChargerProtocol.SetAvailability(false)).Accepted);
+        Run(Step);
+        Assert.Equal(0, OfferOnTheWire);
+        Assert.False(RelaysCommandedClosed);
+        Assert.False(Status().Operative);
+
+        Assert.True(AskUnit<ChargerProtocol.CommandResult>(new ChargerProtocol.SetAvailability(true)).Accepted);
+        Assert.True(AskUnit<ChargerProtocol.CommandResult>(new ChargerProtocol.SetCurrentLimit(null)).Accepted);
+        RunUntil(() => RelaysCommandedClosed && Status().OfferedAmps == 30, TimeSpan.FromSeconds(15), "charging at the full rating again");
+    }
+
+    private static SmartElek.Site.SiteProtocol.CurrentGrant Grant(long epoch, long seq, double amps) => Grant(Id, epoch, seq, amps);
+
+    private static SmartElek.Site.SiteProtocol.CurrentGrant Grant(ChargerId id, long epoch, long seq, double amps) =>
+        new(id, epoch, seq, amps, Guid.NewGuid(), 1, TimeSpan.FromSeconds(60), DateTimeOffset.UnixEpoch,
+            new SmartElek.Site.Allocation.LimitReason(SmartElek.Site.Allocation.LimitKind.Circuit, "branch-1"));
 }
