@@ -1,0 +1,129 @@
+using CsCheck;
+using SmartElek.Actors.ReadSide;
+
+namespace SmartElek.Actors.Tests.ReadSide;
+
+public sealed class EnergyDaysTests
+{
+    private static readonly DateTimeOffset Midnight = new(2026, 11, 24, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateOnly Day1 = new(2026, 11, 23);
+    private static readonly DateOnly Day2 = new(2026, 11, 24);
+
+    [Fact]
+    public void Growth_across_midnight_is_split_by_the_hours_on_each_side()
+    {
+        var (cursor, _) = EnergyDays.Read(null, Midnight.AddHours(-1), 0);
+        var (_, days) = EnergyDays.Read(cursor, Midnight.AddHours(3), 400);
+        Assert.Equal([new DayEnergy(Day1, 100), new DayEnergy(Day2, 300)], days);
+    }
+
+    [Fact]
+    public void A_session_over_two_nights_gives_the_middle_day_its_full_share()
+    {
+        var days = EnergyDays.Split(Midnight.AddHours(-12), Midnight.AddHours(36), 4800);
+        Assert.Equal([new DayEnergy(Day1, 1200), new DayEnergy(Day2, 2400), new DayEnergy(Day2.AddDays(1), 1200)], days);
+    }
+
+    [Fact]
+    public void A_reset_counts_the_register_from_zero_again()
+    {
+        var (c1, d1) = EnergyDays.Read(null, Midnight.AddHours(1), 100);
+        var (c2, d2) = EnergyDays.Read(c1, Midnight.AddHours(2), 150);
+        var c3 = EnergyDays.Reset(Midnight.AddHours(3));
+        var (_, d4) = EnergyDays.Read(c3, Midnight.AddHours(4), 30);
+        Assert.Equal(100, d1.Single().EnergyWh);
+        Assert.Equal(50, d2.Single().EnergyWh);
+        Assert.Equal(30, d4.Single().EnergyWh);
+        Assert.Equal(150, c2.RegisterWh);
+    }
+
+    [Fact]
+    public void A_register_lower_than_before_without_a_reset_is_never_negative_energy()
+    {
+        var (c1, _) = EnergyDays.Read(null, Midnight.AddHours(1), 5000);
+        var (c2, days) = EnergyDays.Read(c1, Midnight.AddHours(2), 40);
+        Assert.Equal(40, days.Single().EnergyWh);
+        Assert.Equal(40, c2.RegisterWh);
+    }
+
+    [Fact]
+    public void A_reading_timed_before_the_cursor_lands_on_its_own_day_and_keeps_the_cursor_time()
+    {
+        var (c1, _) = EnergyDays.Read(null, Midnight.AddHours(1), 10);
+        var (c2, days) = EnergyDays.Read(c1, Midnight.AddHours(-2), 25);
+        Assert.Equal([new DayEnergy(Day1, 15)], days);
+        Assert.Equal(Midnight.AddHours(1), c2.At);
+    }
+
+    [Fact]
+    public void Unusable_register_values_add_nothing()
+    {
+        var (c1, _) = EnergyDays.Read(null, Midnight, 10);
+        Assert.Empty(EnergyDays.Read(c1, Midnight.AddHours(1), double.NaN).Days);
+        Assert.Empty(EnergyDays.Read(c1, Midnight.AddHours(1), -3).Days);
+        Assert.Empty(EnergyDays.Read(c1, Midnight.AddHours(1), 10).Days);
+    }
+
+    // One step of a charger's life: time passes, then the register grows by an amount and is read,
+    // or the register is reset.
+    private sealed record Step(double Seconds, double GrowthWh, bool Reset);
+
+    private static readonly Gen<Step> StepGen =
+        Gen.Select(Gen.Double[0, 40 * 3600], Gen.Double[0, 8000], Gen.Int[0, 9])
+            .Select((s, g, r) => new Step(Math.Round(s, 3), g, r == 0));
+
+    [Fact]
+    public void Daily_energy_adds_up_to_the_registers_total_growth_across_resets_and_midnights()
+    {
+        Gen.Select(StepGen.Array[1, 60], Gen.Int[0, 86_399]).Sample((steps, startSecond) =>
+        {
+            var at = Midnight.AddSeconds(startSecond);
+            var first = at;
+            EnergyCursor? cursor = null;
+            var register = 0.0;
+            var grown = 0.0;
+            var days = new List<DayEnergy>();
+            foreach (var step in steps)
+            {
+                at = at.AddSeconds(step.Seconds);
+                if (step.Reset)
+                {
+                    register = 0;
+                    cursor = EnergyDays.Reset(at);
+                    continue;
+                }
+                register += step.GrowthWh;
+                grown += step.GrowthWh;
+                var (next, split) = EnergyDays.Read(cursor, at, register);
+                cursor = next;
+                days.AddRange(split);
+            }
+            var total = days.Sum(d => d.EnergyWh);
+            Assert.True(Math.Abs(total - grown) <= 1e-9 * Math.Max(1, grown), $"daily sum {total} != growth {grown}");
+            Assert.All(days, d => Assert.True(d.EnergyWh >= 0, $"{d} is negative"));
+            Assert.All(days, d => Assert.InRange(d.Day, DateOnly.FromDateTime(first.UtcDateTime), DateOnly.FromDateTime(at.UtcDateTime)));
+        });
+    }
+
+    [Fact]
+    public void A_split_gives_each_day_its_share_of_the_time()
+    {
+        Gen.Select(Gen.Int[0, 10 * 86_400], Gen.Int[1, 5 * 86_400], Gen.Double[0.001, 1e6]).Sample((offset, length, growth) =>
+        {
+            var from = Midnight.AddSeconds(offset);
+            var to = from.AddSeconds(length);
+            var days = EnergyDays.Split(from, to, growth);
+            Assert.Equal(days.Select(d => d.Day).Distinct().Count(), days.Count);
+            foreach (var d in days)
+            {
+                var dayStart = new DateTimeOffset(d.Day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+                var overlap = (Min(dayStart.AddDays(1), to) - Max(dayStart, from)).TotalSeconds;
+                Assert.Equal(growth * overlap / length, d.EnergyWh, 1e-6 * growth);
+            }
+        });
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+}
