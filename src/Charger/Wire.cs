@@ -72,6 +72,11 @@ public sealed class ChargerIdJsonConverter : JsonConverter<ChargerId>
 [JsonSerializable(typeof(SmartElek.Charger.Sessions.SessionEvents.PeakCurrentRaised))]
 [JsonSerializable(typeof(SmartElek.Charger.Sessions.SessionEvents.Stopped))]
 [JsonSerializable(typeof(SmartElek.Charger.Sessions.SessionEvents.PluggedOut))]
+[JsonSerializable(typeof(SmartElek.Charger.Journal.ChargerJournalEvents.EnergyRecorded))]
+[JsonSerializable(typeof(SmartElek.Charger.Journal.ChargerJournalEvents.RegisterReset))]
+[JsonSerializable(typeof(SmartElek.Charger.Journal.ChargerJournalEvents.SettingsChanged))]
+[JsonSerializable(typeof(SmartElek.Charger.Journal.ChargerJournalEvents.FaultRecorded))]
+[JsonSerializable(typeof(SmartElek.Charger.Journal.ChargerJournalEvents.Snapshot))]
 [JsonSerializable(typeof(SmartElek.Site.SiteProtocol.ChargerReport))]
 [JsonSerializable(typeof(SmartElek.Site.SiteProtocol.CurrentGrant))]
 internal sealed partial class ChargerWireJson : JsonSerializerContext;

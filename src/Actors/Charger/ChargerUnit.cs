@@ -3,6 +3,7 @@ using Akka.Event;
 using SmartElek.Charger.Button;
 using SmartElek.Charger.Hardware;
 using SmartElek.Charger.J1772;
+using SmartElek.Charger.Journal;
 using SmartElek.Charger.Leds;
 using SmartElek.Charger.Metering;
 using SmartElek.Charger.Relays;
@@ -36,8 +37,9 @@ public sealed class ChargerUnit : ReceiveActor
     private readonly HashSet<IActorRef> _recovering = [];
 
     // Created here and handed to the meter child, which alone changes it: a restarted meter actor
-    // carries on from the same count, so the register never goes backwards.
-    private readonly EnergyRegister _register = new();
+    // carries on from the same count, so the register never goes backwards. With a journal it is
+    // created again from the last durable value before the meter child starts.
+    private EnergyRegister _register = new();
 
     private ChargerSettings _settings;
     private IActorRef _pilotActor = ActorRefs.Nobody;
@@ -70,6 +72,16 @@ public sealed class ChargerUnit : ReceiveActor
     private long? _selfTestPending;
     private SetButtonAction? _lastButtonAction;
     private ChargerStatus? _published;
+
+    // Persistence (ChargerUnitOptions.Journal): the journal's guard, and until it answers the
+    // power-up the relays stay open, no session starts and the meter child waits.
+    private IActorRef _journal = ActorRefs.Nobody;
+    private bool _awaitingRecovery;
+    private IReadOnlyList<FaultLogEntry> _recoveredFaults = [];
+    private TimeSpan? _lastDurableAt;
+    private double _lastDurableWh = -1;
+    private bool _settingsChangedBeforeRecovery;
+    private bool _registerResetBeforeRecovery;
 
     public static Props Props(ChargerId id, IChargerHardware hardware, ChargerSettings settings, ChargerUnitOptions? options = null)
     {
@@ -125,6 +137,7 @@ public sealed class ChargerUnit : ReceiveActor
             _session = c.State;
             foreach (var e in c.Events)
                 _log.Info("Charger {0}: {1}", _id, e);
+            Journal([.. c.Events]);
             Reconcile();
         });
         Receive<SessionProtocol.Refused>(r => _log.Warning("Charger {0}: session refused {1}: {2}", _id, r.Command.GetType().Name, r.Reason));
@@ -156,7 +169,8 @@ public sealed class ChargerUnit : ReceiveActor
         Receive<ChargerProtocol.StartCharging>(s => Command(new SessionCommand.Authorise(Context.System.Scheduler.Now, s.By)));
         Receive<ChargerProtocol.StopCharging>(s => Command(new SessionCommand.Stop(Context.System.Scheduler.Now, s.Reason, _registerWh)));
         Receive<ChargerProtocol.UpdateSettings>(OnSettings);
-        Receive<ChargerProtocol.GetFaultLog>(_ => Sender.Tell(new ChargerProtocol.FaultLog(_safety.Log)));
+        Receive<ChargerProtocol.GetFaultLog>(_ => Sender.Tell(new ChargerProtocol.FaultLog([.. _recoveredFaults, .. _safety.Log])));
+        Receive<ChargerJournalProtocol.Recovered>(OnRecovered);
         Receive<ChargerProtocol.GetSettings>(_ => Sender.Tell(_settings));
         Receive<ChargerProtocol.SetNetworkIndication>(n => ShowNetwork(n.Indication));
     }
@@ -192,7 +206,10 @@ public sealed class ChargerUnit : ReceiveActor
         _relayActor = Context.ActorOf(RelayActor.Props(_hardware, _options), "relays");
         _safetyActor = Context.ActorOf(SafetyActor.Props(_hardware, _options), "safety");
         _sessionActor = Context.ActorOf(SessionActor.Props(_options), "session");
-        _meterActor = Context.ActorOf(MeterActor.Props(_hardware.Meter, _register, _options), "meter");
+        if (_options.Journal is { } journal)
+            StartJournal(journal);
+        else
+            StartMeter();
         _pilotActor = Context.ActorOf(PilotActor.Props(_hardware.Pilot, _options), "pilot");
         _buttonActor = Context.ActorOf(ButtonActor.Props(_hardware.SetButton, _options), "button");
         ShowNetwork(_network);
@@ -222,7 +239,7 @@ public sealed class ChargerUnit : ReceiveActor
         _leavingC = false;
         _safetyActor.Tell(new SafetyProtocol.PilotChanged(changed.State, changed.At));
         var at = ChargerClock.ToDateTime(changed.At);
-        if (!wasPresent && VehiclePresent)
+        if (!wasPresent && VehiclePresent && !_awaitingRecovery)
             _sessionActor.Tell(new SessionCommand.PlugIn(at, $"{_id}-{at.ToUnixTimeMilliseconds()}", _registerWh, _settings.AutoStart));
         else if (changed.State == PilotState.A && _session.VehiclePresent)
             _sessionActor.Tell(new SessionCommand.PlugOut(at, _registerWh));
@@ -234,14 +251,17 @@ public sealed class ChargerUnit : ReceiveActor
         _reading = sample.Reading;
         _registerWh = sample.RegisterWh;
         _safetyActor.Tell(new SafetyProtocol.Metered(sample.Reading));
+        RecordEnergyIfDue();
         Observe();
     }
 
     private void OnSafety(SafetyProtocol.Changed changed)
     {
         var weldCleared = _safety.Active.ContainsKey(FaultKind.RelayWelded) && !changed.State.Active.ContainsKey(FaultKind.RelayWelded);
-        foreach (var entry in changed.State.Log.Except(_safety.Log))
+        var newEntries = changed.State.Log.Except(_safety.Log).ToList();
+        foreach (var entry in newEntries)
             _log.Warning("Charger {0}: fault {1} {2} at {3}: {4}", _id, entry.Kind, entry.Type, ChargerClock.ToDateTime(entry.At), entry.Detail);
+        Journal([.. newEntries.Select(e => ChargerJournalEvents.FaultRecorded.Of(_id, e))]);
         _safety = changed.State;
         _thermal = changed.Thermal;
         if (weldCleared)
@@ -324,6 +344,7 @@ public sealed class ChargerUnit : ReceiveActor
             return;
         }
         _settings = update.Settings;
+        Journal(new ChargerJournalEvents.SettingsChanged(_id, Context.System.Scheduler.Now, _settings));
         Sender.Tell(new ChargerProtocol.SettingsUpdated(_settings));
         Reconcile();
     }
@@ -340,9 +361,14 @@ public sealed class ChargerUnit : ReceiveActor
             case SetButtonAction.FactoryResetAndLeaveNetwork:
             case SetButtonAction.FactoryResetAtPowerUp:
                 _settings = ChargerSettings.Factory;
+                Journal(new ChargerJournalEvents.SettingsChanged(_id, Context.System.Scheduler.Now, _settings));
                 // Metering resets only between sessions, so a running session's energy stays whole.
                 if (!_session.VehiclePresent)
+                {
                     _meterActor.Tell(MeterProtocol.ResetRegister.Instance);
+                    Journal(new ChargerJournalEvents.RegisterReset(_id, Context.System.Scheduler.Now, _registerWh));
+                    _lastDurableWh = -1;
+                }
                 else
                     _log.Warning("Charger {0}: metering reset skipped while a vehicle is plugged in", _id);
                 if (triggered.Action != SetButtonAction.RestoreFactorySettings)
@@ -367,6 +393,75 @@ public sealed class ChargerUnit : ReceiveActor
         Sender.Tell(ChargerProtocol.CommandResult.Ok);
     }
 
+    private void StartMeter() =>
+        _meterActor = Context.ActorOf(MeterActor.Props(_hardware.Meter, _register, _options), "meter");
+
+    // The journal runs on the default dispatcher whatever the unit's: persistence is real I/O.
+    private void StartJournal(ChargerJournalSettings journal)
+    {
+        _awaitingRecovery = true;
+        _journal = Context.ActorOf(ChargerJournal.GuardProps(_id, journal), "journal-guard");
+        _journal.Tell(new ChargerJournalProtocol.PowerUp(Context.System.Scheduler.Now));
+    }
+
+    private void OnRecovered(ChargerJournalProtocol.Recovered recovered)
+    {
+        if (!_awaitingRecovery)
+            return;
+        _awaitingRecovery = false;
+        var state = recovered.State;
+        foreach (var e in recovered.ClosedAtPowerUp)
+            _log.Warning("Charger {0}: closed at power-up: {1}", _id, e);
+        // A change made while the journal was still recovering is newer than what it recovered.
+        if (state.Settings is { } settings && settings.Validate().Count == 0 && !_settingsChangedBeforeRecovery)
+        {
+            _settings = settings;
+            if (_grant is null)
+                _granted = settings.MaxCurrent;
+        }
+        _recoveredFaults = [.. state.FaultLog];
+        // Never below the last durable value: what the meter counted since is lost with the power.
+        var durableWh = _registerResetBeforeRecovery ? 0 : state.DurableRegisterWh;
+        _register = new EnergyRegister(durableWh);
+        _registerWh = _lastDurableWh = durableWh;
+        StartMeter();
+        _sessionActor.Tell(new SessionProtocol.Restore(state.Session));
+        // A vehicle still plugged in starts a new session, as a plug-in would.
+        if (VehiclePresent)
+        {
+            var at = Context.System.Scheduler.Now;
+            _sessionActor.Tell(new SessionCommand.PlugIn(at, $"{_id}-{at.ToUnixTimeMilliseconds()}", _registerWh, _settings.AutoStart));
+        }
+        Reconcile();
+    }
+
+    private void Journal(params IWireMessage[] events)
+    {
+        if (_options.Journal is null || events.Length == 0)
+            return;
+        if (_awaitingRecovery)
+        {
+            _settingsChangedBeforeRecovery |= events.Any(e => e is ChargerJournalEvents.SettingsChanged);
+            _registerResetBeforeRecovery |= events.Any(e => e is ChargerJournalEvents.RegisterReset);
+        }
+        _journal.Tell(new ChargerJournalProtocol.Record(events));
+    }
+
+    // While a vehicle is plugged in, the register becomes durable once per interval when it moved.
+    // Not without a vehicle: no energy flows then, and a reading in flight across a factory reset
+    // could otherwise land after the reset event.
+    private void RecordEnergyIfDue()
+    {
+        if (_options.Journal is not { } journal || _awaitingRecovery || !_session.VehiclePresent || _registerWh <= _lastDurableWh)
+            return;
+        var now = Now;
+        if (_lastDurableAt is { } last && now - last < journal.DurableReadingInterval)
+            return;
+        _lastDurableAt = now;
+        _lastDurableWh = _registerWh;
+        Journal(new ChargerJournalEvents.EnergyRecorded(_id, ChargerClock.ToDateTime(now), _registerWh, _session.SessionId));
+    }
+
     private void ShowNetwork(NetworkIndication indication)
     {
         _network = indication;
@@ -387,7 +482,7 @@ public sealed class ChargerUnit : ReceiveActor
     // after the vehicle asks (C), so a close never happens under load.
     private bool MustOpen() =>
         RelayPolicy.MustBeOpen(_leavingC ? PilotState.B : _pilot, _safety.Faulted, Math.Min(_appliedOffer, TargetOffer()))
-        || !_session.Authorised || !_relaysVerified || _recovering.Count > 0;
+        || !_session.Authorised || !_relaysVerified || _recovering.Count > 0 || _awaitingRecovery;
 
     private void Reconcile()
     {

@@ -7,6 +7,7 @@ namespace SmartElek.Actors.Charger;
 
 /// <param name="OfferPacing">The PWM offer goes up at most once per this span (decreases apply at once).</param>
 /// <param name="Dispatcher">Dispatcher for the whole unit's subtree (tests use the calling-thread dispatcher).</param>
+/// <param name="Journal">Journals sessions, energy, settings and faults (persistenceId <c>charger-{id}</c>); null: not persistent.</param>
 public sealed record ChargerUnitOptions(
     TimeSpan PilotPoll,
     TimeSpan SafetyPoll,
@@ -16,7 +17,8 @@ public sealed record ChargerUnitOptions(
     SetButtonTiming ButtonTiming,
     GridLimits Grid,
     ThermalDerating Thermal,
-    string? Dispatcher = null)
+    string? Dispatcher = null,
+    ChargerJournalSettings? Journal = null)
 {
     public static readonly ChargerUnitOptions Default = new(
         TimeSpan.FromMilliseconds(50),

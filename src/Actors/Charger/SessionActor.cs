@@ -10,11 +10,18 @@ public static class SessionProtocol
 
     /// <summary>Replied to the sender of a command that the session refused.</summary>
     public sealed record Refused(SessionCommand Command, string Reason);
+
+    /// <summary>
+    /// The unit's journal recovered this state at power-up (a cut session already closed): it replaces
+    /// the empty start, so the last session is known again. Ignored once a vehicle is in a session.
+    /// </summary>
+    public sealed record Restore(SessionState State);
 }
 
 /// <summary>
-/// Holds the session state and turns commands into events with the pure Decide/Apply. Not yet
-/// persistent: the events are wire messages ready for Akka.Persistence (the next issue).
+/// Holds the session state and turns commands into events with the pure Decide/Apply. Decides at
+/// once, whatever the database does; with <see cref="ChargerUnitOptions.Journal"/> the unit makes the
+/// events durable in its <see cref="ChargerJournal"/> and restores the recovered state here.
 /// </summary>
 public sealed class SessionActor : ReceiveActor
 {
@@ -25,6 +32,13 @@ public sealed class SessionActor : ReceiveActor
     public SessionActor()
     {
         Receive<SessionCommand>(Handle);
+        Receive<SessionProtocol.Restore>(r =>
+        {
+            if (_state.VehiclePresent || r.State.VehiclePresent)
+                return;
+            _state = r.State;
+            Context.Parent.Tell(new SessionProtocol.Changed(_state, []));
+        });
     }
 
     protected override void PreStart() => Context.Parent.Tell(new SessionProtocol.Changed(_state, []));

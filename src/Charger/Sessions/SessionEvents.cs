@@ -1,7 +1,10 @@
 namespace SmartElek.Charger.Sessions;
 
-/// <summary>Why a session's charging ended.</summary>
-public enum StopReason { EvDisconnected, Local, Remote, Fault, Other }
+/// <summary>
+/// Why a session's charging ended. <see cref="PowerLoss"/>: the unit went down (crash, power loss)
+/// with the session open, which was closed at the next power-up. New reasons go at the end.
+/// </summary>
+public enum StopReason { EvDisconnected, Local, Remote, Fault, Other, PowerLoss }
 
 /// <summary>A session event: persisted (Akka.Persistence) and reported; never changes meaning once written.</summary>
 public interface ISessionEvent : IWireMessage

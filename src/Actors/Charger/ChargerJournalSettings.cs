@@ -1,0 +1,33 @@
+using SmartElek.Actors.Persistence;
+
+namespace SmartElek.Actors.Charger;
+
+/// <summary>
+/// How a charger unit journals its sessions, energy register, settings and faults
+/// (<see cref="ChargerUnitOptions.Journal"/>; null there means not persistent).
+/// </summary>
+public sealed record ChargerJournalSettings
+{
+    /// <summary>
+    /// While a vehicle is plugged in, the energy register is made durable at most this often (and only
+    /// when it moved). The worst case of unrecorded energy after a crash or power loss is one interval
+    /// of charging: 10 s at 7.2 kW is 20 Wh.
+    /// </summary>
+    public TimeSpan DurableReadingInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How the journal rides out a database outage, and how much it holds meanwhile.</summary>
+    public PersistenceGuardSettings Guard { get; init; } = new();
+
+    /// <summary>A snapshot is saved every this many events, so recovery reads one snapshot and at most this many events.</summary>
+    public int SnapshotEvery { get; init; } = 100;
+
+    public ChargerJournalSettings Validate()
+    {
+        if (DurableReadingInterval <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(DurableReadingInterval), DurableReadingInterval, "The durable reading interval must be positive.");
+        if (SnapshotEvery < 1)
+            throw new ArgumentOutOfRangeException(nameof(SnapshotEvery), SnapshotEvery, "Snapshots are taken every 1 event or more.");
+        Guard.Validate();
+        return this;
+    }
+}
