@@ -1,3 +1,5 @@
+using SmartElek.Actors.Charger;
+using SmartElek.Charger.Journal;
 using SmartElek.Charger.Sessions;
 
 namespace SmartElek.Actors.ReadSide;
@@ -19,8 +21,8 @@ public sealed record JournalledFact(long Offset, ReadSideFact? Fact);
 /// <summary>One projection: the events of one tag into their tables, with its own stored offset.</summary>
 public sealed record ReadSideProjection(string Name, string Tag)
 {
-    public static readonly ReadSideProjection Sessions = new("sessions", "session");
-    public static readonly ReadSideProjection Energy = new("energy", "energy");
+    public static readonly ReadSideProjection Sessions = new("sessions", ChargerJournal.SessionTag);
+    public static readonly ReadSideProjection Energy = new("energy", ChargerJournal.EnergyTag);
     public static readonly IReadOnlyList<ReadSideProjection> All = [Sessions, Energy];
 }
 
@@ -33,6 +35,8 @@ public static class ReadSideFacts
     public static ReadSideFact? Of(string persistenceId, object evt) => evt switch
     {
         ISessionEvent e when ChargerOf(persistenceId) is { } charger => new SessionFact(charger, e),
+        ChargerJournalEvents.EnergyRecorded r => new EnergyReadingFact(r.Charger, r.At, r.RegisterWh),
+        ChargerJournalEvents.RegisterReset z => new RegisterResetFact(z.Charger, z.At),
         _ => null,
     };
 

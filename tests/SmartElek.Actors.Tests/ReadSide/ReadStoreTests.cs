@@ -46,7 +46,7 @@ public abstract class ReadStoreTests : IAsyncLifetime
     private static List<JournalledFact> SessionFacts()
     {
         var a = SessionRecordTests.OneSession("s-a", Evening, 5000, 4000, StopReason.EvDisconnected).Select(e => new SessionFact(A, e));
-        var b = SessionRecordTests.OneSession("s-b", Evening.AddHours(10), 200, 2000, StopReason.Fault).Select(e => new SessionFact(B, e));
+        var b = SessionRecordTests.OneSession("s-b", Evening.AddHours(10), 200, 2000, StopReason.PowerLoss).Select(e => new SessionFact(B, e));
         return a.Concat(b).Select((f, i) => new JournalledFact(i + 1, f)).ToList();
     }
 
@@ -106,7 +106,7 @@ public abstract class ReadStoreTests : IAsyncLifetime
         Assert.Equal(["s-b", "s-a"], site.Select(s => s.SessionId));
         var cut = site[0];
         Assert.Equal(B, cut.Charger);
-        Assert.Equal("Fault", cut.StopReason);
+        Assert.Equal("PowerLoss", cut.StopReason);
         Assert.Equal(2000, cut.EnergyWh);
         Assert.Equal(29.5, cut.PeakAmps);
         Assert.Equal(Evening.AddHours(10), cut.PluggedInAt);
