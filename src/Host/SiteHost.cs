@@ -7,6 +7,7 @@ using SmartElek.Host.Configuration;
 using HostOptions = SmartElek.Host.Configuration.HostOptions;
 using SmartElek.Host.Console;
 using SmartElek.Host.Simulation;
+using SmartElek.Host.Storage;
 using SmartElek.Site.Topology;
 
 namespace SmartElek.Host;
@@ -84,7 +85,8 @@ public static class SiteHost
                     l.ClearLoggers();
                     l.AddLoggerFactory();
                 })
-                .AddChargerUnits(ids, chargers, options.Simulation.Seed)
+                .AddChargerPersistence(options.Storage)
+                .AddChargerUnits(ids, chargers, options.Simulation.Seed, HostStorage.Journal(options.Storage))
                 .WithActors((system, _) => system.ActorOf(VehicleTraffic.Props(chargers.All, options.Simulation), "vehicle-traffic"));
         });
         return builder.Build();

@@ -134,6 +134,26 @@ public sealed class ReadStore
         return offset;
     }
 
+    /// <summary>
+    /// The journal offset of the newest event of <paramref name="tag"/> (0 when none, or before the
+    /// journal's tables exist): a projection at this offset is up to date.
+    /// </summary>
+    public async Task<long> LatestTaggedOffsetAsync(string tag, CancellationToken cancel = default)
+    {
+        await using var connection = await OpenAsync(cancel);
+        if (!await TableExistsAsync(connection, "tags", cancel)) return 0;
+        var value = await ScalarAsync(connection, null, "SELECT MAX(ordering_id) FROM tags WHERE tag = @t", cancel, ("t", tag));
+        return value is null or DBNull ? 0 : Convert.ToInt64(value, CultureInfo.InvariantCulture);
+    }
+
+    private async Task<bool> TableExistsAsync(DbConnection connection, string table, CancellationToken cancel)
+    {
+        var sql = _provider == PersistenceProvider.Sqlite
+            ? "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = @n"
+            : "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = @n";
+        return Convert.ToInt64(await ScalarAsync(connection, null, sql, cancel, ("n", table)), CultureInfo.InvariantCulture) > 0;
+    }
+
     /// <summary>Sessions plugged in within the period (newest first), of one charger or of the whole site.</summary>
     public async Task<IReadOnlyList<SessionRecord>> SessionsAsync(ReadPeriod period, ChargerId? charger = null, CancellationToken cancel = default)
     {

@@ -84,14 +84,7 @@ public static class HostConfiguration
         if (s.BatteryKwhMin <= 0 || s.BatteryKwhMin > s.BatteryKwhMax)
             yield return Err("Simulation:BatteryKwhMin", $"the range {s.BatteryKwhMin}..{s.BatteryKwhMax} kWh must be positive and not reversed");
 
-        if (o.Storage.Provider is not ("Sqlite" or "PostgreSql"))
-            yield return Err("Storage:Provider", $"'{o.Storage.Provider}' is not one of Sqlite, PostgreSql");
-        if (o.Storage.Provider == "Sqlite" && string.IsNullOrWhiteSpace(o.Storage.DataFolder))
-            yield return Err("Storage:DataFolder", "must name a folder for the SQLite file");
-        if (o.Storage.Provider == "PostgreSql" && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(o.Storage.PostgreSqlConnectionVariable)))
-            yield return Err("Storage:PostgreSqlConnectionVariable", $"environment variable {o.Storage.PostgreSqlConnectionVariable} holds no connection string");
-        if (o.Storage.DurableReadingSeconds is <= 0 or > 3600)
-            yield return Err("Storage:DurableReadingSeconds", $"{o.Storage.DurableReadingSeconds} must lie in (0, 3600]");
+        foreach (var storageError in Storage.HostStorage.Errors(o.Storage, file)) yield return storageError;
 
         if (o.Ocpp.Enabled && (!Uri.TryCreate(o.Ocpp.CentralSystemUrl, UriKind.Absolute, out var cs) || cs.Scheme is not ("ws" or "wss")))
             yield return Err("Ocpp:CentralSystemUrl", $"'{o.Ocpp.CentralSystemUrl}' is not a ws:// or wss:// URL");

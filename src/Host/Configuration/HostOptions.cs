@@ -50,9 +50,11 @@ public sealed class StorageOptions
     /// <summary>Folder for the SQLite file, relative to the working directory.</summary>
     public string DataFolder { get; set; } = "data";
     /// <summary>Name of the environment variable holding the PostgreSQL connection string (never a committed file).</summary>
-    public string PostgreSqlConnectionVariable { get; set; } = "SMARTELEK_POSTGRES";
+    public string PostgreSqlConnectionVariable { get; set; } = "SMARTELEK_POSTGRESQL";
     /// <summary>How often the meter's energy register becomes durable; the worst case of unrecorded energy is one interval.</summary>
     public double DurableReadingSeconds { get; set; } = 10;
+    /// <summary>Flat price per kWh for the energy report's cost column (currency as the operator reads it).</summary>
+    public double TariffPerKwh { get; set; } = 0.30;
 }
 
 public sealed class OcppOptions

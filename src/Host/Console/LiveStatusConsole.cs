@@ -68,9 +68,10 @@ public sealed class LiveStatusConsole(
         {
             try
             {
-                foreach (var s in await Snapshot())
-                    log.LogInformation("{Charger} pilot={Pilot} status-led=\"{Led}\" offered={Offered:0.0}A drawn={Drawn:0.0}A session={Session} {Kwh:0.000}kWh register={Register:0}Wh faults={Faults}",
-                        s.ChargerId, s.Pilot, s.StatusLed.Describe(), s.OfferedAmps, s.DrawnAmps, s.Session, s.SessionKwh, s.RegisterWh,
+                // simulated= is the simulator's own exact count of energy delivered in this process, to check the meter against.
+                foreach (var (s, c) in (await Snapshot()).Zip(chargers.All))
+                    log.LogInformation("{Charger} pilot={Pilot} status-led=\"{Led}\" offered={Offered:0.0}A drawn={Drawn:0.0}A session={Session} {Kwh:0.000}kWh register={Register:0.0}Wh simulated={Simulated:0.0}Wh faults={Faults}",
+                        s.ChargerId, s.Pilot, s.StatusLed.Describe(), s.OfferedAmps, s.DrawnAmps, s.Session, s.SessionKwh, s.RegisterWh, c.Hardware.DeliveredWh,
                         s.Faults.Count == 0 ? "none" : string.Join(",", s.Faults.Select(f => f.Kind)));
             }
             catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)

@@ -1,0 +1,91 @@
+using Akka.Hosting;
+using SmartElek.Actors.Charger;
+using SmartElek.Actors.Persistence;
+using SmartElek.Actors.ReadSide;
+using SmartElek.Actors.Serialization;
+using SmartElek.Host.Configuration;
+
+namespace SmartElek.Host.Storage;
+
+/// <summary>
+/// The Host's database: the <c>Storage</c> section of host.json mapped to <see cref="PersistenceOptions"/>,
+/// its validation (errors name the Storage key, never the connection string), the Akka persistence
+/// config, the charger journal settings and the read-side projectors.
+/// </summary>
+public static class HostStorage
+{
+    /// <summary>The SQLite file inside <see cref="StorageOptions.DataFolder"/>.</summary>
+    public const string SqliteFile = "smartelek.db";
+
+    public static PersistenceProvider ProviderOf(StorageOptions storage) =>
+        storage.Provider == "PostgreSql" ? PersistenceProvider.PostgreSql : PersistenceProvider.Sqlite;
+
+    public static PersistenceOptions ToPersistenceOptions(StorageOptions storage) => new()
+    {
+        Provider = ProviderOf(storage),
+        SqliteDataFolder = storage.DataFolder,
+        SqliteFile = SqliteFile,
+        PostgreSqlConnectionStringVariable = storage.PostgreSqlConnectionVariable,
+    };
+
+    /// <summary>The unit's journal: durable register readings every <see cref="StorageOptions.DurableReadingSeconds"/>.</summary>
+    public static ChargerJournalSettings Journal(StorageOptions storage) =>
+        new() { DurableReadingInterval = TimeSpan.FromSeconds(storage.DurableReadingSeconds) };
+
+    /// <summary>Every problem with the Storage section, each naming its key.</summary>
+    public static IEnumerable<ConfigError> Errors(StorageOptions storage, string file, Func<string, string?>? environment = null)
+    {
+        ConfigError Err(string key, string reason) => new(file, key, reason);
+
+        if (storage.Provider is not ("Sqlite" or "PostgreSql"))
+        {
+            yield return Err("Storage:Provider", $"'{storage.Provider}' is not one of Sqlite, PostgreSql");
+        }
+        else
+        {
+            // PersistenceOptions knows what a usable folder, variable and connection string are; its
+            // messages name its HOCON keys, here they are told in host.json's.
+            var keys = new (string Hocon, string Json)[]
+            {
+                (PersistenceOptions.SqliteDataFolderKey, "Storage:DataFolder"),
+                (PersistenceOptions.SqliteFileKey, "Storage:DataFolder"),
+                (PersistenceOptions.PostgreSqlVariableKey, "Storage:PostgreSqlConnectionVariable"),
+                (PersistenceOptions.ProviderKey, "Storage:Provider"),
+            };
+            foreach (var error in ToPersistenceOptions(storage).Errors(environment))
+            {
+                var (hocon, json) = keys.FirstOrDefault(k => error.StartsWith(k.Hocon + ":", StringComparison.Ordinal));
+                var reason = hocon is null ? error : error[(hocon.Length + 1)..].Trim();
+                foreach (var (h, j) in keys) reason = reason.Replace(h, j, StringComparison.Ordinal);
+                yield return Err(json ?? "Storage", reason);
+            }
+        }
+        if (!(storage.DurableReadingSeconds > 0 && storage.DurableReadingSeconds <= 3600))
+            yield return Err("Storage:DurableReadingSeconds", $"{storage.DurableReadingSeconds} must lie in (0, 3600]");
+        if (!(storage.TariffPerKwh >= 0 && double.IsFinite(storage.TariffPerKwh)))
+            yield return Err("Storage:TariffPerKwh", $"{storage.TariffPerKwh} must be a price of 0 or more per kWh");
+    }
+
+    /// <summary>
+    /// Puts the node on its database: wire serialization and the journal, snapshot store and read
+    /// journal config; on SQLite the data folder, the file (write-ahead logging) and the read tables
+    /// are created here, before the system starts. Starts one read-side projector per projection.
+    /// The options must have been validated (<see cref="HostConfiguration.Load"/> does).
+    /// </summary>
+    public static AkkaConfigurationBuilder AddChargerPersistence(this AkkaConfigurationBuilder builder, StorageOptions storage)
+    {
+        var options = ToPersistenceOptions(storage);
+        PersistenceStore.Prepare(options);
+        var store = new ReadStore(options);
+        // PostgreSQL may be down at start: its read tables are created by the projectors when it answers.
+        if (options.Provider == PersistenceProvider.Sqlite)
+            store.EnsureSchemaAsync().GetAwaiter().GetResult();
+        return builder
+            .AddHocon(WireSerialization.Config.WithFallback(PersistenceHocon.For(options)), HoconAddMode.Prepend)
+            .WithActors((system, _) =>
+            {
+                foreach (var projection in ReadSideProjection.All)
+                    system.ActorOf(ReadSideProjector.Props(store, projection), "read-side-" + projection.Name);
+            });
+    }
+}
