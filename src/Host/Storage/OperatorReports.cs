@@ -25,20 +25,21 @@ public static class OperatorReports
             var rows = await store.SessionsAsync(period, charger, cancel);
             if (Plain)
             {
-                output.WriteLine("charger session plugged-in plugged-out charging-from charging-to energy-kWh peak-A stop-reason");
+                output.WriteLine("charger session plugged-in plugged-out charging-from charging-to energy-kWh register-kWh peak-A stop-reason");
                 foreach (var s in rows)
                     output.WriteLine(string.Join(' ', s.Charger.Value, s.SessionId, Time(s.PluggedInAt), Time(s.PluggedOutAt),
-                        Time(s.ChargingStartedAt), Time(s.ChargingStoppedAt), Kwh(s.EnergyWh), Number(s.PeakAmps, "0.0"), s.StopReason ?? "-"));
+                        Time(s.ChargingStartedAt), Time(s.ChargingStoppedAt), Kwh(s.EnergyWh), s.EndRegisterWh is { } r ? Kwh(r) : "-",
+                        Number(s.PeakAmps, "0.0"), s.StopReason ?? "-"));
                 output.WriteLine($"sessions {rows.Count}");
                 return;
             }
             var table = new Table().Border(TableBorder.Rounded).Title($"Sessions {Describe(period, charger)} (UTC)");
-            foreach (var c in new[] { "Charger", "Session", "Plugged in", "Plugged out", "Charging from", "Charging to", "kWh", "Peak A", "Stop reason" })
+            foreach (var c in new[] { "Charger", "Session", "Plugged in", "Plugged out", "Charging from", "Charging to", "kWh", "Register kWh", "Peak A", "Stop reason" })
                 table.AddColumn(c);
             foreach (var s in rows)
                 table.AddRow(Markup.Escape(s.Charger.Value), Markup.Escape(s.SessionId), Time(s.PluggedInAt), Time(s.PluggedOutAt),
-                    Time(s.ChargingStartedAt), Time(s.ChargingStoppedAt), Kwh(s.EnergyWh), Number(s.PeakAmps, "0.0"),
-                    s.StopReason == "PowerLoss" ? "[red]PowerLoss[/]" : Markup.Escape(s.StopReason ?? "in progress"));
+                    Time(s.ChargingStartedAt), Time(s.ChargingStoppedAt), Kwh(s.EnergyWh), s.EndRegisterWh is { } r ? Kwh(r) : "",
+                    Number(s.PeakAmps, "0.0"), s.StopReason == "PowerLoss" ? "[red]PowerLoss[/]" : Markup.Escape(s.StopReason ?? "in progress"));
             AnsiConsole.Write(table);
             AnsiConsole.MarkupLine($"{rows.Count} sessions");
         });
@@ -130,7 +131,7 @@ public static class OperatorReports
         if (filter.Charger is { } c)
         {
             try { _ = new ChargerId(c); }
-            catch (ArgumentException e) { problems.Add($"--charger: {e.Message}"); }
+            catch (ArgumentException e) { problems.Add($"--charger: {e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal)}"); }
         }
         DateOnly? from = null, to = null;
         if (filter.From is { } f && !TryDay(f, out var fd)) problems.Add($"--from: '{f}' is not a day; write it as yyyy-MM-dd.");
