@@ -20,6 +20,7 @@ public static class ReadSideCatchUp
     public static async Task<bool> RunAsync(PersistenceOptions options, ReadStore store, TimeSpan timeout, Func<string, string?>? environment = null)
     {
         await store.EnsureSchemaAsync();
+        if (await UpToDateAsync(store)) return true;
         var quiet = ConfigurationFactory.ParseString("akka.loglevel = ERROR\nakka.stdout-loglevel = ERROR");
         var system = ActorSystem.Create("read-side-catch-up",
             quiet.WithFallback(WireSerialization.Config).WithFallback(PersistenceHocon.For(options, environment)));
@@ -48,5 +49,13 @@ public static class ReadSideCatchUp
         {
             await system.Terminate();
         }
+    }
+
+    private static async Task<bool> UpToDateAsync(ReadStore store)
+    {
+        foreach (var projection in ReadSideProjection.All)
+            if (await store.OffsetAsync(projection) < await store.LatestTaggedOffsetAsync(projection.Tag))
+                return false;
+        return true;
     }
 }

@@ -23,7 +23,8 @@ public sealed class ReadSideProjectorTests : IAsyncLifetime, IDisposable
     private readonly List<ActorSystem> systems = [];
     private ReadStore Store => new(sqlite.Database.Options, sqlite.Database.Environment);
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    // As the Host does before its system starts: the read tables exist before anyone queries them.
+    public Task InitializeAsync() => Store.EnsureSchemaAsync();
 
     public async Task DisposeAsync()
     {
@@ -32,13 +33,13 @@ public sealed class ReadSideProjectorTests : IAsyncLifetime, IDisposable
 
     public void Dispose() => sqlite.Dispose();
 
-    private (ActorSystem System, IActorRef Journal, IActorRef[] Projectors) Start()
+    private (ActorSystem System, IActorRef Journal, IActorRef[] Projectors) Start(bool projectors = true)
     {
         var system = ActorSystem.Create("read-side-" + systems.Count, sqlite.Database.Config());
         systems.Add(system);
         var journal = system.ActorOf(ChargerJournal.GuardProps(Charger, new ChargerJournalSettings()), "journal-" + Charger.Value);
-        var projectors = ReadSideProjection.All.Select(p => system.ActorOf(ReadSideProjector.Props(Store, p, Fast), "read-" + p.Name)).ToArray();
-        return (system, journal, projectors);
+        var running = !projectors ? [] : ReadSideProjection.All.Select(p => system.ActorOf(ReadSideProjector.Props(Store, p, Fast), "read-" + p.Name)).ToArray();
+        return (system, journal, running);
     }
 
     private static async Task<ChargerJournalProtocol.Recovered> PowerUp(IActorRef journal, DateTimeOffset at) =>
@@ -115,6 +116,31 @@ public sealed class ReadSideProjectorTests : IAsyncLifetime, IDisposable
         Assert.Equal(2100, cut.EndRegisterWh);
         Assert.Equal(28, cut.PeakAmps);
         Assert.Equal(2100, (await Store.TotalsAsync(ReadPeriod.All, 1)).EnergyWh, 1e-9);
+    }
+
+    [Fact]
+    public async Task A_catch_up_without_the_site_brings_the_tables_to_the_journal_once()
+    {
+        var (system, journal, _) = Start(projectors: false);
+        await PowerUp(journal, T0);
+        journal.Tell(new ChargerJournalProtocol.Record(
+        [
+            new PluggedIn("s-7", T0, 0), Reading(0, 0, "s-7"), Reading(60, 4000, "s-7"),
+            new Stopped("s-7", T0.AddMinutes(60), StopReason.Remote, 4000, 4000, 20),
+            new PluggedOut("s-7", T0.AddMinutes(61), 4000, 4000),
+        ]));
+        var latest = await Eventually(() => Store.LatestTaggedOffsetAsync(ReadSideProjection.Sessions.Tag), o => o > 0, "the journalled events");
+        await Eventually(async () => (await journal.Ask<ChargerJournalState>(ChargerJournalProtocol.GetState.Instance, Timeout)).DurableRegisterWh,
+            wh => wh >= 4000, "the journal holding 4 kWh");
+        await system.Terminate();
+        Assert.Equal(0, await Store.OffsetAsync(ReadSideProjection.Sessions));
+
+        Assert.True(await ReadSideCatchUp.RunAsync(sqlite.Database.Options, Store, Timeout, sqlite.Database.Environment));
+        Assert.True(await ReadSideCatchUp.RunAsync(sqlite.Database.Options, Store, Timeout, sqlite.Database.Environment));
+        Assert.True(await Store.OffsetAsync(ReadSideProjection.Sessions) >= latest);
+        var session = Assert.Single(await Store.SessionsAsync(ReadPeriod.All));
+        Assert.Equal(("s-7", "Remote", 4000.0), (session.SessionId, session.StopReason, session.EnergyWh));
+        Assert.Equal(4000, (await Store.TotalsAsync(ReadPeriod.All, 1)).EnergyWh, 1e-9);
     }
 
     [Fact]
