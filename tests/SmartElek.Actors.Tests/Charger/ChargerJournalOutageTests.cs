@@ -1,0 +1,87 @@
+using SmartElek.Actors.Charger;
+using SmartElek.Actors.Tests.Persistence;
+using SmartElek.Charger.Sessions;
+using SmartElek.Charger.Settings;
+using Xunit.Abstractions;
+using static SmartElek.Charger.Journal.ChargerJournalEvents;
+
+namespace SmartElek.Actors.Tests.Charger;
+
+/// <summary>
+/// The PostgreSQL server stops in the middle of a session and comes back: charging never notices,
+/// and the journal ends up with every event once, in order, with the session's energy. This class
+/// stops its server, so it has one of its own.
+/// </summary>
+public sealed class ChargerJournalOutageTests(PostgreSqlFixture postgres, ITestOutputHelper output) : IClassFixture<PostgreSqlFixture>
+{
+    // The journal's circuit breaker opens after 10 failures for 30 s by default: a test-sized reset
+    // keeps the wait after the server's return short. The product keeps the default.
+    private const string ShortBreaker = """
+        akka.persistence.journal.sql.circuit-breaker.reset-timeout = 1s
+        akka.persistence.snapshot-store.sql.circuit-breaker.reset-timeout = 1s
+        """;
+
+    [Fact]
+    public async Task Charging_goes_on_through_a_database_outage_and_the_journal_gets_every_event_once_afterwards()
+    {
+        await using var rig = new ChargerJournalRig(await postgres.NewDatabaseAsync("outage"), output, ShortBreaker);
+        rig.PowerUp(ChargerSettings.Factory with { AutoStart = true });
+        await rig.AllStoredAsync();
+        rig.Board.PlugIn(ChargerJournalRig.Vehicle);
+        var charging = await rig.StatusUntilAsync(s => s.Session == SessionPhase.Charging && rig.RelaysClosed, "charging");
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await rig.AllStoredAsync();
+
+        await postgres.Server.StopAsync();
+        var outageFrom = DateTimeOffset.UtcNow;
+        var registerAtStop = (await rig.StatusAsync()).RegisterWh;
+        // Charging goes on: relays closed, metering counting, while the journal is down and holds the readings.
+        var down = await ChargerJournalRig.EventuallyAsync(rig.GuardAsync, s => s is { Ready: false, Pending: >= 3 },
+            "the journal is down and holds at least three readings", TimeSpan.FromSeconds(20));
+        var during = await rig.StatusAsync();
+        Assert.True(rig.RelaysClosed, "the relays stayed closed through the outage");
+        Assert.Equal(SessionPhase.Charging, during.Session);
+        Assert.True(during.RegisterWh > registerAtStop, "metering went on through the outage");
+        output.WriteLine($"during the outage: {down}");
+
+        await postgres.Server.StartAgainAsync();
+        var outageTo = DateTimeOffset.UtcNow;
+        var up = await rig.AllStoredAsync(seconds: 30);
+        Assert.True(up.Recoveries >= 1, $"the journal came back after stopping: {up}");
+        Assert.Equal(0, up.Overflowed);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+
+        rig.Board.Unplug();
+        var deliveredWh = rig.Board.DeliveredWh;
+        var after = await rig.StatusUntilAsync(s => s.Session == SessionPhase.NoVehicle && s.LastSession is not null, "session ended at unplug");
+        await rig.AllStoredAsync();
+
+        var envelopes = await rig.JournalAsync();
+        var events = envelopes.Select(e => e.Event).ToList();
+        Assert.Equal(Enumerable.Range(1, envelopes.Count).Select(i => (long)i), envelopes.Select(e => e.SequenceNr));
+        // Once each: no event twice (every reading has its own time and value).
+        Assert.Equal(events.Count, events.Distinct().Count());
+        // In order: the session's events as the session decided them, the readings rising with time.
+        var session = events.OfType<ISessionEvent>().ToList();
+        Assert.IsType<SessionEvents.PluggedIn>(session[0]);
+        Assert.IsType<SessionEvents.Authorised>(session[1]);
+        Assert.Contains(session, e => e is SessionEvents.Charging);
+        Assert.Equal(typeof(SessionEvents.Stopped), session[^2].GetType());
+        var pluggedOut = Assert.IsType<SessionEvents.PluggedOut>(session[^1]);
+        Assert.Single(session.OfType<SessionEvents.PluggedIn>());
+        Assert.Single(session.OfType<SessionEvents.Stopped>());
+        Assert.Equal(charging.SessionId, pluggedOut.SessionId);
+        var readings = events.OfType<EnergyRecorded>().ToList();
+        Assert.True(readings.Zip(readings.Skip(1)).All(p => p.Item1.At < p.Item2.At && p.Item1.RegisterWh < p.Item2.RegisterWh), "readings in order");
+        var duringOutage = readings.Count(r => r.At > outageFrom && r.At < outageTo);
+        Assert.True(duringOutage >= 3, $"readings taken during the outage reached the journal ({duringOutage})");
+        var atStamps = session.Select(e => e.At).ToList();
+        Assert.Equal(atStamps.Order(), atStamps);
+
+        // The session's energy in the journal is what the vehicle got, within metering tolerance.
+        var toleranceWh = 0.02 * deliveredWh + 0.5;
+        output.WriteLine($"{events.Count} events, {readings.Count} readings ({duringOutage} taken during the outage); journal {pluggedOut.EnergyWh:0.00} Wh, delivered {deliveredWh:0.00} Wh, unit {after.LastSession!.EnergyWh:0.00} Wh");
+        Assert.InRange(pluggedOut.EnergyWh, deliveredWh - toleranceWh, deliveredWh + toleranceWh);
+        Assert.Equal(after.LastSession.EnergyWh, pluggedOut.EnergyWh, 6);
+    }
+}
