@@ -241,9 +241,18 @@ public sealed class ReadStore
               peak_amps = excluded.peak_amps, stop_reason = excluded.stop_reason
             """, cancel,
             ("c", s.Charger.Value), ("s", s.SessionId), ("pi", s.PluggedInAt.ToUnixTimeMilliseconds()),
-            ("po", s.PluggedOutAt?.ToUnixTimeMilliseconds()), ("cs", s.ChargingStartedAt?.ToUnixTimeMilliseconds()),
-            ("ce", s.ChargingStoppedAt?.ToUnixTimeMilliseconds()), ("by", s.AuthorisedBy), ("rs", s.StartRegisterWh),
-            ("re", s.EndRegisterWh), ("e", s.EnergyWh), ("pk", s.PeakAmps), ("why", s.StopReason));
+            ("po", NullableValue.Of(s.PluggedOutAt?.ToUnixTimeMilliseconds(), DbType.Int64)),
+            ("cs", NullableValue.Of(s.ChargingStartedAt?.ToUnixTimeMilliseconds(), DbType.Int64)),
+            ("ce", NullableValue.Of(s.ChargingStoppedAt?.ToUnixTimeMilliseconds(), DbType.Int64)),
+            ("by", NullableValue.Of(s.AuthorisedBy, DbType.String)), ("rs", s.StartRegisterWh),
+            ("re", NullableValue.Of(s.EndRegisterWh, DbType.Double)), ("e", s.EnergyWh), ("pk", s.PeakAmps),
+            ("why", NullableValue.Of(s.StopReason, DbType.String)));
+
+    // A value of a nullable column with its type: Npgsql cannot infer the type of a bare null.
+    private sealed record NullableValue(object? Value, DbType Type)
+    {
+        public static NullableValue Of(object? value, DbType type) => new(value, type);
+    }
 
     private static (string, object?)[] WithCharger(ChargerId? charger, params (string, object?)[] parameters) =>
         charger is { } c ? [.. parameters, ("c", c.Value)] : parameters;
@@ -268,9 +277,15 @@ public sealed class ReadStore
         {
             var p = command.CreateParameter();
             p.ParameterName = "@" + name;
-            p.Value = value ?? DBNull.Value;
-            // Npgsql cannot infer a type for a null; these nullable columns are BIGINT, DOUBLE or TEXT.
-            if (value is null) p.DbType = name is "by" or "why" ? DbType.String : name is "re" ? DbType.Double : DbType.Int64;
+            if (value is NullableValue n)
+            {
+                p.DbType = n.Type;
+                p.Value = n.Value ?? DBNull.Value;
+            }
+            else
+            {
+                p.Value = value ?? DBNull.Value;
+            }
             command.Parameters.Add(p);
         }
         return command;
