@@ -48,6 +48,7 @@ public static class SiteHost
             return 2;
         }
 
+        if (!HostStorage.TryPrepare(options.Storage, hostJson.FullName, System.Console.Error)) return 2;
         using var host = Build(options, ids);
         await host.RunAsync(stop);
         return 0;

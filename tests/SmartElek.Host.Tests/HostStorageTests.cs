@@ -107,6 +107,18 @@ public sealed class HostStorageTests : IDisposable
     }
 
     [Fact]
+    public async Task A_data_folder_that_cannot_be_created_exits_2_naming_the_key()
+    {
+        System.IO.File.WriteAllText(Path.Combine(_workDir, "blocker"), "a file where the data folder's parent should be");
+        var (code, stdout, stderr) = await RunAsync(new() { ["SMARTELEK__Storage__DataFolder"] = Path.Combine("blocker", "data") });
+        Assert.Equal(2, code);
+        Assert.Contains("Storage:DataFolder", stderr);
+        Assert.Contains(Path.Combine(_workDir, "blocker", "data", "smartelek.db"), stderr);
+        Assert.DoesNotContain("Unhandled", stderr);
+        Assert.DoesNotContain("pilot=", stdout);
+    }
+
+    [Fact]
     public async Task A_report_before_the_site_ever_ran_says_there_is_no_database_and_a_bad_option_exits_2()
     {
         var (code, _, stderr) = await RunAsync([], "sessions");

@@ -106,6 +106,7 @@ public sealed partial class PowerLossProcessTests : IDisposable
         }
         await first.Process.WaitForExitAsync();
         first.Process.Dispose();
+        Assert.True(File.Exists(Path.Combine(_workDir, "data", "smartelek.db")), "the first start did not create data/smartelek.db");
 
         // 2. The same database again: the unit closes the cut session at power-up and carries on.
         var second = Start();

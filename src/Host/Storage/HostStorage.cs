@@ -67,6 +67,28 @@ public static class HostStorage
     }
 
     /// <summary>
+    /// Creates the data folder, the SQLite file and the read tables before the site starts; false (and
+    /// the reason, naming Storage:DataFolder, on <paramref name="error"/>) when they cannot be created.
+    /// PostgreSQL: nothing to create here; the site waits for the server.
+    /// </summary>
+    public static bool TryPrepare(StorageOptions storage, string hostJsonFile, TextWriter error)
+    {
+        var options = ToPersistenceOptions(storage);
+        if (options.Provider != PersistenceProvider.Sqlite) return true;
+        try
+        {
+            PersistenceStore.Prepare(options);
+            new ReadStore(options).EnsureSchemaAsync().GetAwaiter().GetResult();
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+        {
+            error.WriteLine($"Bad configuration:\n  {new ConfigError(hostJsonFile, "Storage:DataFolder", $"cannot create the SQLite database {options.SqliteFilePath}: {e.Message}")}");
+            return false;
+        }
+    }
+
+    /// <summary>
     /// Puts the node on its database: wire serialization and the journal, snapshot store and read
     /// journal config; on SQLite the data folder, the file (write-ahead logging) and the read tables
     /// are created here, before the system starts. Starts one read-side projector per projection.
