@@ -23,7 +23,13 @@ public static class EnergyDays
     /// cursor (the charger's first reading) the register is counted from 0 and its value lands on the
     /// reading's day: a unit's register starts at 0, so nothing before the first reading is lost.
     /// </summary>
-    public static (EnergyCursor Cursor, IReadOnlyList<DayEnergy> Days) Read(EnergyCursor? cursor, DateTimeOffset at, double registerWh)
+    /// <param name="spreadLimit">
+    /// The growth is spread over at most this span before the reading (null: over the whole gap). A charger
+    /// makes its register durable once per interval only while it moves, so after a gap longer than that
+    /// (no vehicle, a suspended session, a power loss) the growth happened just before the new reading,
+    /// not over the idle days: twice the durable-reading interval keeps it on the right day.
+    /// </param>
+    public static (EnergyCursor Cursor, IReadOnlyList<DayEnergy> Days) Read(EnergyCursor? cursor, DateTimeOffset at, double registerWh, TimeSpan? spreadLimit = null)
     {
         if (!double.IsFinite(registerWh) || registerWh < 0)
             return (cursor ?? new EnergyCursor(at, 0), []);
@@ -32,7 +38,8 @@ public static class EnergyDays
         var growth = registerWh >= from.RegisterWh ? registerWh - from.RegisterWh : registerWh;
         // A clock that went backwards (a restart on a bad RTC) must not move the cursor back in time.
         var next = new EnergyCursor(at > from.At ? at : from.At, registerWh);
-        return (next, Split(from.At, at, growth));
+        var spreadFrom = spreadLimit is { } limit && at - from.At > limit ? at - limit : from.At;
+        return (next, Split(spreadFrom, at, growth));
     }
 
     /// <summary>

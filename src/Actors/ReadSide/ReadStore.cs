@@ -19,8 +19,12 @@ public sealed class ReadStore
     private readonly PersistenceProvider _provider;
     private readonly string _connectionString;
 
-    public ReadStore(PersistenceOptions options, Func<string, string?>? environment = null)
+    private readonly TimeSpan? _readingSpread;
+
+    /// <param name="readingSpread">How far before a durable reading its growth is spread (see <see cref="EnergyDays.Read"/>); null: the whole gap.</param>
+    public ReadStore(PersistenceOptions options, Func<string, string?>? environment = null, TimeSpan? readingSpread = null)
     {
+        _readingSpread = readingSpread;
         _provider = options.Provider;
         _connectionString = options.ConnectionString(environment);
         SqliteFile = options.Provider == PersistenceProvider.Sqlite ? options.SqliteFilePath : null;
@@ -105,7 +109,7 @@ public sealed class ReadStore
                 case EnergyReadingFact r:
                     if (!cursors.TryGetValue(r.Charger, out var cursor))
                         cursor = await LoadCursorAsync(connection, tx, r.Charger, cancel);
-                    var (next, split) = EnergyDays.Read(cursor, r.At, r.RegisterWh);
+                    var (next, split) = EnergyDays.Read(cursor, r.At, r.RegisterWh, _readingSpread);
                     cursors[r.Charger] = next;
                     foreach (var d in split)
                         days[(r.Charger, d.Day)] = days.GetValueOrDefault((r.Charger, d.Day)) + d.EnergyWh;

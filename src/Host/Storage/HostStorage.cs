@@ -32,6 +32,13 @@ public static class HostStorage
     public static ChargerJournalSettings Journal(StorageOptions storage) =>
         new() { DurableReadingInterval = TimeSpan.FromSeconds(storage.DurableReadingSeconds) };
 
+    /// <summary>
+    /// The read tables of this configuration. A reading's growth is spread over at most two durable-reading
+    /// intervals before it: a longer gap between readings is idle time (see <see cref="EnergyDays.Read"/>).
+    /// </summary>
+    public static ReadStore ReadStoreOf(StorageOptions storage, Func<string, string?>? environment = null) =>
+        new(ToPersistenceOptions(storage), environment, TimeSpan.FromSeconds(2 * storage.DurableReadingSeconds));
+
     /// <summary>Every problem with the Storage section, each naming its key.</summary>
     public static IEnumerable<ConfigError> Errors(StorageOptions storage, string file, Func<string, string?>? environment = null)
     {
@@ -98,7 +105,7 @@ public static class HostStorage
     {
         var options = ToPersistenceOptions(storage);
         PersistenceStore.Prepare(options);
-        var store = new ReadStore(options);
+        var store = ReadStoreOf(storage);
         // PostgreSQL may be down at start: its read tables are created by the projectors when it answers.
         if (options.Provider == PersistenceProvider.Sqlite)
             store.EnsureSchemaAsync().GetAwaiter().GetResult();

@@ -102,7 +102,7 @@ public static class OperatorReports
             await error.WriteLineAsync($"No database at {persistence.SqliteFilePath} (Storage:DataFolder): the site has not run with this configuration yet.");
             return 1;
         }
-        var store = new ReadStore(persistence);
+        var store = HostStorage.ReadStoreOf(options.Storage);
         try
         {
             if (!await ReadSideCatchUp.RunAsync(persistence, store, CatchUpTimeout))

@@ -25,6 +25,20 @@ public sealed class EnergyDaysTests
     }
 
     [Fact]
+    public void After_an_idle_gap_the_growth_lands_just_before_the_reading_not_on_the_idle_days()
+    {
+        // The last reading of Sunday evening's session, then Tuesday's first reading 10 s into charging.
+        var (cursor, _) = EnergyDays.Read(null, Midnight.AddHours(-4), 9000);
+        var tuesday = Midnight.AddDays(1).AddHours(8);
+        var (next, days) = EnergyDays.Read(cursor, tuesday, 9020, spreadLimit: TimeSpan.FromSeconds(20));
+        Assert.Equal([new DayEnergy(Day2.AddDays(1), 20)], days);
+        Assert.Equal(new EnergyCursor(tuesday, 9020), next);
+        // Readings closer than the limit are spread over their whole gap, across midnight too.
+        var (_, across) = EnergyDays.Read(new EnergyCursor(Midnight.AddSeconds(-5), 0), Midnight.AddSeconds(15), 20, TimeSpan.FromSeconds(20));
+        Assert.Equal([new DayEnergy(Day1, 5), new DayEnergy(Day2, 15)], across);
+    }
+
+    [Fact]
     public void A_reset_counts_the_register_from_zero_again()
     {
         var (c1, d1) = EnergyDays.Read(null, Midnight.AddHours(1), 100);
@@ -75,7 +89,8 @@ public sealed class EnergyDaysTests
     [Fact]
     public void Daily_energy_adds_up_to_the_registers_total_growth_across_resets_and_midnights()
     {
-        Gen.Select(StepGen.Array[1, 60], Gen.Int[0, 86_399]).Sample((steps, startSecond) =>
+        var limit = Gen.Int[-3600, 7200].Select(s => s <= 0 ? (TimeSpan?)null : TimeSpan.FromSeconds(s));
+        Gen.Select(StepGen.Array[1, 60], Gen.Int[0, 86_399], limit).Sample((steps, startSecond, spreadLimit) =>
         {
             var at = Midnight.AddSeconds(startSecond);
             var first = at;
@@ -94,7 +109,7 @@ public sealed class EnergyDaysTests
                 }
                 register += step.GrowthWh;
                 grown += step.GrowthWh;
-                var (next, split) = EnergyDays.Read(cursor, at, register);
+                var (next, split) = EnergyDays.Read(cursor, at, register, spreadLimit);
                 cursor = next;
                 days.AddRange(split);
             }
