@@ -28,17 +28,20 @@ public static class OperatorReports
                 output.WriteLine("charger session plugged-in plugged-out charging-from charging-to energy-kWh register-kWh peak-A stop-reason");
                 foreach (var s in rows)
                     output.WriteLine(string.Join(' ', s.Charger.Value, s.SessionId, Time(s.PluggedInAt), Time(s.PluggedOutAt),
-                        Time(s.ChargingStartedAt), Time(s.ChargingStoppedAt), Kwh(s.EnergyWh), s.EndRegisterWh is { } r ? Kwh(r) : "-",
+                        Time(s.ChargingStartedAt), Time(s.ChargingStoppedAt), Ended(s) ? Kwh(s.EnergyWh) : "-", s.EndRegisterWh is { } r ? Kwh(r) : "-",
                         Number(s.PeakAmps, "0.0"), s.StopReason ?? "-"));
                 output.WriteLine($"sessions {rows.Count}");
                 return;
             }
             var table = new Table().Border(TableBorder.Rounded).Title($"Sessions {Describe(period, charger)} (UTC)");
-            foreach (var c in new[] { "Charger", "Session", "Plugged in", "Plugged out", "Charging from", "Charging to", "kWh", "Register kWh", "Peak A", "Stop reason" })
+            // Short times so the table fits a terminal: the plug-in day in full, the rest as times of day.
+            foreach (var c in new[] { "Charger", "Session", "Plugged in", "Out", "Charging", "kWh", "Register kWh", "Peak A", "Stop reason" })
                 table.AddColumn(c);
             foreach (var s in rows)
-                table.AddRow(Markup.Escape(s.Charger.Value), Markup.Escape(s.SessionId), Time(s.PluggedInAt), Time(s.PluggedOutAt),
-                    Time(s.ChargingStartedAt), Time(s.ChargingStoppedAt), Kwh(s.EnergyWh), s.EndRegisterWh is { } r ? Kwh(r) : "",
+                table.AddRow(Markup.Escape(s.Charger.Value), Markup.Escape(s.SessionId),
+                    s.PluggedInAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), Clock(s.PluggedOutAt),
+                    s.ChargingStartedAt is null ? "" : $"{Clock(s.ChargingStartedAt)}-{Clock(s.ChargingStoppedAt)}",
+                    Ended(s) ? Kwh(s.EnergyWh) : "", s.EndRegisterWh is { } r ? Kwh(r) : "",
                     Number(s.PeakAmps, "0.0"), s.StopReason == "PowerLoss" ? "[red]PowerLoss[/]" : Markup.Escape(s.StopReason ?? "in progress"));
             AnsiConsole.Write(table);
             AnsiConsole.MarkupLine($"{rows.Count} sessions");
@@ -154,6 +157,11 @@ public static class OperatorReports
 
     private static string Time(DateTimeOffset? at) =>
         at is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "-";
+
+    // A session's energy is known once charging stopped or the vehicle left.
+    private static bool Ended(SessionRecord s) => s.ChargingStoppedAt is not null || s.PluggedOutAt is not null;
+
+    private static string Clock(DateTimeOffset? at) => at is { } t ? t.UtcDateTime.ToString("HH:mm", CultureInfo.InvariantCulture) : "";
 
     private static string Kwh(double wh) => Number(wh / 1000, "0.000");
 
