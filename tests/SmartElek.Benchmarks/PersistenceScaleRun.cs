@@ -22,7 +22,7 @@ public sealed record EnergyMetered(ChargerId Charger, long WattHours, DateTimeOf
 internal sealed partial class PersistenceBenchmarkWireJson : JsonSerializerContext;
 
 /// <summary>
-/// dotnet run -c Release --project tests/SmartElek.Benchmarks -- scale persistence [--events N] [--actors N] [--week N] [--cut] [--sqlite-only] [--keep folder] [--hocon "extra HOCON"] [--min-threads N]
+/// dotnet run -c Release --project tests/SmartElek.Benchmarks -- scale persistence [--events N] [--actors N] [--week N] [--cut] [--sqlite-only] [--keep folder [--recover-only]] [--hocon "extra HOCON"] [--min-threads N]
 /// Prints persisted events per second (PersistAsync and PersistAll in batches of 100) on SQLite and
 /// PostgreSQL, and the time to recover N charger journals (<see cref="ChargerJournal"/> behind its
 /// guard, as in a unit) that each hold a week of readings (one per 10 min), snapshotted every 100
@@ -42,6 +42,8 @@ public sealed class PersistenceScaleRun : IScaleRun
         var week = IntArg(args, "--week", 7 * 24 * 6);
         var sqliteOnly = args.Contains("--sqlite-only");
         var cut = args.Contains("--cut");
+        // With --keep of an earlier run: measure recovery again on its journals, without writing.
+        var recoverOnly = args.Contains("--recover-only");
         if (IntArg(args, "--min-threads", 0) is var minThreads and > 0)
         {
             // SQLite calls block a pool thread: more threads than cores keep recoveries from queueing.
@@ -58,7 +60,7 @@ public sealed class PersistenceScaleRun : IScaleRun
         try
         {
             var sqlite = new PersistenceOptions { Provider = PersistenceProvider.Sqlite, SqliteDataFolder = folder, SqliteFile = "bench.db" };
-            await RunProviderAsync("SQLite (WAL)", sqlite, _ => null, events, actors, week, cut, extra);
+            await RunProviderAsync("SQLite (WAL)", sqlite, _ => null, events, actors, week, cut, recoverOnly, extra);
             SqliteConnection.ClearAllPools();
 
             if (!sqliteOnly)
@@ -66,7 +68,7 @@ public sealed class PersistenceScaleRun : IScaleRun
                 await using var server = await ThrowawayPostgreSql.StartAsync(durable: true);
                 var connection = await server.CreateDatabaseAsync("bench");
                 var postgres = new PersistenceOptions { Provider = PersistenceProvider.PostgreSql, PostgreSqlConnectionStringVariable = "BENCH_PG" };
-                await RunProviderAsync("PostgreSQL (fsync on)", postgres, n => n == "BENCH_PG" ? connection : null, events, actors, week, cut, extra);
+                await RunProviderAsync("PostgreSQL (fsync on)", postgres, n => n == "BENCH_PG" ? connection : null, events, actors, week, cut, recoverOnly, extra);
             }
         }
         finally
@@ -75,7 +77,7 @@ public sealed class PersistenceScaleRun : IScaleRun
         }
     }
 
-    private static async Task RunProviderAsync(string label, PersistenceOptions options, Func<string, string?> environment, int events, int actors, int week, bool cut, string extraHocon)
+    private static async Task RunProviderAsync(string label, PersistenceOptions options, Func<string, string?> environment, int events, int actors, int week, bool cut, bool recoverOnly, string extraHocon)
     {
         PersistenceStore.Prepare(options, environment);
         var config = ConfigurationFactory.ParseString(extraHocon)
@@ -86,27 +88,30 @@ public sealed class PersistenceScaleRun : IScaleRun
         var system = ActorSystem.Create("bench", config);
         try
         {
-            // Warm-up: creates the tables and the connection pool.
-            await WriteAsync(system, "warmup", 1_000, WriteMode.PersistAll);
-            foreach (var mode in new[] { WriteMode.PersistAsync, WriteMode.PersistAll })
+            if (!recoverOnly)
             {
-                var elapsed = await WriteAsync(system, "write-" + mode, events, mode);
-                Console.WriteLine($"{label,-22} {mode,-13} {events / elapsed.TotalSeconds,10:N0} events/s  ({events:N0} in {elapsed.TotalSeconds:N2} s, load {LoadAverage()})");
-            }
+                // Warm-up: creates the tables and the connection pool.
+                await WriteAsync(system, "warmup", 1_000, WriteMode.PersistAll);
+                foreach (var mode in new[] { WriteMode.PersistAsync, WriteMode.PersistAll })
+                {
+                    var elapsed = await WriteAsync(system, "write-" + mode, events, mode);
+                    Console.WriteLine($"{label,-22} {mode,-13} {events / elapsed.TotalSeconds,10:N0} events/s  ({events:N0} in {elapsed.TotalSeconds:N2} s, load {LoadAverage()})");
+                }
 
-            // A week of one charger's journal (sessions of 72 events), written through the unit's own
-            // journal (guard + ChargerJournal, tagged, snapshots every SnapshotEvery and at each session's end).
-            var seeding = Stopwatch.StartNew();
-            const int wave = 40; // keeps the journal's pending writes under its buffer-size (5,000)
-            for (var first = 0; first < actors; first += wave)
-            {
-                var seeds = Enumerable.Range(first, Math.Min(wave, actors - first)).Select(i => SeedAsync(system, i, week, cut));
-                await Task.WhenAll(seeds);
+                // A week of one charger's journal (sessions of 72 events), written through the unit's own
+                // journal (guard + ChargerJournal, tagged, snapshots every SnapshotEvery and at each session's end).
+                var seeding = Stopwatch.StartNew();
+                const int wave = 40; // keeps the journal's pending writes under its buffer-size (5,000)
+                for (var first = 0; first < actors; first += wave)
+                {
+                    var seeds = Enumerable.Range(first, Math.Min(wave, actors - first)).Select(i => SeedAsync(system, i, week, cut));
+                    await Task.WhenAll(seeds);
+                }
+                seeding.Stop();
+                Console.WriteLine($"{label,-22} seeded {actors:N0} charger journals x {week:N0} = {(long)actors * week:N0} tagged events + snapshots in {seeding.Elapsed.TotalSeconds:N1} s ({(long)actors * week / seeding.Elapsed.TotalSeconds:N0} events/s)");
+                // The last snapshot of each journal is saved after its last event: let them land.
+                await Task.Delay(TimeSpan.FromSeconds(2));
             }
-            seeding.Stop();
-            Console.WriteLine($"{label,-22} seeded {actors:N0} charger journals x {week:N0} = {(long)actors * week:N0} tagged events + snapshots in {seeding.Elapsed.TotalSeconds:N1} s ({(long)actors * week / seeding.Elapsed.TotalSeconds:N0} events/s)");
-            // The last snapshot of each journal is saved after its last event: let them land.
-            await Task.Delay(TimeSpan.FromSeconds(2));
         }
         finally
         {
