@@ -4,9 +4,11 @@ using Akka.Actor;
 using Akka.Configuration;
 using Akka.Persistence;
 using Microsoft.Data.Sqlite;
+using SmartElek.Actors.Charger;
 using SmartElek.Actors.Persistence;
 using SmartElek.Actors.Serialization;
 using SmartElek.Actors.Tests.Persistence;
+using SmartElek.Charger.Journal;
 
 [assembly: SmartElek.WireJsonContext(typeof(SmartElek.Benchmarks.PersistenceBenchmarkWireJson))]
 
@@ -16,18 +18,15 @@ namespace SmartElek.Benchmarks;
 [WireName("bench.energy.metered.v1")]
 public sealed record EnergyMetered(ChargerId Charger, long WattHours, DateTimeOffset At) : IWireMessage;
 
-[WireName("bench.energy.snapshot.v1")]
-public sealed record EnergySnapshot(long WattHours, long Readings, DateTimeOffset LastAt) : IWireMessage;
-
 [JsonSerializable(typeof(EnergyMetered))]
-[JsonSerializable(typeof(EnergySnapshot))]
 internal sealed partial class PersistenceBenchmarkWireJson : JsonSerializerContext;
 
 /// <summary>
-/// dotnet run -c Release --project tests/SmartElek.Benchmarks -- scale persistence [--events N] [--actors N] [--week N] [--sqlite-only] [--keep folder] [--hocon "extra HOCON"] [--min-threads N]
+/// dotnet run -c Release --project tests/SmartElek.Benchmarks -- scale persistence [--events N] [--actors N] [--week N] [--cut] [--sqlite-only] [--keep folder [--recover-only]] [--hocon "extra HOCON"] [--min-threads N]
 /// Prints persisted events per second (PersistAsync and PersistAll in batches of 100) on SQLite and
-/// PostgreSQL, and the time to recover N persistent actors that each hold a week of readings
-/// (one per 10 min), snapshotted every 100 events so that recovery is bounded.
+/// PostgreSQL, and the time to recover N charger journals (<see cref="ChargerJournal"/> behind its
+/// guard, as in a unit) that each hold a week of readings (one per 10 min), snapshotted every 100
+/// events so that recovery reads one snapshot and a short tail.
 /// </summary>
 public sealed class PersistenceScaleRun : IScaleRun
 {
@@ -42,6 +41,9 @@ public sealed class PersistenceScaleRun : IScaleRun
         var actors = IntArg(args, "--actors", 1_000);
         var week = IntArg(args, "--week", 7 * 24 * 6);
         var sqliteOnly = args.Contains("--sqlite-only");
+        var cut = args.Contains("--cut");
+        // With --keep of an earlier run: measure recovery again on its journals, without writing.
+        var recoverOnly = args.Contains("--recover-only");
         if (IntArg(args, "--min-threads", 0) is var minThreads and > 0)
         {
             // SQLite calls block a pool thread: more threads than cores keep recoveries from queueing.
@@ -58,7 +60,7 @@ public sealed class PersistenceScaleRun : IScaleRun
         try
         {
             var sqlite = new PersistenceOptions { Provider = PersistenceProvider.Sqlite, SqliteDataFolder = folder, SqliteFile = "bench.db" };
-            await RunProviderAsync("SQLite (WAL)", sqlite, _ => null, events, actors, week, extra);
+            await RunProviderAsync("SQLite (WAL)", sqlite, _ => null, events, actors, week, cut, recoverOnly, extra);
             SqliteConnection.ClearAllPools();
 
             if (!sqliteOnly)
@@ -66,7 +68,7 @@ public sealed class PersistenceScaleRun : IScaleRun
                 await using var server = await ThrowawayPostgreSql.StartAsync(durable: true);
                 var connection = await server.CreateDatabaseAsync("bench");
                 var postgres = new PersistenceOptions { Provider = PersistenceProvider.PostgreSql, PostgreSqlConnectionStringVariable = "BENCH_PG" };
-                await RunProviderAsync("PostgreSQL (fsync on)", postgres, n => n == "BENCH_PG" ? connection : null, events, actors, week, extra);
+                await RunProviderAsync("PostgreSQL (fsync on)", postgres, n => n == "BENCH_PG" ? connection : null, events, actors, week, cut, recoverOnly, extra);
             }
         }
         finally
@@ -75,7 +77,7 @@ public sealed class PersistenceScaleRun : IScaleRun
         }
     }
 
-    private static async Task RunProviderAsync(string label, PersistenceOptions options, Func<string, string?> environment, int events, int actors, int week, string extraHocon)
+    private static async Task RunProviderAsync(string label, PersistenceOptions options, Func<string, string?> environment, int events, int actors, int week, bool cut, bool recoverOnly, string extraHocon)
     {
         PersistenceStore.Prepare(options, environment);
         var config = ConfigurationFactory.ParseString(extraHocon)
@@ -86,48 +88,113 @@ public sealed class PersistenceScaleRun : IScaleRun
         var system = ActorSystem.Create("bench", config);
         try
         {
-            // Warm-up: creates the tables and the connection pool.
-            await WriteAsync(system, "warmup", 1_000, WriteMode.PersistAll);
-            foreach (var mode in new[] { WriteMode.PersistAsync, WriteMode.PersistAll })
+            if (!recoverOnly)
             {
-                var elapsed = await WriteAsync(system, "write-" + mode, events, mode);
-                Console.WriteLine($"{label,-22} {mode,-13} {events / elapsed.TotalSeconds,10:N0} events/s  ({events:N0} in {elapsed.TotalSeconds:N2} s, load {LoadAverage()})");
-            }
+                // Warm-up: creates the tables and the connection pool.
+                await WriteAsync(system, "warmup", 1_000, WriteMode.PersistAll);
+                foreach (var mode in new[] { WriteMode.PersistAsync, WriteMode.PersistAll })
+                {
+                    var elapsed = await WriteAsync(system, "write-" + mode, events, mode);
+                    Console.WriteLine($"{label,-22} {mode,-13} {events / elapsed.TotalSeconds,10:N0} events/s  ({events:N0} in {elapsed.TotalSeconds:N2} s, load {LoadAverage()})");
+                }
 
-            var seeding = Stopwatch.StartNew();
-            const int wave = 40; // keeps the journal's pending writes under its buffer-size (5,000)
-            for (var first = 0; first < actors; first += wave)
-            {
-                var seeds = Enumerable.Range(first, Math.Min(wave, actors - first))
-                    .Select(i => system.ActorOf(MeterLedger.Props(new ChargerId($"week-{i}"))).Ask<MeterLedger.Seeded>(new MeterLedger.Seed(week), Timeout));
-                await Task.WhenAll(seeds);
+                // A week of one charger's journal (sessions of 72 events), written through the unit's own
+                // journal (guard + ChargerJournal, tagged, snapshots every SnapshotEvery and at each session's end).
+                var seeding = Stopwatch.StartNew();
+                const int wave = 40; // keeps the journal's pending writes under its buffer-size (5,000)
+                for (var first = 0; first < actors; first += wave)
+                {
+                    var seeds = Enumerable.Range(first, Math.Min(wave, actors - first)).Select(i => SeedAsync(system, i, week, cut));
+                    await Task.WhenAll(seeds);
+                }
+                seeding.Stop();
+                Console.WriteLine($"{label,-22} seeded {actors:N0} charger journals x {week:N0} = {(long)actors * week:N0} tagged events + snapshots in {seeding.Elapsed.TotalSeconds:N1} s ({(long)actors * week / seeding.Elapsed.TotalSeconds:N0} events/s)");
+                // The last snapshot of each journal is saved after its last event: let them land.
+                await Task.Delay(TimeSpan.FromSeconds(2));
             }
-            seeding.Stop();
-            Console.WriteLine($"{label,-22} seeded {actors:N0} x {week:N0} = {(long)actors * week:N0} events + snapshots in {seeding.Elapsed.TotalSeconds:N1} s ({(long)actors * week / seeding.Elapsed.TotalSeconds:N0} events/s)");
         }
         finally
         {
             await system.Terminate();
         }
 
-        // A fresh ActorSystem: nothing cached, every actor recovers from the database.
+        // A fresh ActorSystem: nothing cached, every charger journal recovers from the database, as
+        // its unit does at power-up (PowerUp, answered Recovered).
         var again = ActorSystem.Create("bench-recovery", config);
         try
         {
             var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var recovery = Stopwatch.StartNew();
             var states = await Task.WhenAll(Enumerable.Range(0, actors).Select(i =>
-                again.ActorOf(MeterLedger.Props(new ChargerId($"week-{i}"))).Ask<MeterLedger.State>(MeterLedger.GetState.Instance, Timeout)));
+                again.ActorOf(ChargerJournal.GuardProps(ChargerOf(i), JournalSettings), $"charger-{i}")
+                    .Ask<ChargerJournalProtocol.Recovered>(new ChargerJournalProtocol.PowerUp(DateTimeOffset.UtcNow), Timeout)));
             recovery.Stop();
             var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
-            var wrong = states.Count(s => s.Readings != week);
-            var replayed = states.Sum(s => (long)s.ReplayedEvents);
-            Console.WriteLine($"{label,-22} recovered {actors:N0} actors in {recovery.Elapsed.TotalSeconds:N2} s, {cpu.TotalSeconds:N2} s CPU, load {LoadAverage()} ({replayed:N0} events replayed after snapshots; {wrong} with a wrong count)");
+            var expected = FinalRegister(History(ChargerOf(0), week, cut));
+            var wrong = states.Count(s => s.State.DurableRegisterWh != expected || s.ClosedAtPowerUp.Count != (cut ? 2 : 0));
+            var what = cut ? "each cut mid-session (snapshot + tail replayed, power-loss close persisted)" : "each idle at restart (snapshot at its last session's end)";
+            Console.WriteLine($"{label,-22} recovered {actors:N0} charger journals in {recovery.Elapsed.TotalSeconds:N2} s, {cpu.TotalSeconds:N2} s CPU, load {LoadAverage()}: {what}; {(long)actors * week / recovery.Elapsed.TotalSeconds:N0} history events/s, {wrong} wrong");
         }
         finally
         {
             await again.Terminate();
         }
+    }
+
+    private static readonly ChargerJournalSettings JournalSettings = new() { SnapshotEvery = SnapshotEvery };
+
+    private static ChargerId ChargerOf(int i) => new($"week-{i}");
+
+    /// <summary>
+    /// Writes a week of one charger's sessions into its journal, one command per session (plug-in,
+    /// authorised, charging, 67 durable readings, stopped, plugged out: 72 events), as its unit would.
+    /// With <paramref name="cut"/> the last session is left open (no stop, no plug-out), as after a power loss.
+    /// </summary>
+    private static async Task SeedAsync(ActorSystem system, int i, int week, bool cut)
+    {
+        var charger = ChargerOf(i);
+        var guard = system.ActorOf(ChargerJournal.GuardProps(charger, JournalSettings), $"seed-{i}");
+        var history = History(charger, week, cut);
+        foreach (var session in history.Chunk(SessionEvents))
+            guard.Tell(new ChargerJournalProtocol.Record(session));
+        // The guard delivers in order and the journal stashes commands while a write is in flight:
+        // this answer comes once every session is stored.
+        var state = await guard.Ask<ChargerJournalState>(ChargerJournalProtocol.GetState.Instance, Timeout);
+        if (state.DurableRegisterWh != FinalRegister(history))
+            throw new InvalidOperationException($"{charger} seeded to {state.DurableRegisterWh} Wh instead of {FinalRegister(history)} Wh.");
+        await guard.GracefulStop(Timeout);
+    }
+
+    private const int SessionEvents = 72;
+
+    private static double FinalRegister(IReadOnlyList<IWireMessage> history) => history.OfType<ChargerJournalEvents.EnergyRecorded>().Last().RegisterWh;
+
+    private static List<IWireMessage> History(ChargerId charger, int events, bool cut)
+    {
+        var history = new List<IWireMessage>(events);
+        var at = new DateTimeOffset(2026, 11, 16, 0, 0, 0, TimeSpan.Zero);
+        var register = 0.0;
+        for (var s = 0; history.Count < events; s++)
+        {
+            var id = $"{charger.Value}-{s}";
+            var start = register;
+            history.Add(new SmartElek.Charger.Sessions.SessionEvents.PluggedIn(id, at, register));
+            history.Add(new SmartElek.Charger.Sessions.SessionEvents.Authorised(id, at, "auto-start"));
+            history.Add(new SmartElek.Charger.Sessions.SessionEvents.Charging(id, at.AddSeconds(3)));
+            for (var r = 0; r < SessionEvents - 5; r++)
+            {
+                at = at.AddMinutes(1);
+                register += 120;
+                history.Add(new ChargerJournalEvents.EnergyRecorded(charger, at, register, id));
+            }
+            history.Add(new SmartElek.Charger.Sessions.SessionEvents.Stopped(id, at, SmartElek.Charger.Sessions.StopReason.EvDisconnected, register, register - start, 30));
+            history.Add(new SmartElek.Charger.Sessions.SessionEvents.PluggedOut(id, at, register, register - start));
+            at = at.AddHours(5);
+        }
+        history.RemoveRange(events, history.Count - events);
+        if (cut && history[^1] is SmartElek.Charger.Sessions.SessionEvents.PluggedOut)
+            history.RemoveRange(history.Count - 2, 2);
+        return history;
     }
 
     private enum WriteMode { PersistAsync, PersistAll }
@@ -203,73 +270,5 @@ public sealed class PersistenceScaleRun : IScaleRun
         }
 
         private EnergyMetered Reading(int n) => new(charger, 1_000_000L + n * 37L, start.AddSeconds(n));
-    }
-
-    /// <summary>One charger's week of readings with a snapshot every 100 events, as a session actor would keep.</summary>
-    private sealed class MeterLedger : ReceivePersistentActor
-    {
-        public sealed record Seed(int Events);
-        public sealed record Seeded(long Readings);
-        public sealed record GetState { public static readonly GetState Instance = new(); private GetState() { } }
-        public sealed record State(long WattHours, long Readings, int ReplayedEvents);
-
-        private readonly ChargerId charger;
-        private EnergySnapshot state = new(0, 0, DateTimeOffset.MinValue);
-        private int replayed;
-        public override string PersistenceId => "meter-" + charger.Value;
-
-        public static Props Props(ChargerId charger) => Akka.Actor.Props.Create(() => new MeterLedger(charger));
-
-        public MeterLedger(ChargerId charger)
-        {
-            this.charger = charger;
-            Recover<SnapshotOffer>(o => state = (EnergySnapshot)o.Snapshot);
-            Recover<EnergyMetered>(e =>
-            {
-                replayed++;
-                Apply(e);
-            });
-            Command<GetState>(_ => Sender.Tell(new State(state.WattHours, state.Readings, replayed)));
-            Command<Seed>(s =>
-            {
-                seedRequester = Sender;
-                seedTarget = s.Events;
-                lastSnapshotAt = s.Events / SnapshotEvery * SnapshotEvery;
-                var weekStart = new DateTimeOffset(2026, 11, 16, 0, 0, 0, TimeSpan.Zero);
-                for (var i = 0; i < s.Events; i += SnapshotEvery)
-                {
-                    var chunk = Enumerable.Range(i, Math.Min(SnapshotEvery, s.Events - i))
-                        .Select(n => new EnergyMetered(charger, 120L * (n + 1), weekStart.AddMinutes(10 * n)))
-                        .ToArray();
-                    PersistAll(chunk, e =>
-                    {
-                        Apply(e);
-                        if (state.Readings % SnapshotEvery == 0) SaveSnapshot(state);
-                        ReplyWhenSeeded();
-                    });
-                }
-            });
-            Command<SaveSnapshotSuccess>(ok =>
-            {
-                if (ok.Metadata.SequenceNr == lastSnapshotAt) lastSnapshotSaved = true;
-                ReplyWhenSeeded();
-            });
-            Command<SaveSnapshotFailure>(f => throw new InvalidOperationException("Snapshot failed", f.Cause));
-        }
-
-        private IActorRef seedRequester = ActorRefs.Nobody;
-        private long seedTarget = -1;
-        private long lastSnapshotAt;
-        private bool lastSnapshotSaved;
-
-        // Seeded once every event and the last snapshot are stored, so that recovery measures what a restart would see.
-        private void ReplyWhenSeeded()
-        {
-            if (state.Readings != seedTarget || (lastSnapshotAt > 0 && !lastSnapshotSaved)) return;
-            seedRequester.Tell(new Seeded(state.Readings));
-            seedTarget = -1;
-        }
-
-        private void Apply(EnergyMetered e) => state = new EnergySnapshot(e.WattHours, state.Readings + 1, e.At);
     }
 }

@@ -37,7 +37,8 @@ public static class ChargerJournalProtocol
 /// outage loses nothing the guard can hold. Session events are tagged <c>session</c>, energy readings
 /// and register resets <c>energy</c>, settings <c>settings</c>, faults <c>fault</c>. It only stores
 /// and folds (<see cref="ChargerJournalState.Apply"/>); the unit decides. A snapshot every
-/// <see cref="ChargerJournalSettings.SnapshotEvery"/> events bounds recovery.
+/// <see cref="ChargerJournalSettings.SnapshotEvery"/> events and at the end of each session bounds
+/// recovery: an idle unit recovers from its snapshot alone, one cut mid-session replays a short tail.
 /// </summary>
 public sealed class ChargerJournal : GuardedPersistentActor
 {
@@ -129,7 +130,10 @@ public sealed class ChargerJournal : GuardedPersistentActor
             if (--remaining > 0)
                 return;
             afterLast?.Invoke();
-            if (LastSequenceNr - _snapshotAt >= _settings.SnapshotEvery)
+            // Also when a session ends: a unit restarted while idle (the usual case) then recovers from
+            // the snapshot alone, with no events to replay.
+            var sessionEnded = events[^1] is SessionEvents.PluggedOut;
+            if (LastSequenceNr - _snapshotAt >= _settings.SnapshotEvery || (sessionEnded && LastSequenceNr > _snapshotAt))
             {
                 _snapshotAt = LastSequenceNr;
                 SaveSnapshot(_state.ToSnapshot());

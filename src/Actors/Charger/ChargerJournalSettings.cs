@@ -18,7 +18,10 @@ public sealed record ChargerJournalSettings
     /// <summary>How the journal rides out a database outage, and how much it holds meanwhile.</summary>
     public PersistenceGuardSettings Guard { get; init; } = new();
 
-    /// <summary>A snapshot is saved every this many events, so recovery reads one snapshot and at most this many events.</summary>
+    /// <summary>
+    /// A snapshot is saved every this many events and when a session ends, so recovery reads one
+    /// snapshot and fewer than this many events (none for a unit that was idle).
+    /// </summary>
     public int SnapshotEvery { get; init; } = 100;
 
     public ChargerJournalSettings Validate()

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using SmartElek.Actors.Persistence;
 using SmartElek.Charger.Button;
 using SmartElek.Charger.Hardware;
 using SmartElek.Charger.J1772;
@@ -171,6 +172,7 @@ public sealed class ChargerUnit : ReceiveActor
         Receive<ChargerProtocol.UpdateSettings>(OnSettings);
         Receive<ChargerProtocol.GetFaultLog>(_ => Sender.Tell(new ChargerProtocol.FaultLog([.. _recoveredFaults, .. _safety.Log])));
         Receive<ChargerJournalProtocol.Recovered>(OnRecovered);
+        Receive<PersistenceGuardProtocol.Overflowed>(o => _log.Error("Charger {0}: journal full ({1} held during a database outage); not recorded: {2}", _id, o.Capacity, o.Command));
         Receive<ChargerProtocol.GetSettings>(_ => Sender.Tell(_settings));
         Receive<ChargerProtocol.SetNetworkIndication>(n => ShowNetwork(n.Indication));
     }

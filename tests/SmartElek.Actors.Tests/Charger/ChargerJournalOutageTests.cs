@@ -84,4 +84,34 @@ public sealed class ChargerJournalOutageTests(PostgreSqlFixture postgres, ITestO
         Assert.InRange(pluggedOut.EnergyWh, deliveredWh - toleranceWh, deliveredWh + toleranceWh);
         Assert.Equal(after.LastSession.EnergyWh, pluggedOut.EnergyWh, 6);
     }
+    [Fact]
+    public async Task With_the_database_down_at_power_up_the_relays_stay_open_until_the_journal_has_recovered()
+    {
+        var database = await postgres.NewDatabaseAsync("down-at-power-up");
+        await using var rig = new ChargerJournalRig(database, output, ShortBreaker);
+        await postgres.Server.StopAsync();
+        try
+        {
+            rig.PowerUp(ChargerSettings.Factory with { AutoStart = true }, vehicleIn: true);
+            // The vehicle is in, the relays are verified, yet nothing is offered or closed while recovery waits for the database.
+            var waiting = await rig.StatusUntilAsync(s => s.RelaysVerified && s.Pilot == SmartElek.Charger.J1772.PilotState.B, "relays verified with the vehicle in");
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            var still = await rig.StatusAsync();
+            Assert.False(rig.RelaysClosed, "the relays closed before the journal recovered");
+            Assert.Equal(SessionPhase.NoVehicle, still.Session);
+            Assert.Equal(0, still.OfferedAmps);
+            Assert.Equal(0, rig.Board.DeliveredWh);
+            Assert.False((await rig.GuardAsync()).Ready);
+            output.WriteLine($"waiting: {waiting.Pilot}, relays verified {waiting.RelaysVerified}, session {still.Session}");
+        }
+        finally
+        {
+            await postgres.Server.StartAgainAsync();
+        }
+        var charging = await rig.StatusUntilAsync(s => s.Session == SessionPhase.Charging && rig.RelaysClosed, "charging once the journal recovered", seconds: 30);
+        Assert.NotNull(charging.SessionId);
+        await rig.AllStoredAsync();
+        var journal = (await rig.JournalAsync()).Select(e => e.Event).ToList();
+        Assert.Equal(charging.SessionId, Assert.IsType<SessionEvents.PluggedIn>(journal.OfType<ISessionEvent>().First()).SessionId);
+    }
 }
