@@ -74,6 +74,13 @@ public static class HostStorage
     }
 
     /// <summary>
+    /// Wire serialization plus journal, snapshot store and read journal for this configuration: what any
+    /// ActorSystem that runs charger units (or projectors) needs, e.g. a unit's own local system.
+    /// </summary>
+    public static Akka.Configuration.Config AkkaConfig(StorageOptions storage) =>
+        WireSerialization.Config.WithFallback(PersistenceHocon.For(ToPersistenceOptions(storage)));
+
+    /// <summary>
     /// Creates the data folder, the SQLite file and the read tables before the site starts; false (and
     /// the reason, naming Storage:DataFolder, on <paramref name="error"/>) when they cannot be created.
     /// PostgreSQL: nothing to create here; the site waits for the server.
@@ -110,7 +117,7 @@ public static class HostStorage
         if (options.Provider == PersistenceProvider.Sqlite)
             store.EnsureSchemaAsync().GetAwaiter().GetResult();
         return builder
-            .AddHocon(WireSerialization.Config.WithFallback(PersistenceHocon.For(options)), HoconAddMode.Prepend)
+            .AddHocon(AkkaConfig(storage), HoconAddMode.Prepend)
             .WithActors((system, _) =>
             {
                 foreach (var projection in ReadSideProjection.All)
