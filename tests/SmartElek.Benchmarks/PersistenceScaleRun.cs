@@ -81,7 +81,7 @@ public sealed class PersistenceScaleRun : IScaleRun
     {
         PersistenceStore.Prepare(options, environment);
         var config = ConfigurationFactory.ParseString(extraHocon)
-            .WithFallback(ConfigurationFactory.ParseString("akka.loglevel = WARNING"))
+            .WithFallback(ConfigurationFactory.ParseString("akka.loglevel = ERROR"))
             .WithFallback(WireSerialization.Config)
             .WithFallback(PersistenceHocon.For(options, environment));
 
