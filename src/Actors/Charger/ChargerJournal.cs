@@ -77,7 +77,15 @@ public sealed class ChargerJournal : GuardedPersistentActor
             _state = ChargerJournalState.From((ChargerJournalEvents.Snapshot)o.Snapshot);
             _snapshotAt = o.Metadata.SequenceNr;
         });
-        Recover<IWireMessage>(e => _state = _state.Apply(e));
+        Recover<IWireMessage>(e =>
+        {
+            // A stranger in the journal is skipped, not thrown: a throw here would fail every recovery,
+            // and the unit, which waits for recovery before it charges, would never charge again.
+            if (TagOf(e) is null)
+                _log.Error("Charger {0}: skipped a {1} in the journal at {2}; a charger journal holds no such event", _charger, e.GetType().Name, LastSequenceNr);
+            else
+                _state = _state.Apply(e);
+        });
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(f => _log.Warning("Charger {0}: snapshot at {1} not saved ({2}); recovery replays more events", _charger, f.Metadata.SequenceNr, f.Cause.Message));
         Command<DeleteSnapshotsSuccess>(_ => { });
