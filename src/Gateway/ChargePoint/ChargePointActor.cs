@@ -109,6 +109,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
+        if (_port is IObservableConnectorPort observable) observable.Attach(Self, Context);
         UpdateLimit();
         _lastStatus = CurrentStatus();
         _link.Start(Self);
