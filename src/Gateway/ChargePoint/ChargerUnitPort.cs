@@ -82,7 +82,8 @@ public sealed class ChargerUnitPort : IConnectorPort, IObservableConnectorPort
     {
         var s = _snapshot;
         if (s.Vehicle == VehicleConnection.None || s.Fault != ConnectorFault.None || !s.Operative) return false;
-        lock (_gate) _startAsked = true;
+        // Already authorised (the user started at the charger): no transition will come to consume the flag.
+        lock (_gate) _startAsked = !(_status is { } st && Authorised(st.Session));
         _unit.Tell(new ChargerProtocol.StartCharging($"ocpp:{idTag}"), _listener);
         return true;
     }
