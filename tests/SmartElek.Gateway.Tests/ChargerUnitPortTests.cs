@@ -224,7 +224,7 @@ public sealed class ChargerUnitPortTests : Akka.TestKit.Xunit2.TestKit
         RunUntil(() => _port.LastStatus!.RelaysVerified, TimeSpan.FromSeconds(10), "the new unit's relays verified");
         var status = await _unit.Ask<ChargerStatus>(ChargerProtocol.GetStatus.Instance, TimeSpan.FromSeconds(3));
         Assert.Equal(12, status.CurrentLimitAmps); // the new unit got the composite limit again
-        Assert.Equal(VehicleConnection.Connected, _port.Read().Vehicle); // the board kept the plugged vehicle
+        RunUntil(() => _port.Read().Vehicle == VehicleConnection.Connected, TimeSpan.FromSeconds(3), "the board kept the plugged vehicle");
 
         Assert.True(_port.StartCharging("TAG-1"));
         RunUntil(() => _port.Read().Meter.CurrentA is > 5 and < 12.5m, TimeSpan.FromSeconds(15), "charging on the new unit at 12 A");
