@@ -26,12 +26,12 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     private readonly IConnectorPort _port;
     private readonly IOcppLink _link;
     private readonly ITransactionMessageQueue _queue;
+    private readonly IChargePointMemory? _memory;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Func<DateTimeOffset> _now;
 
     // The CALLs of ours that wait for the connection (not transaction messages: those are in _queue).
     private readonly Queue<Outgoing> _outgoing = new();
-    private readonly Dictionary<long, int> _startPlaceholders = new();
     private readonly List<Action> _afterReply = [];
 
     private ChargePointConfiguration _config;
@@ -65,17 +65,22 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     private sealed record Authorised(string IdTag, ChargingProfile? Profile);
     private sealed record Reservation(int Id, string IdTag, string? ParentIdTag, DateTimeOffset Expiry);
 
-    public static Props Props(ChargePointSettings settings, IConnectorPort port, IOcppLink link, ITransactionMessageQueue? queue = null) =>
-        Akka.Actor.Props.Create(() => new ChargePointActor(settings, port, link, queue ?? new InMemoryTransactionMessageQueue()));
+    /// <param name="queue">the transaction message queue; a durable one keeps it across restarts (in memory when null)</param>
+    /// <param name="memory">keeps profiles and changed configuration across restarts (nothing kept when null)</param>
+    public static Props Props(ChargePointSettings settings, IConnectorPort port, IOcppLink link, ITransactionMessageQueue? queue = null,
+        IChargePointMemory? memory = null) =>
+        Akka.Actor.Props.Create(() => new ChargePointActor(settings, port, link, queue ?? new InMemoryTransactionMessageQueue(), memory));
 
-    public ChargePointActor(ChargePointSettings settings, IConnectorPort port, IOcppLink link, ITransactionMessageQueue queue)
+    public ChargePointActor(ChargePointSettings settings, IConnectorPort port, IOcppLink link, ITransactionMessageQueue queue, IChargePointMemory? memory)
     {
         _settings = settings;
         _port = port;
         _link = link;
         _queue = queue;
+        _memory = memory;
         _config = settings.Configuration ?? ChargePointConfiguration.Default();
         _now = settings.Clock ?? (() => DateTimeOffset.UtcNow);
+        Recall();
 
         Receive<OcppLinkProtocol.Connected>(_ => OnConnected());
         Receive<OcppLinkProtocol.Disconnected>(d => OnDisconnected(d.Reason));
@@ -105,6 +110,29 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
             if (s.Status == DiagnosticsStatus.Uploading)
                 Timers.StartSingleTimer("diagnostics", new DiagnosticsStep(DiagnosticsStatus.Uploaded), TimeSpan.FromSeconds(1));
         });
+    }
+
+    // After a restart: local ids continue below those still queued; profiles and changed keys come back.
+    // A TxProfile belonged to a transaction that the restart ended, so it is not reinstalled.
+    private void Recall()
+    {
+        _nextPlaceholder = TransactionMessages.LowestPlaceholder(_queue.Snapshot());
+        if (_memory is null) return;
+        var kept = _memory.Recall();
+        foreach (var (key, value) in kept.Configuration)
+        {
+            var (config, status) = _config.Change(key, value);
+            if (status is ConfigurationStatus.Accepted or ConfigurationStatus.RebootRequired) _config = config;
+            else _log.Warning("{0}: remembered configuration {1}={2} no longer applies ({3})", _settings.Id, key, value, status);
+        }
+        _profiles = new ChargingProfiles(kept.Profiles.Where(p => p.Profile.ChargingProfilePurpose != ChargingProfilePurpose.TxProfile).ToImmutableList());
+    }
+
+    private void SetProfiles(ChargingProfiles profiles)
+    {
+        if (ReferenceEquals(profiles, _profiles) || profiles.Installed.SequenceEqual(_profiles.Installed)) return;
+        _profiles = profiles;
+        _memory?.RememberProfiles(profiles.Installed);
     }
 
     protected override void PreStart()
@@ -210,8 +238,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
 
     private void EnqueueTransactionMessage(IOcppRequest request, int? startPlaceholder = null)
     {
-        var sequence = _queue.Enqueue(request);
-        if (startPlaceholder is { } p) _startPlaceholders[sequence] = p;
+        _queue.Enqueue(request, startPlaceholder);
         TrySend();
     }
 
@@ -262,7 +289,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         if (f.Queued is { } q)
         {
             _queue.RemoveHead();
-            if (response is StartTransactionResponse start && _startPlaceholders.Remove(q.Sequence, out var placeholder))
+            if (response is StartTransactionResponse start && q.StartPlaceholder is { } placeholder)
                 OnTransactionStarted(placeholder, (StartTransactionRequest)q.Request, start);
             return;
         }
@@ -285,7 +312,6 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
             {
                 _log.Error("{0}: gave up {1} after {2} attempts: {3}", _settings.Id, f.Action, failed.FailedAttempts, why);
                 _queue.RemoveHead();
-                _startPlaceholders.Remove(failed.Sequence);
                 return;
             }
             DelayTransactionMessages(TimeSpan.FromSeconds(_config.Int("TransactionMessageRetryInterval") * failed.FailedAttempts));
@@ -459,7 +485,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         if (a.Profile is { } profile)
         {
             var outcome = _profiles.Set(Connector, profile with { TransactionId = null }, ActiveTx, Limits(), Now);
-            _profiles = outcome.Profiles;
+            SetProfiles(outcome.Profiles);
         }
         RestartMeterSampling();
         UpdateLimit();
@@ -469,8 +495,9 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     private void OnTransactionStarted(int placeholder, StartTransactionRequest request, StartTransactionResponse answer)
     {
         _queue.RemapTransactionId(placeholder, answer.TransactionId);
-        _profiles = new ChargingProfiles(_profiles.Installed.Select(i => i.Profile.TransactionId == placeholder
-            ? i with { Profile = i.Profile with { TransactionId = answer.TransactionId } } : i).ToImmutableList());
+        if (_profiles.Installed.Any(i => i.Profile.TransactionId == placeholder))
+            SetProfiles(new ChargingProfiles(_profiles.Installed.Select(i => i.Profile.TransactionId == placeholder
+                ? i with { Profile = i.Profile with { TransactionId = answer.TransactionId } } : i).ToImmutableList()));
         if (_config.Bool("AuthorizationCacheEnabled")) _auth = _auth.Remember(request.IdTag, answer.IdTagInfo);
         if (_transaction?.Id != placeholder) return;
         _transaction = _transaction with { Id = answer.TransactionId };
@@ -486,7 +513,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         _transaction = null;
         Timers.Cancel("meter");
         EnqueueTransactionMessage(new StopTransactionRequest((int)s.Meter.EnergyWh, Now, t.Id, t.IdTag, reason));
-        _profiles = _profiles.EndTransaction(Connector);
+        SetProfiles(_profiles.EndTransaction(Connector));
         _finishing = s.Vehicle != VehicleConnection.None;
         if (_inoperativeScheduled)
         {
@@ -634,6 +661,9 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     {
         var (config, status) = _config.Change(r.Key, r.Value);
         _config = config;
+        // The AuthorizationKey is a secret: it is never written to the store (the link takes it from the environment).
+        if (status is ConfigurationStatus.Accepted or ConfigurationStatus.RebootRequired && !_config.Keys[r.Key].WriteOnly)
+            _memory?.RememberConfiguration(_config.Keys[r.Key].Name, r.Value);
         if (status == ConfigurationStatus.Accepted)
         {
             if (r.Key.Equals("HeartbeatInterval", StringComparison.OrdinalIgnoreCase)) RestartHeartbeat();
@@ -740,7 +770,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     {
         var outcome = _profiles.Set(r.ConnectorId, r.CsChargingProfiles, ActiveTx, Limits(), Now);
         if (outcome.Reason is not null) _log.Info("{0}: charging profile {1} rejected: {2}", _settings.Id, r.CsChargingProfiles.ChargingProfileId, outcome.Reason);
-        _profiles = outcome.Profiles;
+        SetProfiles(outcome.Profiles);
         After(UpdateLimit);
         return new(outcome.Status);
     }
@@ -748,7 +778,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     private ClearChargingProfileResponse ClearChargingProfile(ClearChargingProfileRequest r)
     {
         var (profiles, status) = _profiles.Clear(r);
-        _profiles = profiles;
+        SetProfiles(profiles);
         After(UpdateLimit);
         return new(status);
     }
