@@ -53,6 +53,8 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     private bool _inoperativeScheduled;
     private int _nextPlaceholder;
     private ConnectorStatus? _lastStatus;
+    // StopTransaction.transactionData: StopTxnSampledData / StopTxnAlignedData taken during the transaction.
+    private List<MeterValue> _transactionData = [];
     private decimal? _lastLimit;
     private FirmwareStatus _firmwareStatus = FirmwareStatus.Idle;
     private DiagnosticsStatus _diagnosticsStatus = DiagnosticsStatus.Idle;
@@ -91,6 +93,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         Receive<GetState>(_ => Sender.Tell(State()));
         Receive<HeartbeatTick>(_ => OnHeartbeatTick());
         Receive<MeterTick>(_ => OnMeterTick());
+        Receive<AlignedTick>(t => OnAlignedTick(t.Boundary));
         Receive<LimitTick>(_ => UpdateLimit());
         Receive<BootRetryDue>(_ => { _bootDue = true; TrySend(); });
         Receive<TransactionRetryDue>(_ => TrySend());
@@ -138,6 +141,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         if (_port is IObservableConnectorPort observable) observable.Attach(Self, Context);
+        RestartClockAligned();
         UpdateLimit();
         _lastStatus = CurrentStatus();
         _link.Start(Self);
@@ -480,6 +484,8 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         _reservation = null;
         Timers.Cancel("reservation");
         _transaction = new Transaction(placeholder, a.IdTag, Now, s.Meter.EnergyWh);
+        _transactionData = [];
+        KeepTransactionData("StopTxnSampledData", ReadingContext.TransactionBegin, Now);
         _finishing = false;
         EnqueueTransactionMessage(new StartTransactionRequest(Connector, a.IdTag, (int)s.Meter.EnergyWh, Now, reservationId), placeholder);
         if (a.Profile is { } profile)
@@ -510,9 +516,12 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         var t = _transaction!;
         var s = _port.Read();
         _port.StopCharging(reason);
+        KeepTransactionData("StopTxnSampledData", ReadingContext.TransactionEnd, Now);
+        var data = _transactionData.Count > 0 ? _transactionData : null;
+        _transactionData = [];
         _transaction = null;
         Timers.Cancel("meter");
-        EnqueueTransactionMessage(new StopTransactionRequest((int)s.Meter.EnergyWh, Now, t.Id, t.IdTag, reason));
+        EnqueueTransactionMessage(new StopTransactionRequest((int)s.Meter.EnergyWh, Now, t.Id, t.IdTag, reason, data));
         SetProfiles(_profiles.EndTransaction(Connector));
         _finishing = s.Vehicle != VehicleConnection.None;
         if (_inoperativeScheduled)
@@ -535,15 +544,56 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     {
         if (_transaction is not { } t) return;
         EnqueueTransactionMessage(new MeterValuesRequest(Connector, [Sample(ReadingContext.SamplePeriodic)], t.Id));
+        KeepTransactionData("StopTxnSampledData", ReadingContext.SamplePeriodic, Now);
         ReportStatus(); // a vehicle that stops drawing shows as SuspendedEV
     }
 
-    private MeterValue Sample(ReadingContext context)
+    private void RestartClockAligned()
+    {
+        var seconds = _config.Int("ClockAlignedDataInterval");
+        if (seconds <= 0)
+        {
+            Timers.Cancel("aligned");
+            return;
+        }
+        var next = ClockAlignment.Next(Now, seconds);
+        Timers.StartSingleTimer("aligned", new AlignedTick(next), next - Now);
+    }
+
+    // At each boundary: MeterValuesAlignedData (context Sample.Clock), stamped with the boundary; a
+    // transaction's reading is a transaction message (queued, in order), any other is sent if online.
+    private void OnAlignedTick(DateTimeOffset boundary)
+    {
+        var seconds = _config.Int("ClockAlignedDataInterval");
+        if (seconds <= 0) return;
+        var reading = Sample(ReadingContext.SampleClock, _config.Measurands("MeterValuesAlignedData"), boundary);
+        if (reading.SampledValue.Count > 0)
+        {
+            if (_transaction is { } t) EnqueueTransactionMessage(new MeterValuesRequest(Connector, [reading], t.Id));
+            else Enqueue(new MeterValuesRequest(Connector, [reading]));
+        }
+        KeepTransactionData("StopTxnAlignedData", ReadingContext.SampleClock, boundary);
+        // The next boundary counts from this one, not from now: a late tick neither drifts nor repeats.
+        var next = ClockAlignment.Next(boundary, seconds);
+        var wait = next - Now;
+        Timers.StartSingleTimer("aligned", new AlignedTick(next), wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
+    }
+
+    private void KeepTransactionData(string key, ReadingContext context, DateTimeOffset at)
+    {
+        if (_transaction is null) return;
+        var reading = Sample(context, _config.Measurands(key), at);
+        if (reading.SampledValue.Count > 0) _transactionData.Add(reading);
+    }
+
+    private MeterValue Sample(ReadingContext context) => Sample(context, _config.SampledMeasurands(), Now);
+
+    private MeterValue Sample(ReadingContext context, IReadOnlyList<Measurand> measurands, DateTimeOffset at)
     {
         var m = _port.Read().Meter;
         static string N(decimal v) => v.ToString("0.###", CultureInfo.InvariantCulture);
         var values = new List<SampledValue>();
-        foreach (var measurand in _config.SampledMeasurands())
+        foreach (var measurand in measurands)
         {
             SampledValue? v = measurand switch
             {
@@ -559,7 +609,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
             };
             if (v is not null) values.Add(v);
         }
-        return new MeterValue(Now, values);
+        return new MeterValue(at, values);
     }
 
     private SmartChargingLimits Limits() => new(
@@ -668,6 +718,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         {
             if (r.Key.Equals("HeartbeatInterval", StringComparison.OrdinalIgnoreCase)) RestartHeartbeat();
             if (r.Key.Equals("MeterValueSampleInterval", StringComparison.OrdinalIgnoreCase)) RestartMeterSampling();
+            if (r.Key.Equals("ClockAlignedDataInterval", StringComparison.OrdinalIgnoreCase)) RestartClockAligned();
         }
         return new(status);
     }
