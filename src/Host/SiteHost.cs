@@ -6,6 +6,7 @@ using SmartElek.Host.Chargers;
 using SmartElek.Host.Configuration;
 using HostOptions = SmartElek.Host.Configuration.HostOptions;
 using SmartElek.Host.Console;
+using SmartElek.Host.Ocpp;
 using SmartElek.Host.Simulation;
 using SmartElek.Site.Topology;
 
@@ -85,6 +86,7 @@ public static class SiteHost
                     l.AddLoggerFactory();
                 })
                 .AddChargerUnits(ids, chargers, options.Simulation.Seed)
+                .AddOcppGateway(options.Ocpp, chargers)
                 .WithActors((system, _) => system.ActorOf(VehicleTraffic.Props(chargers.All, options.Simulation), "vehicle-traffic"));
         });
         return builder.Build();
