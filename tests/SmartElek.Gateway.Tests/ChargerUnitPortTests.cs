@@ -229,4 +229,27 @@ public sealed class ChargerUnitPortTests : Akka.TestKit.Xunit2.TestKit
         Assert.True(_port.StartCharging("TAG-1"));
         RunUntil(() => _port.Read().Meter.CurrentA is > 5 and < 12.5m, TimeSpan.FromSeconds(15), "charging on the new unit at 12 A");
     }
+
+    [Fact]
+    public void A_start_at_the_charger_that_the_charge_point_never_takes_up_is_stopped_after_the_grace()
+    {
+        Start(autoStart: true);
+        _board.PlugIn(new VehicleSpec());
+        Run(TimeSpan.FromSeconds(2));
+        Assert.Single(Told().OfType<LocalStartRequested>());
+        RunUntil(() => _port.Read().Meter.CurrentA > 5, TimeSpan.FromSeconds(15), "auto-start charging");
+        // No StartCharging from the charge point (the tag was refused): at 60 s the charger stops.
+        RunUntil(() => _port.LastStatus!.Session == SmartElek.Charger.Sessions.SessionPhase.Stopped, TimeSpan.FromSeconds(60), "the stop after the grace");
+        Assert.Equal(0m, _port.Read().Meter.OfferedA);
+        Assert.DoesNotContain(Told(), m => m is LocalStopRequested); // not the user's stop
+
+        // Taken up in time, the start stays.
+        _unit.Tell(new ChargerProtocol.StartCharging("app"));
+        Run(TimeSpan.FromSeconds(1));
+        Assert.Single(Told().OfType<LocalStartRequested>());
+        Assert.True(_port.StartCharging("APP-TAG"));
+        Run(TimeSpan.FromSeconds(90));
+        Assert.NotEqual(SmartElek.Charger.Sessions.SessionPhase.Stopped, _port.LastStatus!.Session);
+        Assert.True(_port.Read().Meter.CurrentA > 5);
+    }
 }

@@ -28,11 +28,17 @@ public interface IObservableConnectorPort
 /// does). Null: a hard reset does what a soft one does.
 /// </param>
 /// <param name="ListenerDispatcher">dispatcher of the status listener (tests: the calling-thread one)</param>
+/// <param name="LocalStartGrace">
+/// How long a start made at the charger may charge before the charge point has started its
+/// transaction (authorised the tag). After that the charger is stopped: under OCPP nothing is
+/// charged outside a transaction. Null: the charge point's default of 60 s.
+/// </param>
 public sealed record ChargerUnitPortOptions(
     double MaxAmps = ChargerUnit.RatedAmps,
     string LocalIdTag = "LOCAL",
     Func<IActorRef>? PowerCycle = null,
-    string? ListenerDispatcher = null);
+    string? ListenerDispatcher = null,
+    TimeSpan? LocalStartGrace = null);
 
 /// <summary>
 /// The OCPP charge point's view of one real charger (<see cref="ChargerUnit"/>). A listener actor
@@ -54,6 +60,8 @@ public sealed class ChargerUnitPort : IConnectorPort, IObservableConnectorPort
     private IActorRef _listener = ActorRefs.Nobody;
     private bool _startAsked;
     private bool _stopAsked;
+    private long _localStart;      // counts local starts; the grace check names the one it is for
+    private long _confirmedStart;  // the last local start the charge point took up with StartCharging
     private double? _limit;
     private bool _operative = true;
 
@@ -82,8 +90,12 @@ public sealed class ChargerUnitPort : IConnectorPort, IObservableConnectorPort
     {
         var s = _snapshot;
         if (s.Vehicle == VehicleConnection.None || s.Fault != ConnectorFault.None || !s.Operative) return false;
-        // Already authorised (the user started at the charger): no transition will come to consume the flag.
-        lock (_gate) _startAsked = !(_status is { } st && Authorised(st.Session));
+        lock (_gate)
+        {
+            // Already authorised (the user started at the charger): no transition will come to consume the flag.
+            _startAsked = !(_status is { } st && Authorised(st.Session));
+            _confirmedStart = _localStart;
+        }
         _unit.Tell(new ChargerProtocol.StartCharging($"ocpp:{idTag}"), _listener);
         return true;
     }
@@ -216,7 +228,11 @@ public sealed class ChargerUnitPort : IConnectorPort, IObservableConnectorPort
             var now = Authorised(status.Session);
             if (now && !was)
             {
-                if (!_startAsked) tell.Add(new ChargePointProtocol.LocalStartRequested(_options.LocalIdTag));
+                if (!_startAsked)
+                {
+                    tell.Add(new ChargePointProtocol.LocalStartRequested(_options.LocalIdTag));
+                    tell.Add(new LocalStartGraceDue(++_localStart));
+                }
                 _startAsked = false;
             }
             else if (was && !now)
@@ -230,9 +246,27 @@ public sealed class ChargerUnitPort : IConnectorPort, IObservableConnectorPort
 
     private sealed record Resubscribe(IActorRef Old, IActorRef New);
 
-    /// <summary>Subscribes to the unit's status and hands every status to the port.</summary>
-    private sealed class Listener : ReceiveActor
+    private sealed record LocalStartGraceDue(long Start);
+
+    private sealed record LocalStartGraceOver(long Start);
+
+    // The charge point did not take up a local start in time (tag refused, or offline and unknown):
+    // the charger stops, and that stop is not the user's.
+    private void OnGraceOver(long start)
     {
+        lock (_gate)
+        {
+            if (_confirmedStart >= start || start != _localStart || _status is not { } st || !Authorised(st.Session)) return;
+            _stopAsked = true;
+        }
+        _unit.Tell(new ChargerProtocol.StopCharging(UnitStopReason.Other), _listener);
+    }
+
+    /// <summary>Subscribes to the unit's status and hands every status to the port.</summary>
+    private sealed class Listener : ReceiveActor, IWithTimers
+    {
+        public ITimerScheduler Timers { get; set; } = null!;
+
         private readonly ILoggingAdapter _log = Context.GetLogger();
         private IActorRef _unit;
 
@@ -242,8 +276,16 @@ public sealed class ChargerUnitPort : IConnectorPort, IObservableConnectorPort
             Receive<ChargerStatus>(s =>
             {
                 if (!Sender.Equals(_unit) && !Sender.IsNobody()) return; // a late status of a unit replaced by a power cycle
-                foreach (var m in port.Observe(s)) chargePoint.Tell(m);
+                foreach (var m in port.Observe(s))
+                {
+                    if (m is LocalStartGraceDue due)
+                        Timers.StartSingleTimer("local-start-grace", new LocalStartGraceOver(due.Start),
+                            port._options.LocalStartGrace ?? TimeSpan.FromSeconds(60));
+                    else
+                        chargePoint.Tell(m);
+                }
             });
+            Receive<LocalStartGraceOver>(o => port.OnGraceOver(o.Start));
             Receive<ChargerProtocol.ButtonActionTriggered>(_ => { });
             Receive<ChargerProtocol.CommandResult>(r =>
             {
