@@ -129,6 +129,12 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
             else _log.Warning("{0}: remembered configuration {1}={2} no longer applies ({3})", _settings.Id, key, value, status);
         }
         _profiles = new ChargingProfiles(kept.Profiles.Where(p => p.Profile.ChargingProfilePurpose != ChargingProfilePurpose.TxProfile).ToImmutableList());
+        if (kept.LocalList is { } list)
+            _auth = _auth with
+            {
+                ListVersion = list.Version,
+                List = list.Entries.Where(e => e.IdTagInfo is not null).ToImmutableDictionary(e => e.IdTag, e => e.IdTagInfo!),
+            };
     }
 
     private void SetProfiles(ChargingProfiles profiles)
@@ -789,6 +795,8 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     {
         var (auth, status) = _auth.Update(r, _config.Bool("LocalAuthListEnabled"), _config.Int("SendLocalListMaxLength"));
         _auth = auth;
+        if (status == UpdateStatus.Accepted)
+            _memory?.RememberLocalList(new LocalList(auth.ListVersion, auth.List.Select(e => new AuthorizationData(e.Key, e.Value)).ToList()));
         return new(status);
     }
 

@@ -1,9 +1,11 @@
+using SmartElek.Gateway.Ocpp16;
 using SmartElek.Gateway.SmartCharging;
 
 namespace SmartElek.Gateway.ChargePoint;
 
-/// <summary>What a charge point had before it restarted: its profiles and the configuration the central system changed.</summary>
-public sealed record RememberedChargePoint(IReadOnlyList<InstalledProfile> Profiles, IReadOnlyDictionary<string, string> Configuration)
+/// <summary>What a charge point had before it restarted: its profiles, the configuration the central system changed, its local authorisation list.</summary>
+public sealed record RememberedChargePoint(
+    IReadOnlyList<InstalledProfile> Profiles, IReadOnlyDictionary<string, string> Configuration, LocalList? LocalList = null)
 {
     public static readonly RememberedChargePoint Nothing = new([], new Dictionary<string, string>());
 }
@@ -21,4 +23,10 @@ public interface IChargePointMemory
 
     /// <summary>A configuration value the central system changed (accepted).</summary>
     void RememberConfiguration(string key, string value);
+
+    /// <summary>The local authorisation list after a SendLocalList, replacing what was remembered.</summary>
+    void RememberLocalList(LocalList list);
 }
+
+/// <summary>The local authorisation list as the central system last set it.</summary>
+public sealed record LocalList(int Version, IReadOnlyList<AuthorizationData> Entries);

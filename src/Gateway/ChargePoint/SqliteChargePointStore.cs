@@ -38,6 +38,8 @@ public sealed class SqliteChargePointStore : IDisposable
             CREATE TABLE IF NOT EXISTS ocpp_profile (
                 charge_point TEXT NOT NULL, profile_id INTEGER NOT NULL, frame TEXT NOT NULL,
                 PRIMARY KEY (charge_point, profile_id));
+            CREATE TABLE IF NOT EXISTS ocpp_local_list (
+                charge_point TEXT NOT NULL PRIMARY KEY, frame TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS ocpp_configuration (
                 charge_point TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
                 PRIMARY KEY (charge_point, key));
@@ -182,7 +184,10 @@ public sealed class SqliteChargePointStore : IDisposable
                 .Select(p => new InstalledProfile(p.ConnectorId, p.CsChargingProfiles)).ToList();
             var config = _store.Query("SELECT key, value FROM ocpp_configuration WHERE charge_point = $cp",
                 r => (r.GetString(0), r.GetString(1)), ("$cp", _id)).ToDictionary(kv => kv.Item1, kv => kv.Item2);
-            return new RememberedChargePoint(profiles, config);
+            var list = _store.Query("SELECT frame FROM ocpp_local_list WHERE charge_point = $cp",
+                r => (SendLocalListRequest)Request(r.GetString(0), $"local authorisation list of {_id}"), ("$cp", _id))
+                .Select(l => new LocalList(l.ListVersion, l.LocalAuthorizationList ?? [])).SingleOrDefault();
+            return new RememberedChargePoint(profiles, config, list);
         }
 
         public void RememberProfiles(IReadOnlyList<InstalledProfile> profiles) => _store.InTransaction(run =>
@@ -192,6 +197,11 @@ public sealed class SqliteChargePointStore : IDisposable
                 run("INSERT INTO ocpp_profile VALUES ($cp, $pid, $frame)",
                     [("$cp", _id), ("$pid", p.Profile.ChargingProfileId), ("$frame", Frame(new SetChargingProfileRequest(p.ConnectorId, p.Profile)))]);
         });
+
+        // Kept as the Full SendLocalList that would set it again.
+        public void RememberLocalList(LocalList list) =>
+            _store.Execute("INSERT INTO ocpp_local_list VALUES ($cp, $frame) ON CONFLICT (charge_point) DO UPDATE SET frame = $frame",
+                ("$cp", _id), ("$frame", Frame(new SendLocalListRequest(list.Version, UpdateType.Full, list.Entries))));
 
         public void RememberConfiguration(string key, string value) =>
             _store.Execute("INSERT INTO ocpp_configuration VALUES ($cp, $k, $v) ON CONFLICT (charge_point, key) DO UPDATE SET value = $v",

@@ -12,7 +12,7 @@ namespace SmartElek.Gateway.Tests.Interop;
 /// Invariant 4 across a restart: transaction messages queued while the central system is away
 /// are in a real SQLite file; the actor system stops, a new one starts on the same file, and when
 /// the central system comes back every message arrives once, in order, with the real transaction
-/// id in place of the offline placeholder. Profiles and changed configuration come back too.
+/// id in place of the offline placeholder. Profiles, changed configuration and the local list come back too.
 /// The charger is <see cref="SimulatedConnector"/>: this test is about the charge point's memory.
 /// </summary>
 [Collection("interop")]
@@ -54,6 +54,11 @@ public sealed class DurableRestartInteropTests(ITestOutputHelper output) : Inter
         })));
         Assert.Equal("Accepted", Status(await CentralSystem.CallAsync("ChangeConfiguration", new { key = "MeterValueSampleInterval", value = "1" })));
         await Until(() => connector.Limit == 16m, "the 16 A cap applied");
+        Assert.Equal("Accepted", Status(await CentralSystem.CallAsync("SendLocalList", new
+        {
+            listVersion = 3, updateType = "Full",
+            localAuthorizationList = new[] { new { idTag = "TAG-LIST", idTagInfo = new { status = "Accepted" } } },
+        })));
 
         // An online transaction, then the central system goes away.
         connector.Vehicle = VehicleConnection.RequestingEnergy;
@@ -117,7 +122,15 @@ public sealed class DurableRestartInteropTests(ITestOutputHelper output) : Inter
             Assert.Equal(16m, composite["chargingSchedule"]!["chargingSchedulePeriod"]![0]!["limit"]!.GetValue<decimal>());
             var configuration = await CentralSystem.CallAsync("GetConfiguration", new { key = new[] { "MeterValueSampleInterval" } });
             Assert.Equal("1", configuration["configurationKey"]![0]!["value"]!.GetValue<string>());
-            Assert.Empty(r.Failures);
+            Assert.Equal(3, (await CentralSystem.CallAsync("GetLocalListVersion", new { }))["listVersion"]!.GetValue<int>());
+            // The remembered list authorises offline: a tag the central system never saw starts a transaction at once.
+            await CentralSystem.GoAwayAsync();
+            await StateUntil(cp2, s => !s.Connected, "the second disconnect");
+            connector2.Vehicle = VehicleConnection.RequestingEnergy;
+            cp2.Tell(ConnectorChanged.Instance);
+            cp2.Tell(new LocalStartRequested("TAG-LIST"));
+            await StateUntil(cp2, s => s.TransactionId < 0, "an offline transaction for the listed tag");
+            Assert.Empty((await CentralSystem.RecordAsync()).Failures);
         }
         finally
         {
