@@ -39,7 +39,7 @@ public sealed class OcppScaleRun : IScaleRun
         var folder = Directory.CreateTempSubdirectory("smartelek-ocpp-scale-").FullName;
         await using var cs = await CentralSystemProcess.StartAsync(Password, heartbeatSeconds: 300);
         var system = ActorSystem.Create("ocpp-scale", "akka.loglevel = WARNING");
-        var store = new SqliteChargePointStore(Path.Combine(folder, "ocpp.db"));
+        var store = ChargePointStore.Sqlite(Path.Combine(folder, "ocpp.db"));
         var me = Process.GetCurrentProcess();
         try
         {

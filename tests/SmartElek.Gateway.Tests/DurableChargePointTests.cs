@@ -26,7 +26,7 @@ internal sealed class TempFolder : IDisposable
 public sealed class DurableChargePointTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
-    private enum Op { Start, Meter, Stop, RemoveHead, Fail, Remap, Reopen }
+    internal enum Op { Start, Meter, Stop, RemoveHead, Fail, Remap, Reopen }
 
     // Sequence numbers only order the messages present (a reopened empty queue may start again at 1).
     private static string Frame(QueuedTransactionMessage m) =>
@@ -35,14 +35,22 @@ public sealed class DurableChargePointTests
     [Fact]
     public void Any_sequence_of_queue_operations_gives_the_in_memory_queues_result_and_survives_reopening_the_file()
     {
+        using var folder = new TempFolder();
+        var file = folder.File("q.db");
+        SameAsInMemory(() => ChargePointStore.Sqlite(file), iter: 20);
+    }
+
+    /// <summary>The property on any store: <paramref name="open"/> opens it again on the same data.</summary>
+    internal static void SameAsInMemory(Func<ChargePointStore> open, int iter)
+    {
         var op = Gen.Select(Gen.Enum<Op>(), Gen.Int[-3, -1], Gen.Int[1, 5000]);
+        var sample = 0;
         op.Array[1, 20].Sample(ops =>
         {
-            using var folder = new TempFolder();
-            var file = folder.File("q.db");
+            var id = new ChargerId($"SE-Q-{++sample}"); // every sample its own charge point: the data stays between samples
             var reference = new InMemoryTransactionMessageQueue();
-            var store = new SqliteChargePointStore(file);
-            var durable = store.For(new ChargerId("SE-Q"));
+            var store = open();
+            var durable = store.For(id);
             var second = 0;
             try
             {
@@ -79,8 +87,8 @@ public sealed class DurableChargePointTests
                             break;
                         case Op.Reopen:
                             store.Dispose();
-                            store = new SqliteChargePointStore(file);
-                            durable = store.For(new ChargerId("SE-Q"));
+                            store = open();
+                            durable = store.For(id);
                             break;
                     }
                     Assert.Equal(reference.Snapshot().Select(Frame), durable.Snapshot().Select(Frame));
@@ -88,8 +96,8 @@ public sealed class DurableChargePointTests
                     Assert.Equal(sequences.Order().Distinct(), sequences);
                 }
                 store.Dispose();
-                store = new SqliteChargePointStore(file);
-                Assert.Equal(reference.Snapshot().Select(Frame), store.For(new ChargerId("SE-Q")).Snapshot().Select(Frame));
+                store = open();
+                Assert.Equal(reference.Snapshot().Select(Frame), store.For(id).Snapshot().Select(Frame));
                 Assert.Empty(store.For(new ChargerId("SE-OTHER")).Snapshot()); // one charge point's rows are its own
                 Assert.Equal(TransactionMessages.LowestPlaceholder(reference.Snapshot()), TransactionMessages.LowestPlaceholder(durable.Snapshot()));
             }
@@ -97,7 +105,7 @@ public sealed class DurableChargePointTests
             {
                 store.Dispose();
             }
-        }, iter: 20, threads: 1);
+        }, iter: iter, threads: 1);
     }
 
     [Fact]
@@ -107,7 +115,7 @@ public sealed class DurableChargePointTests
         var file = folder.File("m.db");
         var profile = new ChargingProfile(3, 2, ChargingProfilePurpose.ChargePointMaxProfile, ChargingProfileKind.Absolute,
             new ChargingSchedule(ChargingRateUnit.A, [new ChargingSchedulePeriod(0, 16m)], StartSchedule: T0));
-        using (var store = new SqliteChargePointStore(file))
+        using (var store = ChargePointStore.Sqlite(file))
         {
             var cp = store.For(new ChargerId("SE-M"));
             Assert.Empty(cp.Recall().Profiles);
@@ -115,7 +123,7 @@ public sealed class DurableChargePointTests
             cp.RememberConfiguration("MeterValueSampleInterval", "15");
             cp.RememberConfiguration("MeterValueSampleInterval", "20");
         }
-        using (var store = new SqliteChargePointStore(file))
+        using (var store = ChargePointStore.Sqlite(file))
         {
             var kept = store.For(new ChargerId("SE-M")).Recall();
             var installed = Assert.Single(kept.Profiles);
@@ -131,7 +139,7 @@ public sealed class DurableChargePointTests
             c.CommandText = "INSERT INTO ocpp_transaction_queue VALUES ('SE-BAD', 1, '[2,\"x\",\"Nonsense\",{}]', 0, NULL)";
             c.ExecuteNonQuery();
         }
-        using (var store = new SqliteChargePointStore(file))
+        using (var store = ChargePointStore.Sqlite(file))
         {
             var e = Assert.Throws<InvalidDataException>(() => store.For(new ChargerId("SE-BAD")));
             Assert.Contains("SE-BAD", e.Message);

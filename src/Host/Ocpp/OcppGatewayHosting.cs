@@ -27,7 +27,7 @@ public static class OcppGatewayHosting
         {
             var key = AuthorizationKey(options);
             var baseUrl = new Uri(options.CentralSystemUrl);
-            var store = new SqliteChargePointStore(options.DataFile);
+            var store = ChargePointStore.Sqlite(options.DataFile);
             system.RegisterOnTermination(store.Dispose);
             var configuration = ChargePointConfiguration.Default(meterSampleSeconds: options.MeterValueSampleSeconds);
             foreach (var charger in chargers.All)

@@ -34,7 +34,7 @@ public sealed class DurableRestartInteropTests(ITestOutputHelper output) : Inter
 
         // ---- first life ----
         var first = ActorSystem.Create("first-life", "akka.loglevel = WARNING");
-        var store = new SqliteChargePointStore(file);
+        var store = ChargePointStore.Sqlite(file);
         var memory = store.For(id);
         var connector = new SimulatedConnector();
         var cp = first.ActorOf(ChargePointActor.Props(Settings(id), connector, Link(id.Value), memory, memory), "cp");
@@ -91,7 +91,7 @@ public sealed class DurableRestartInteropTests(ITestOutputHelper output) : Inter
         var second = ActorSystem.Create("second-life", "akka.loglevel = WARNING");
         try
         {
-            using var store2 = new SqliteChargePointStore(file);
+            using var store2 = ChargePointStore.Sqlite(file);
             var memory2 = store2.For(id);
             Assert.Equal(queued, memory2.Count);
             var connector2 = new SimulatedConnector();
