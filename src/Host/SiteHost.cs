@@ -6,6 +6,7 @@ using SmartElek.Host.Chargers;
 using SmartElek.Host.Configuration;
 using HostOptions = SmartElek.Host.Configuration.HostOptions;
 using SmartElek.Host.Console;
+using SmartElek.Host.Ocpp;
 using SmartElek.Host.Simulation;
 using SmartElek.Host.Storage;
 using SmartElek.Site.Topology;
@@ -88,6 +89,7 @@ public static class SiteHost
                 })
                 .AddChargerPersistence(options.Storage)
                 .AddChargerUnits(ids, chargers, options.Simulation.Seed, HostStorage.Journal(options.Storage))
+                .AddOcppGateway(options.Ocpp, chargers)
                 .WithActors((system, _) => system.ActorOf(VehicleTraffic.Props(chargers.All, options.Simulation), "vehicle-traffic"));
         });
         return builder.Build();

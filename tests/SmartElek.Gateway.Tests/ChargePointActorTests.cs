@@ -1,4 +1,5 @@
 using Akka.Actor;
+using CsCheck;
 using Akka.TestKit;
 using SmartElek.Gateway.ChargePoint;
 using SmartElek.Gateway.Connection;
@@ -31,13 +32,15 @@ public sealed class ChargePointActorTests(ITestOutputHelper output)
 
     private static readonly HashSet<string> Chatter = ["StatusNotification", "Heartbeat"];
 
-    private void Start(ChargePointConfiguration? config = null)
+    /// <param name="at">the charge point's clock at the start (the virtual clock moves it on)</param>
+    private void Start(ChargePointConfiguration? config = null, DateTimeOffset? at = null)
     {
         var wire = _wire = CreateTestProbe();
         _connector = new SimulatedConnector();
         var start = Scheduler.Now;
+        var t0 = at ?? T0;
         _cp = Sys.ActorOf(ChargePointActor.Props(new ChargePointSettings(new ChargerId("SE-T1"), Configuration: config,
-            CallTimeout: TimeSpan.FromSeconds(30), Clock: () => T0 + (Scheduler.Now - start)), _connector, new ProbeLink(wire.Ref)));
+            CallTimeout: TimeSpan.FromSeconds(30), Clock: () => t0 + (Scheduler.Now - start)), _connector, new ProbeLink(wire.Ref)));
     }
 
     private async Task<Decoded> NextFrame() => OcppFrames.Decode(await _wire.ExpectMsgAsync<string>(TimeSpan.FromSeconds(5)));
@@ -267,5 +270,115 @@ public sealed class ChargePointActorTests(ITestOutputHelper output)
         CsCall("k", new GetConfigurationRequest(["HeartbeatInterval"]));
         var config = (GetConfigurationResponse)((ResponseOk)OcppFrames.ReadResponse("GetConfiguration", ((DecodedResult)await ExpectAnswer("k")).Payload)).Response;
         Assert.Equal("60", config.ConfigurationKey!.Single().Value);
+    }
+
+    private static ChargePointConfiguration With(ChargePointConfiguration c, params (string Key, string Value)[] changes) =>
+        changes.Aggregate(c, (acc, kv) => acc.Change(kv.Key, kv.Value) is var (next, status) && status == ConfigurationStatus.Accepted
+            ? next : throw new InvalidOperationException($"{kv.Key}={kv.Value}: {status}"));
+
+    private static IEnumerable<string> Contexts(MeterValue v) => v.SampledValue.Select(x => OcppEnumConverter<ReadingContext>.NameOf(x.Context!.Value)).Distinct();
+
+    [Fact]
+    public async Task Clock_aligned_meter_values_come_at_midnight_aligned_boundaries_with_context_Sample_Clock()
+    {
+        // 10:07:30 with a 15 min interval: readings at 10:15:00 and 10:30:00, stamped with the boundary.
+        Start(With(ChargePointConfiguration.Default(meterSampleSeconds: 0), ("ClockAlignedDataInterval", "900"),
+            ("MeterValuesAlignedData", "Energy.Active.Import.Register,Voltage")), at: T0.AddMinutes(7.5));
+        await Boot();
+        Scheduler.Advance(TimeSpan.FromSeconds(449));
+        await OnlyChatter();
+        Scheduler.Advance(TimeSpan.FromSeconds(1));
+        var first = await ExpectCall("MeterValues");
+        var reading = ((MeterValuesRequest)first.Request).MeterValue.Single();
+        Assert.Equal(T0.AddMinutes(15), reading.Timestamp);
+        Assert.Equal(["Sample.Clock"], Contexts(reading));
+        Assert.Equal([Measurand.EnergyActiveImportRegister, Measurand.Voltage], reading.SampledValue.Select(v => v.Measurand!.Value));
+        Assert.Null(((MeterValuesRequest)first.Request).TransactionId); // no transaction: not a transaction message
+        Answer(first, new MeterValuesResponse());
+        Scheduler.Advance(TimeSpan.FromSeconds(899));
+        await OnlyChatter();
+        Scheduler.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(T0.AddMinutes(30), ((MeterValuesRequest)(await ExpectCall("MeterValues")).Request).MeterValue.Single().Timestamp);
+    }
+
+    [Fact]
+    public async Task An_interval_that_does_not_divide_the_day_starts_again_at_midnight()
+    {
+        // 7 h: 00:00, 07:00, 14:00, 21:00, then 00:00 (not 04:00). From 20:00 the next two are 21:00 and midnight.
+        var evening = new DateTimeOffset(2026, 3, 1, 20, 0, 0, TimeSpan.Zero);
+        Start(With(ChargePointConfiguration.Default(meterSampleSeconds: 0, heartbeatSeconds: 0), ("ClockAlignedDataInterval", "25200")), at: evening);
+        await Boot();
+        Scheduler.Advance(TimeSpan.FromHours(1));
+        var first = await ExpectCall("MeterValues");
+        Assert.Equal(evening.AddHours(1), ((MeterValuesRequest)first.Request).MeterValue.Single().Timestamp);
+        Answer(first, new MeterValuesResponse());
+        Scheduler.Advance(TimeSpan.FromHours(3) - TimeSpan.FromSeconds(1));
+        await OnlyChatter();
+        Scheduler.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(evening.AddHours(4), ((MeterValuesRequest)(await ExpectCall("MeterValues")).Request).MeterValue.Single().Timestamp);
+    }
+
+    [Fact]
+    public void The_next_boundary_is_after_now_within_one_interval_and_on_the_midnight_grid()
+    {
+        Gen.Select(Gen.Int[0, 86_400 * 3], Gen.Int[1, 86_400]).Sample((second, interval) =>
+        {
+            var now = T0.AddSeconds(second).AddMilliseconds(second % 7 * 100);
+            var next = ClockAlignment.Next(now, interval);
+            var midnight = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
+            Assert.True(next > now && next - now <= TimeSpan.FromSeconds(interval), $"{now:O} -> {next:O} ({interval} s)");
+            var fromMidnight = (next - midnight).TotalSeconds;
+            Assert.True(fromMidnight % interval == 0 || next == midnight.AddDays(1), $"{next:O} is off the grid of {interval} s");
+        });
+    }
+
+    [Fact]
+    public async Task StopTransaction_carries_the_StopTxn_sampled_and_aligned_data_of_the_transaction_in_time_order()
+    {
+        // Start 10:07:30, sample every 60 s, 15 min clock, stop 10:20:00:
+        // Begin 10:07:30, periodic 10:08:30 ... 10:19:30 (12), clock 10:15:00, End 10:20:00.
+        var start = T0.AddMinutes(7.5);
+        Start(With(ChargePointConfiguration.Default(meterSampleSeconds: 60), ("ClockAlignedDataInterval", "900"), ("MeterValuesAlignedData", ""),
+            ("StopTxnSampledData", "Energy.Active.Import.Register"), ("StopTxnAlignedData", "Energy.Active.Import.Register,Current.Import"),
+            ("AllowOfflineTxForUnknownId", "true")), at: start);
+        _connector.Vehicle = VehicleConnection.RequestingEnergy;
+        _cp.Tell(ConnectorChanged.Instance);
+        _cp.Tell(new LocalStartRequested("TAG-1"));                // offline: everything is queued
+        Assert.True((await _cp.Ask<ChargePointState>(GetState.Instance)).TransactionId < 0);
+        for (var i = 0; i < 750; i += 30)
+        {
+            Scheduler.Advance(TimeSpan.FromSeconds(30));
+            await _cp.Ask<ChargePointState>(GetState.Instance);
+        }
+        _cp.Tell(new LocalStopRequested());
+        await _cp.Ask<ChargePointState>(GetState.Instance);
+        await Boot();
+        Answer(await ExpectCall("StartTransaction"), new StartTransactionResponse(new IdTagInfo(AuthorizationStatus.Accepted), 5));
+        StopTransactionRequest? stop = null;
+        while (stop is null)
+        {
+            var call = Assert.IsType<DecodedCall>(await NextFrame());
+            if (call.Action == "StopTransaction") stop = (StopTransactionRequest)call.Request;
+            else if (call.Action == "MeterValues") Answer(call, new MeterValuesResponse());
+            else Answer(call, call.Action == "Heartbeat" ? new HeartbeatResponse(T0) : new StatusNotificationResponse());
+        }
+        var data = stop.TransactionData!;
+        Assert.Equal(15, data.Count);
+        Assert.Equal(data.Select(d => d.Timestamp).Order(), data.Select(d => d.Timestamp));
+        Assert.Equal(["Transaction.Begin"], Contexts(data[0]));
+        Assert.Equal(start, data[0].Timestamp);
+        Assert.Equal(["Transaction.End"], Contexts(data[^1]));
+        Assert.Equal(T0.AddMinutes(20), data[^1].Timestamp);
+        var clock = Assert.Single(data, d => Contexts(d).Single() == "Sample.Clock");
+        Assert.Equal(T0.AddMinutes(15), clock.Timestamp);
+        Assert.Equal([Measurand.EnergyActiveImportRegister, Measurand.CurrentImport], clock.SampledValue.Select(v => v.Measurand!.Value));
+        var periodic = data.Where(d => Contexts(d).Single() == "Sample.Periodic").Select(d => d.Timestamp).ToList();
+        Assert.Equal(Enumerable.Range(1, 12).Select(k => start.AddSeconds(60 * k)), periodic);
+        Assert.All(data.Where(d => Contexts(d).Single() != "Sample.Clock"),
+            d => Assert.Equal([Measurand.EnergyActiveImportRegister], d.SampledValue.Select(v => v.Measurand!.Value)));
+        // The energy register in the data never goes backwards and ends at meterStop.
+        var energy = data.Select(d => long.Parse(d.SampledValue[0].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(energy.Order(), energy);
+        Assert.InRange(energy[^1], stop.MeterStop, stop.MeterStop + 1); // read a moment after meterStop
     }
 }

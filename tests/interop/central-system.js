@@ -4,6 +4,7 @@
 // It records every CALL it receives and every validation failure; the xunit test drives it with
 // JSON lines on stdin and reads JSON lines on stdout:
 //   {"id":1,"op":"call","method":"RemoteStopTransaction","params":{...}} -> {"id":1,"ok":true,"result":{...}}
+//      (to the charge point last connected, or to "identity":"SE-1" when given)
 //   {"id":2,"op":"record"}   -> {"id":2,"ok":true,"result":{"received":[...],"failures":[...],"connections":[...]}}
 //   {"id":3,"op":"close"}    -> the central system goes away (closes its clients and stops listening)
 //   {"id":4,"op":"listen"}   -> it comes back on the same port
@@ -25,19 +26,24 @@ let nextTransactionId = 1000;
 let server = null;
 let tlsServer = null;
 let client = null;
+const clients = new Map(); // identity -> connected client (many charge points may connect at once)
 
 const knownTags = { 'TAG-OK': 'Accepted', 'TAG-OFF': 'Accepted', 'TAG-BLOCKED': 'Blocked' };
 const now = () => new Date().toISOString();
 
 function attach(cli) {
     client = cli;
+    clients.set(cli.identity, cli);
     cli.on('strictValidationFailure', (e) => failures.push({
         kind: 'strictValidationFailure', method: e.method, outbound: e.outbound, isCall: e.isCall,
         message: String(e.error && e.error.message), params: e.params, result: e.result,
     }));
     cli.on('badMessage', (e) => failures.push({ kind: 'badMessage', message: String(e.error && e.error.message), buffer: String(e.buffer) }));
-    cli.on('close', () => { if (client === cli) client = null; });
-    const record = (method, params, messageId) => received.push({ seq: received.length, at: now(), method, params, messageId });
+    cli.on('close', () => {
+        if (client === cli) client = null;
+        if (clients.get(cli.identity) === cli) clients.delete(cli.identity);
+    });
+    const record = (method, params, messageId) => received.push({ seq: received.length, at: now(), identity: cli.identity, method, params, messageId });
     cli.handle(({ method, params, messageId }) => {
         record(method, params, messageId);
         switch (method) {
@@ -83,12 +89,13 @@ async function listen() {
 async function handle(cmd) {
     switch (cmd.op) {
         case 'call':
-            if (!client) throw new Error('no charge point is connected');
-            return await client.call(cmd.method, cmd.params || {});
+            const to = cmd.identity ? clients.get(cmd.identity) : client;
+            if (!to) throw new Error(cmd.identity ? `charge point ${cmd.identity} is not connected` : 'no charge point is connected');
+            return await to.call(cmd.method, cmd.params || {});
         case 'record':
             return { received, failures, connections };
         case 'close':
-            if (server) { const s = server; server = null; client = null; await s.close({ code: 1001, reason: 'going away' }); }
+            if (server) { const s = server; server = null; client = null; clients.clear(); await s.close({ code: 1001, reason: 'going away' }); }
             if (tlsServer) { const t = tlsServer; tlsServer = null; await new Promise((resolve) => t.close(resolve)); }
             return { closed: true };
         case 'listen':

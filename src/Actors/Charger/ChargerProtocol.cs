@@ -129,6 +129,11 @@ public sealed record ChargerStatus(
 
     public bool Operative { get; init; } = true;
 
+    /// <summary>The metrology's last supply frequency and power factor (OCPP MeterValues carry them).</summary>
+    public double FrequencyHz { get; init; }
+
+    public double PowerFactor { get; init; }
+
     public bool RelaysClosed => RelayL1 == RelayPosition.Closed || RelayL2 == RelayPosition.Closed;
 
     public bool Faulted => Faults.Count > 0;

@@ -552,6 +552,8 @@ public sealed class ChargerUnit : ReceiveActor
             GrantLimit = _grant?.LimitReason,
             CurrentLimitAmps = _currentLimit,
             Operative = _operative,
+            FrequencyHz = _reading.FrequencyHz,
+            PowerFactor = _reading.PowerFactor,
         };
     }
 

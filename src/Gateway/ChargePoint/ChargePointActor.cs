@@ -26,12 +26,12 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     private readonly IConnectorPort _port;
     private readonly IOcppLink _link;
     private readonly ITransactionMessageQueue _queue;
+    private readonly IChargePointMemory? _memory;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Func<DateTimeOffset> _now;
 
     // The CALLs of ours that wait for the connection (not transaction messages: those are in _queue).
     private readonly Queue<Outgoing> _outgoing = new();
-    private readonly Dictionary<long, int> _startPlaceholders = new();
     private readonly List<Action> _afterReply = [];
 
     private ChargePointConfiguration _config;
@@ -53,6 +53,8 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     private bool _inoperativeScheduled;
     private int _nextPlaceholder;
     private ConnectorStatus? _lastStatus;
+    // StopTransaction.transactionData: StopTxnSampledData / StopTxnAlignedData taken during the transaction.
+    private List<MeterValue> _transactionData = [];
     private decimal? _lastLimit;
     private FirmwareStatus _firmwareStatus = FirmwareStatus.Idle;
     private DiagnosticsStatus _diagnosticsStatus = DiagnosticsStatus.Idle;
@@ -65,17 +67,22 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     private sealed record Authorised(string IdTag, ChargingProfile? Profile);
     private sealed record Reservation(int Id, string IdTag, string? ParentIdTag, DateTimeOffset Expiry);
 
-    public static Props Props(ChargePointSettings settings, IConnectorPort port, IOcppLink link, ITransactionMessageQueue? queue = null) =>
-        Akka.Actor.Props.Create(() => new ChargePointActor(settings, port, link, queue ?? new InMemoryTransactionMessageQueue()));
+    /// <param name="queue">the transaction message queue; a durable one keeps it across restarts (in memory when null)</param>
+    /// <param name="memory">keeps profiles and changed configuration across restarts (nothing kept when null)</param>
+    public static Props Props(ChargePointSettings settings, IConnectorPort port, IOcppLink link, ITransactionMessageQueue? queue = null,
+        IChargePointMemory? memory = null) =>
+        Akka.Actor.Props.Create(() => new ChargePointActor(settings, port, link, queue ?? new InMemoryTransactionMessageQueue(), memory));
 
-    public ChargePointActor(ChargePointSettings settings, IConnectorPort port, IOcppLink link, ITransactionMessageQueue queue)
+    public ChargePointActor(ChargePointSettings settings, IConnectorPort port, IOcppLink link, ITransactionMessageQueue queue, IChargePointMemory? memory)
     {
         _settings = settings;
         _port = port;
         _link = link;
         _queue = queue;
+        _memory = memory;
         _config = settings.Configuration ?? ChargePointConfiguration.Default();
         _now = settings.Clock ?? (() => DateTimeOffset.UtcNow);
+        Recall();
 
         Receive<OcppLinkProtocol.Connected>(_ => OnConnected());
         Receive<OcppLinkProtocol.Disconnected>(d => OnDisconnected(d.Reason));
@@ -86,6 +93,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         Receive<GetState>(_ => Sender.Tell(State()));
         Receive<HeartbeatTick>(_ => OnHeartbeatTick());
         Receive<MeterTick>(_ => OnMeterTick());
+        Receive<AlignedTick>(t => OnAlignedTick(t.Boundary));
         Receive<LimitTick>(_ => UpdateLimit());
         Receive<BootRetryDue>(_ => { _bootDue = true; TrySend(); });
         Receive<TransactionRetryDue>(_ => TrySend());
@@ -107,8 +115,39 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         });
     }
 
+    // After a restart: local ids continue below those still queued; profiles and changed keys come back.
+    // A TxProfile belonged to a transaction that the restart ended, so it is not reinstalled.
+    private void Recall()
+    {
+        _nextPlaceholder = TransactionMessages.LowestPlaceholder(_queue.Snapshot());
+        if (_memory is null) return;
+        var kept = _memory.Recall();
+        foreach (var (key, value) in kept.Configuration)
+        {
+            var (config, status) = _config.Change(key, value);
+            if (status is ConfigurationStatus.Accepted or ConfigurationStatus.RebootRequired) _config = config;
+            else _log.Warning("{0}: remembered configuration {1}={2} no longer applies ({3})", _settings.Id, key, value, status);
+        }
+        _profiles = new ChargingProfiles(kept.Profiles.Where(p => p.Profile.ChargingProfilePurpose != ChargingProfilePurpose.TxProfile).ToImmutableList());
+        if (kept.LocalList is { } list)
+            _auth = _auth with
+            {
+                ListVersion = list.Version,
+                List = list.Entries.Where(e => e.IdTagInfo is not null).ToImmutableDictionary(e => e.IdTag, e => e.IdTagInfo!),
+            };
+    }
+
+    private void SetProfiles(ChargingProfiles profiles)
+    {
+        if (ReferenceEquals(profiles, _profiles) || profiles.Installed.SequenceEqual(_profiles.Installed)) return;
+        _profiles = profiles;
+        _memory?.RememberProfiles(profiles.Installed);
+    }
+
     protected override void PreStart()
     {
+        if (_port is IObservableConnectorPort observable) observable.Attach(Self, Context);
+        RestartClockAligned();
         UpdateLimit();
         _lastStatus = CurrentStatus();
         _link.Start(Self);
@@ -209,8 +248,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
 
     private void EnqueueTransactionMessage(IOcppRequest request, int? startPlaceholder = null)
     {
-        var sequence = _queue.Enqueue(request);
-        if (startPlaceholder is { } p) _startPlaceholders[sequence] = p;
+        _queue.Enqueue(request, startPlaceholder);
         TrySend();
     }
 
@@ -261,7 +299,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         if (f.Queued is { } q)
         {
             _queue.RemoveHead();
-            if (response is StartTransactionResponse start && _startPlaceholders.Remove(q.Sequence, out var placeholder))
+            if (response is StartTransactionResponse start && q.StartPlaceholder is { } placeholder)
                 OnTransactionStarted(placeholder, (StartTransactionRequest)q.Request, start);
             return;
         }
@@ -284,7 +322,6 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
             {
                 _log.Error("{0}: gave up {1} after {2} attempts: {3}", _settings.Id, f.Action, failed.FailedAttempts, why);
                 _queue.RemoveHead();
-                _startPlaceholders.Remove(failed.Sequence);
                 return;
             }
             DelayTransactionMessages(TimeSpan.FromSeconds(_config.Int("TransactionMessageRetryInterval") * failed.FailedAttempts));
@@ -453,12 +490,14 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         _reservation = null;
         Timers.Cancel("reservation");
         _transaction = new Transaction(placeholder, a.IdTag, Now, s.Meter.EnergyWh);
+        _transactionData = [];
+        KeepTransactionData("StopTxnSampledData", ReadingContext.TransactionBegin, Now);
         _finishing = false;
         EnqueueTransactionMessage(new StartTransactionRequest(Connector, a.IdTag, (int)s.Meter.EnergyWh, Now, reservationId), placeholder);
         if (a.Profile is { } profile)
         {
             var outcome = _profiles.Set(Connector, profile with { TransactionId = null }, ActiveTx, Limits(), Now);
-            _profiles = outcome.Profiles;
+            SetProfiles(outcome.Profiles);
         }
         RestartMeterSampling();
         UpdateLimit();
@@ -468,8 +507,9 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     private void OnTransactionStarted(int placeholder, StartTransactionRequest request, StartTransactionResponse answer)
     {
         _queue.RemapTransactionId(placeholder, answer.TransactionId);
-        _profiles = new ChargingProfiles(_profiles.Installed.Select(i => i.Profile.TransactionId == placeholder
-            ? i with { Profile = i.Profile with { TransactionId = answer.TransactionId } } : i).ToImmutableList());
+        if (_profiles.Installed.Any(i => i.Profile.TransactionId == placeholder))
+            SetProfiles(new ChargingProfiles(_profiles.Installed.Select(i => i.Profile.TransactionId == placeholder
+                ? i with { Profile = i.Profile with { TransactionId = answer.TransactionId } } : i).ToImmutableList()));
         if (_config.Bool("AuthorizationCacheEnabled")) _auth = _auth.Remember(request.IdTag, answer.IdTagInfo);
         if (_transaction?.Id != placeholder) return;
         _transaction = _transaction with { Id = answer.TransactionId };
@@ -482,10 +522,13 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         var t = _transaction!;
         var s = _port.Read();
         _port.StopCharging(reason);
+        KeepTransactionData("StopTxnSampledData", ReadingContext.TransactionEnd, Now);
+        var data = _transactionData.Count > 0 ? _transactionData : null;
+        _transactionData = [];
         _transaction = null;
         Timers.Cancel("meter");
-        EnqueueTransactionMessage(new StopTransactionRequest((int)s.Meter.EnergyWh, Now, t.Id, t.IdTag, reason));
-        _profiles = _profiles.EndTransaction(Connector);
+        EnqueueTransactionMessage(new StopTransactionRequest((int)s.Meter.EnergyWh, Now, t.Id, t.IdTag, reason, data));
+        SetProfiles(_profiles.EndTransaction(Connector));
         _finishing = s.Vehicle != VehicleConnection.None;
         if (_inoperativeScheduled)
         {
@@ -507,15 +550,56 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     {
         if (_transaction is not { } t) return;
         EnqueueTransactionMessage(new MeterValuesRequest(Connector, [Sample(ReadingContext.SamplePeriodic)], t.Id));
+        KeepTransactionData("StopTxnSampledData", ReadingContext.SamplePeriodic, Now);
         ReportStatus(); // a vehicle that stops drawing shows as SuspendedEV
     }
 
-    private MeterValue Sample(ReadingContext context)
+    private void RestartClockAligned()
+    {
+        var seconds = _config.Int("ClockAlignedDataInterval");
+        if (seconds <= 0)
+        {
+            Timers.Cancel("aligned");
+            return;
+        }
+        var next = ClockAlignment.Next(Now, seconds);
+        Timers.StartSingleTimer("aligned", new AlignedTick(next), next - Now);
+    }
+
+    // At each boundary: MeterValuesAlignedData (context Sample.Clock), stamped with the boundary; a
+    // transaction's reading is a transaction message (queued, in order), any other is sent if online.
+    private void OnAlignedTick(DateTimeOffset boundary)
+    {
+        var seconds = _config.Int("ClockAlignedDataInterval");
+        if (seconds <= 0) return;
+        var reading = Sample(ReadingContext.SampleClock, _config.Measurands("MeterValuesAlignedData"), boundary);
+        if (reading.SampledValue.Count > 0)
+        {
+            if (_transaction is { } t) EnqueueTransactionMessage(new MeterValuesRequest(Connector, [reading], t.Id));
+            else Enqueue(new MeterValuesRequest(Connector, [reading]));
+        }
+        KeepTransactionData("StopTxnAlignedData", ReadingContext.SampleClock, boundary);
+        // The next boundary counts from this one, not from now: a late tick neither drifts nor repeats.
+        var next = ClockAlignment.Next(boundary, seconds);
+        var wait = next - Now;
+        Timers.StartSingleTimer("aligned", new AlignedTick(next), wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
+    }
+
+    private void KeepTransactionData(string key, ReadingContext context, DateTimeOffset at)
+    {
+        if (_transaction is null) return;
+        var reading = Sample(context, _config.Measurands(key), at);
+        if (reading.SampledValue.Count > 0) _transactionData.Add(reading);
+    }
+
+    private MeterValue Sample(ReadingContext context) => Sample(context, _config.SampledMeasurands(), Now);
+
+    private MeterValue Sample(ReadingContext context, IReadOnlyList<Measurand> measurands, DateTimeOffset at)
     {
         var m = _port.Read().Meter;
         static string N(decimal v) => v.ToString("0.###", CultureInfo.InvariantCulture);
         var values = new List<SampledValue>();
-        foreach (var measurand in _config.SampledMeasurands())
+        foreach (var measurand in measurands)
         {
             SampledValue? v = measurand switch
             {
@@ -531,7 +615,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
             };
             if (v is not null) values.Add(v);
         }
-        return new MeterValue(Now, values);
+        return new MeterValue(at, values);
     }
 
     private SmartChargingLimits Limits() => new(
@@ -633,10 +717,14 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     {
         var (config, status) = _config.Change(r.Key, r.Value);
         _config = config;
+        // The AuthorizationKey is a secret: it is never written to the store (the link takes it from the environment).
+        if (status is ConfigurationStatus.Accepted or ConfigurationStatus.RebootRequired && !_config.Keys[r.Key].WriteOnly)
+            _memory?.RememberConfiguration(_config.Keys[r.Key].Name, r.Value);
         if (status == ConfigurationStatus.Accepted)
         {
             if (r.Key.Equals("HeartbeatInterval", StringComparison.OrdinalIgnoreCase)) RestartHeartbeat();
             if (r.Key.Equals("MeterValueSampleInterval", StringComparison.OrdinalIgnoreCase)) RestartMeterSampling();
+            if (r.Key.Equals("ClockAlignedDataInterval", StringComparison.OrdinalIgnoreCase)) RestartClockAligned();
         }
         return new(status);
     }
@@ -707,6 +795,8 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     {
         var (auth, status) = _auth.Update(r, _config.Bool("LocalAuthListEnabled"), _config.Int("SendLocalListMaxLength"));
         _auth = auth;
+        if (status == UpdateStatus.Accepted)
+            _memory?.RememberLocalList(new LocalList(auth.ListVersion, auth.List.Select(e => new AuthorizationData(e.Key, e.Value)).ToList()));
         return new(status);
     }
 
@@ -739,7 +829,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     {
         var outcome = _profiles.Set(r.ConnectorId, r.CsChargingProfiles, ActiveTx, Limits(), Now);
         if (outcome.Reason is not null) _log.Info("{0}: charging profile {1} rejected: {2}", _settings.Id, r.CsChargingProfiles.ChargingProfileId, outcome.Reason);
-        _profiles = outcome.Profiles;
+        SetProfiles(outcome.Profiles);
         After(UpdateLimit);
         return new(outcome.Status);
     }
@@ -747,7 +837,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     private ClearChargingProfileResponse ClearChargingProfile(ClearChargingProfileRequest r)
     {
         var (profiles, status) = _profiles.Clear(r);
-        _profiles = profiles;
+        SetProfiles(profiles);
         After(UpdateLimit);
         return new(status);
     }

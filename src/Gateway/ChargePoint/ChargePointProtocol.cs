@@ -55,6 +55,7 @@ public static class ChargePointProtocol
     // ---- timers (internal) ----
     internal sealed record HeartbeatTick;
     internal sealed record MeterTick;
+    internal sealed record AlignedTick(DateTimeOffset Boundary);
     internal sealed record LimitTick;
     internal sealed record BootRetryDue;
     internal sealed record TransactionRetryDue;

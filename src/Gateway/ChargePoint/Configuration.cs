@@ -84,8 +84,11 @@ public sealed record ChargePointConfiguration(ImmutableDictionary<string, Config
     }
 
     /// <summary>The measurands of MeterValuesSampledData.</summary>
-    public IReadOnlyList<Measurand> SampledMeasurands() =>
-        Text("MeterValuesSampledData").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+    public IReadOnlyList<Measurand> SampledMeasurands() => Measurands("MeterValuesSampledData");
+
+    /// <summary>The measurands of a CSV measurand key (MeterValuesAlignedData, StopTxnSampledData, StopTxnAlignedData...).</summary>
+    public IReadOnlyList<Measurand> Measurands(string key) =>
+        Text(key).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(m => OcppEnumConverter<Measurand>.TryParse(m, out var v) ? v : (Measurand?)null)
             .OfType<Measurand>().ToList();
 

@@ -3,7 +3,8 @@ using SmartElek.Gateway.Ocpp16;
 namespace SmartElek.Gateway.ChargePoint;
 
 /// <summary>One queued transaction message: StartTransaction, StopTransaction or a transaction's MeterValues.</summary>
-public sealed record QueuedTransactionMessage(long Sequence, IOcppRequest Request, int FailedAttempts);
+/// <param name="StartPlaceholder">for a StartTransaction: the local id its transaction's later messages carry until it is answered</param>
+public sealed record QueuedTransactionMessage(long Sequence, IOcppRequest Request, int FailedAttempts, int? StartPlaceholder = null);
 
 /// <summary>
 /// The offline queue of transaction messages: delivered once, in order. In memory now; a durable
@@ -16,8 +17,8 @@ public interface ITransactionMessageQueue
     /// <summary>The oldest message, not yet delivered.</summary>
     QueuedTransactionMessage? Peek();
 
-    /// <summary>Appends a message; returns its sequence number.</summary>
-    long Enqueue(IOcppRequest request);
+    /// <summary>Appends a message (durably, for a durable queue, before it returns); returns its sequence number.</summary>
+    long Enqueue(IOcppRequest request, int? startPlaceholder = null);
 
     /// <summary>The head was answered (or given up): remove it.</summary>
     void RemoveHead();
@@ -40,11 +41,10 @@ public sealed class InMemoryTransactionMessageQueue : ITransactionMessageQueue
 
     public QueuedTransactionMessage? Peek() => _items.First?.Value;
 
-    public long Enqueue(IOcppRequest request)
+    public long Enqueue(IOcppRequest request, int? startPlaceholder = null)
     {
-        if (request is not (StartTransactionRequest or StopTransactionRequest or MeterValuesRequest))
-            throw new ArgumentException($"{request.GetType().Name} is not a transaction message.", nameof(request));
-        _items.AddLast(new QueuedTransactionMessage(++_sequence, request, 0));
+        TransactionMessages.Check(request);
+        _items.AddLast(new QueuedTransactionMessage(++_sequence, request, 0, startPlaceholder));
         return _sequence;
     }
 
@@ -63,15 +63,36 @@ public sealed class InMemoryTransactionMessageQueue : ITransactionMessageQueue
     public void RemapTransactionId(int placeholder, int transactionId)
     {
         for (var node = _items.First; node is not null; node = node.Next)
-        {
-            node.Value = node.Value.Request switch
-            {
-                MeterValuesRequest m when m.TransactionId == placeholder => node.Value with { Request = m with { TransactionId = transactionId } },
-                StopTransactionRequest s when s.TransactionId == placeholder => node.Value with { Request = s with { TransactionId = transactionId } },
-                _ => node.Value,
-            };
-        }
+            node.Value = TransactionMessages.Remap(node.Value, placeholder, transactionId);
     }
 
     public IReadOnlyList<QueuedTransactionMessage> Snapshot() => _items.ToList();
+}
+
+/// <summary>Rules every queue implementation shares. Pure.</summary>
+public static class TransactionMessages
+{
+    public static void Check(IOcppRequest request)
+    {
+        if (request is not (StartTransactionRequest or StopTransactionRequest or MeterValuesRequest))
+            throw new ArgumentException($"{request.GetType().Name} is not a transaction message.", nameof(request));
+    }
+
+    /// <summary>The message with <paramref name="placeholder"/> replaced by the central system's id; the same instance when it does not carry it.</summary>
+    public static QueuedTransactionMessage Remap(QueuedTransactionMessage m, int placeholder, int transactionId) => m.Request switch
+    {
+        MeterValuesRequest v when v.TransactionId == placeholder => m with { Request = v with { TransactionId = transactionId } },
+        StopTransactionRequest s when s.TransactionId == placeholder => m with { Request = s with { TransactionId = transactionId } },
+        _ => m,
+    };
+
+    /// <summary>The lowest local (negative) id among queued messages, 0 when none: a restarted charge point continues below it.</summary>
+    public static int LowestPlaceholder(IEnumerable<QueuedTransactionMessage> queued) => queued
+        .Select(m => Math.Min(m.StartPlaceholder ?? 0, m.Request switch
+        {
+            MeterValuesRequest v => v.TransactionId ?? 0,
+            StopTransactionRequest s => s.TransactionId,
+            _ => 0,
+        }))
+        .DefaultIfEmpty(0).Min() is var low && low < 0 ? low : 0;
 }

@@ -64,6 +64,12 @@ public sealed class OcppOptions
     public string CentralSystemUrl { get; set; } = "ws://127.0.0.1:9000/ocpp/";
     /// <summary>Environment variable with the AuthorizationKey (security profile 1/2); empty = none.</summary>
     public string AuthorizationKeyVariable { get; set; } = "";
+    /// <summary>SQLite file of the charge points' offline queues, profiles and changed configuration, relative to the working directory.</summary>
+    public string DataFile { get; set; } = "data/ocpp-gateway.db";
+    /// <summary>The idTag of a start made at the charger itself (auto-start on plug-in, the app).</summary>
+    public string LocalIdTag { get; set; } = "LOCAL";
+    /// <summary>MeterValueSampleInterval until the central system changes it.</summary>
+    public int MeterValueSampleSeconds { get; set; } = 60;
 }
 
 public sealed class ConsoleOptions

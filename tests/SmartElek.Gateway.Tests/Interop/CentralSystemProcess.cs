@@ -102,14 +102,18 @@ public sealed class CentralSystemProcess : IAsyncDisposable
     }
 
     /// <summary>The central system sends a CALL to the charge point and returns its CALLRESULT payload.</summary>
-    public async Task<JsonNode> CallAsync(string method, object payload) =>
-        (await CommandAsync(new JsonObject { ["op"] = "call", ["method"] = method, ["params"] = JsonSerializer.SerializeToNode(payload) }))!;
+    public async Task<JsonNode> CallAsync(string method, object payload, string? identity = null)
+    {
+        var command = new JsonObject { ["op"] = "call", ["method"] = method, ["params"] = JsonSerializer.SerializeToNode(payload) };
+        if (identity is not null) command["identity"] = identity;
+        return (await CommandAsync(command))!;
+    }
 
     public async Task<Record> RecordAsync()
     {
         var r = (await CommandAsync(new JsonObject { ["op"] = "record" }))!;
         return new Record(
-            r["received"]!.AsArray().Select(n => new ReceivedCall(n!["seq"]!.GetValue<int>(), n["method"]!.GetValue<string>(), n["params"]!.AsObject())).ToList(),
+            r["received"]!.AsArray().Select(n => new ReceivedCall(n!["seq"]!.GetValue<int>(), n["method"]!.GetValue<string>(), n["params"]!.AsObject(), n["identity"]?.GetValue<string>())).ToList(),
             r["failures"]!.AsArray().Select(n => n!.ToJsonString()).ToList(),
             r["connections"]!.AsArray().Select(n => n!["passwordMatched"]!.GetValue<bool>()).ToList());
     }
@@ -139,7 +143,7 @@ public sealed class CentralSystemException(string message, string? rpcCode) : Ex
     public string? RpcCode { get; } = rpcCode;
 }
 
-public sealed record ReceivedCall(int Seq, string Method, JsonObject Params)
+public sealed record ReceivedCall(int Seq, string Method, JsonObject Params, string? Identity = null)
 {
     public int? TransactionId => Params["transactionId"]?.GetValue<int>();
     public string? Timestamp => Params["timestamp"]?.GetValue<string>() ?? Params["meterValue"]?[0]?["timestamp"]?.GetValue<string>();

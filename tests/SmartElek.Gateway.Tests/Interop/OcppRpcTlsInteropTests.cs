@@ -14,13 +14,11 @@ namespace SmartElek.Gateway.Tests.Interop;
 /// charge point connects only when that CA is the one configured, with basic auth inside TLS.
 /// </summary>
 [Collection("interop")]
-public sealed class OcppRpcTlsInteropTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(output: output), IAsyncLifetime
+public sealed class OcppRpcTlsInteropTests(ITestOutputHelper output) : InteropTest(output, "tls-key-0123456789abcdef", heartbeatSeconds: 30)
 {
-    private const string Password = "tls-key-0123456789abcdef";
     private readonly string _dir = Directory.CreateTempSubdirectory("smartelek-tls-").FullName;
     private X509Certificate2 _ca = null!;
     private X509Certificate2 _otherCa = null!;
-    private CentralSystemProcess _cs = null!;
 
     private static X509Certificate2 NewCa(string name, out ECDsa key)
     {
@@ -31,7 +29,7 @@ public sealed class OcppRpcTlsInteropTests(ITestOutputHelper output) : Akka.Test
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
     }
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
         _ca = NewCa("SmartElek Test CA", out var caKey);
         _otherCa = NewCa("Somebody Else's CA", out var otherKey);
@@ -48,12 +46,12 @@ public sealed class OcppRpcTlsInteropTests(ITestOutputHelper output) : Akka.Test
         var key = Path.Combine(_dir, "server.key");
         await File.WriteAllTextAsync(cert, server.ExportCertificatePem());
         await File.WriteAllTextAsync(key, serverKey.ExportPkcs8PrivateKeyPem());
-        _cs = await CentralSystemProcess.StartAsync(Password, heartbeatSeconds: 30, (cert, key));
+        CentralSystem = await CentralSystemProcess.StartAsync(Password, heartbeatSeconds: 30, (cert, key));
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        await _cs.DisposeAsync();
+        await base.DisposeAsync();
         _ca.Dispose();
         _otherCa.Dispose();
         Directory.Delete(_dir, recursive: true);
@@ -61,7 +59,7 @@ public sealed class OcppRpcTlsInteropTests(ITestOutputHelper output) : Akka.Test
 
     private IActorRef ChargePoint(string id, X509Certificate2 trusted) =>
         Sys.ActorOf(ChargePointActor.Props(new ChargePointSettings(new ChargerId(id)), new SimulatedConnector(),
-            new WebSocketLink(new OcppConnectionSettings(new Uri($"wss://127.0.0.1:{_cs.Port}/ocpp"), id, AuthorizationKey: Password, TrustedCa: trusted,
+            new WebSocketLink(new OcppConnectionSettings(new Uri($"wss://127.0.0.1:{CentralSystem.Port}/ocpp"), id, AuthorizationKey: Password, TrustedCa: trusted,
                 Backoff: new Backoff(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1))))));
 
     [Fact]
@@ -70,7 +68,7 @@ public sealed class OcppRpcTlsInteropTests(ITestOutputHelper output) : Akka.Test
         // A central system whose certificate does not chain to our CA is never talked to.
         var wary = ChargePoint("SE-TLS-WARY", _otherCa);
         await Task.Delay(TimeSpan.FromSeconds(3));
-        var r = await _cs.RecordAsync();
+        var r = await CentralSystem.RecordAsync();
         Assert.Empty(r.Received);
         Assert.Empty(r.PasswordMatched); // the TLS handshake failed before any HTTP
         Assert.False((await wary.Ask<ChargePointState>(GetState.Instance, TimeSpan.FromSeconds(5))).Connected);
@@ -79,7 +77,7 @@ public sealed class OcppRpcTlsInteropTests(ITestOutputHelper output) : Akka.Test
         // With the right CA: TLS, basic auth inside it, Boot accepted.
         var trusting = ChargePoint("SE-TLS-OK", _ca);
         var until = DateTime.UtcNow.AddSeconds(20);
-        while (!(r = await _cs.RecordAsync()).Of("BootNotification").Any() && DateTime.UtcNow < until)
+        while (!(r = await CentralSystem.RecordAsync()).Of("BootNotification").Any() && DateTime.UtcNow < until)
             await Task.Delay(150);
         Assert.Single(r.Of("BootNotification"));
         Assert.Equal([true], r.PasswordMatched);

@@ -1,0 +1,32 @@
+using SmartElek.Gateway.Ocpp16;
+using SmartElek.Gateway.SmartCharging;
+
+namespace SmartElek.Gateway.ChargePoint;
+
+/// <summary>What a charge point had before it restarted: its profiles, the configuration the central system changed, its local authorisation list.</summary>
+public sealed record RememberedChargePoint(
+    IReadOnlyList<InstalledProfile> Profiles, IReadOnlyDictionary<string, string> Configuration, LocalList? LocalList = null)
+{
+    public static readonly RememberedChargePoint Nothing = new([], new Dictionary<string, string>());
+}
+
+/// <summary>
+/// What survives a restart of a charge point besides its transaction queue (OCPP 1.6: charging
+/// profiles and configuration are persistent). Writes are durable when they return.
+/// </summary>
+public interface IChargePointMemory
+{
+    RememberedChargePoint Recall();
+
+    /// <summary>The whole set of installed profiles, replacing what was remembered.</summary>
+    void RememberProfiles(IReadOnlyList<InstalledProfile> profiles);
+
+    /// <summary>A configuration value the central system changed (accepted).</summary>
+    void RememberConfiguration(string key, string value);
+
+    /// <summary>The local authorisation list after a SendLocalList, replacing what was remembered.</summary>
+    void RememberLocalList(LocalList list);
+}
+
+/// <summary>The local authorisation list as the central system last set it.</summary>
+public sealed record LocalList(int Version, IReadOnlyList<AuthorizationData> Entries);

@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Hosting;
+using SmartElek.Gateway.Tests.Interop;
+using SmartElek.Host;
+using SmartElek.Host.Configuration;
+using HostOptions = SmartElek.Host.Configuration.HostOptions;
+using Xunit.Abstractions;
+
+namespace SmartElek.Gateway.Tests.Host;
+
+/// <summary>The Host with Ocpp:Enabled: every local charger is a charge point of the node central system.</summary>
+[Collection("interop")]
+public sealed class OcppHostTests(ITestOutputHelper output) : InteropTest(output, "host-key-0123456789", heartbeatSeconds: 30)
+{
+    private const string KeyVariable = "SMARTELEK_TEST_OCPP_KEY";
+
+    [Fact]
+    public async Task The_host_with_Ocpp_enabled_boots_each_charger_at_the_central_system_and_reports_its_status()
+    {
+        using var folder = new TempFolder();
+        Environment.SetEnvironmentVariable(KeyVariable, Password);
+        var options = new HostOptions
+        {
+            Ocpp = new OcppOptions
+            {
+                Enabled = true,
+                CentralSystemUrl = $"ws://127.0.0.1:{CentralSystem.Port}/ocpp/",
+                AuthorizationKeyVariable = KeyVariable,
+                DataFile = folder.File("ocpp.db"),
+            },
+            Console = new ConsoleOptions { LiveTable = false },
+            Simulation = new SimulationOptions { MeanArrivalSeconds = 3600 },
+        };
+        ChargerId[] ids = [new("charger-1"), new("charger-2"), new("charger-3")];
+        using var host = SiteHost.Build(options, ids);
+        await host.StartAsync();
+        try
+        {
+            var r = await WaitFor("a boot and a status from each charger", x => ids.All(id =>
+                x.Received.Any(c => c.Identity == id.Value && c.Method == "BootNotification")
+                && x.Received.Any(c => c.Identity == id.Value && c.Method == "StatusNotification")), 30);
+            foreach (var id in ids)
+            {
+                var mine = r.Received.Where(c => c.Identity == id.Value).ToList();
+                Assert.Equal("BootNotification", mine[0].Method); // nothing before Boot
+                Assert.Equal(id.Value, mine[0].Params["chargePointSerialNumber"]!.GetValue<string>());
+                Assert.Contains(mine, c => c.Method == "StatusNotification" && Status(c.Params) == "Available");
+            }
+            Assert.Equal(ids.Length, r.PasswordMatched.Count);
+            Assert.All(r.PasswordMatched, Assert.True); // the key came from the environment variable
+            Assert.Empty(r.Failures);
+
+            // The central system reaches one charger by its identity: its composite schedule shows the charger's 30 A.
+            var composite = await CentralSystem.CallAsync("GetCompositeSchedule", new { connectorId = 1, duration = 60, chargingRateUnit = "A" }, "charger-2");
+            Assert.Equal(30m, composite["chargingSchedule"]!["chargingSchedulePeriod"]![0]!["limit"]!.GetValue<decimal>());
+        }
+        finally
+        {
+            await host.StopAsync();
+            Environment.SetEnvironmentVariable(KeyVariable, null);
+        }
+    }
+}

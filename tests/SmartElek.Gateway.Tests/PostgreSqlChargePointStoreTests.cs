@@ -1,0 +1,57 @@
+using SmartElek.Actors.Tests.Persistence;
+using SmartElek.Gateway.ChargePoint;
+using SmartElek.Gateway.Ocpp16;
+using SmartElek.Gateway.SmartCharging;
+
+namespace SmartElek.Gateway.Tests;
+
+/// <summary>The same store on a real, throw-away PostgreSQL server (initdb + pg_ctl on 127.0.0.1).</summary>
+public sealed class PostgreSqlChargePointStoreTests : IAsyncLifetime
+{
+    private ThrowawayPostgreSql _server = null!;
+    private string _connection = "";
+
+    public async Task InitializeAsync()
+    {
+        _server = await ThrowawayPostgreSql.StartAsync();
+        _connection = await _server.CreateDatabaseAsync("ocpp"); // a connection string to a fresh database
+    }
+
+    public async Task DisposeAsync()
+    {
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        await _server.DisposeAsync();
+    }
+
+    [Fact]
+    public void Any_sequence_of_queue_operations_gives_the_in_memory_queues_result_and_survives_reconnecting()
+    {
+        DurableChargePointTests.SameAsInMemory(() => ChargePointStore.PostgreSql(_connection), iter: 10);
+    }
+
+    [Fact]
+    public void Profiles_configuration_and_the_local_list_are_remembered_across_a_reconnect()
+    {
+        var profile = new ChargingProfile(3, 2, ChargingProfilePurpose.TxDefaultProfile, ChargingProfileKind.Relative,
+            new ChargingSchedule(ChargingRateUnit.W, [new ChargingSchedulePeriod(0, 7200m), new ChargingSchedulePeriod(3600, 3600m)]));
+        using (var store = ChargePointStore.PostgreSql(_connection))
+        {
+            var cp = store.For(new ChargerId("SE-PG"));
+            cp.RememberProfiles([new InstalledProfile(1, profile)]);
+            cp.RememberConfiguration("HeartbeatInterval", "120");
+            cp.RememberLocalList(new LocalList(4, [new AuthorizationData("TAG-PG", new IdTagInfo(AuthorizationStatus.Accepted))]));
+            Assert.StartsWith("postgresql://127.0.0.1:", store.Location);
+            Assert.DoesNotContain("Password", store.Location, StringComparison.OrdinalIgnoreCase);
+        }
+        using (var store = ChargePointStore.PostgreSql(_connection))
+        {
+            var kept = store.For(new ChargerId("SE-PG")).Recall();
+            var installed = Assert.Single(kept.Profiles);
+            Assert.Equal((1, 3600m), (installed.ConnectorId, installed.Profile.ChargingSchedule.ChargingSchedulePeriod[1].Limit));
+            Assert.Equal("120", kept.Configuration["HeartbeatInterval"]);
+            Assert.Equal(4, kept.LocalList!.Version);
+            Assert.Equal("TAG-PG", Assert.Single(kept.LocalList.Entries).IdTag);
+            Assert.Empty(store.For(new ChargerId("SE-OTHER")).Recall().Profiles);
+        }
+    }
+}
