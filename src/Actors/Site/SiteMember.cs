@@ -59,7 +59,7 @@ public sealed class SiteMember : ReceiveActor, IWithTimers
         {
             var before = status;
             status = m.Status;
-            // What lets the allocator act (a vehicle asking or leaving, a grant applied, a
+            // What lets the allocator act (a vehicle asking or leaving, a new offer applied, a
             // decrease followed) goes out at once; the rest rides on the periodic report.
             if (ReportsAtOnce(before, m.Status, holder.Policy.MeterToleranceAmps)) Report();
         });
@@ -95,7 +95,9 @@ public sealed class SiteMember : ReceiveActor, IWithTimers
     {
         if (before is null) return true;
         if (before.WantsCurrent != now.WantsCurrent) return true;
-        if (before.AppliedGrantEpoch != now.AppliedGrantEpoch || before.AppliedGrantSeq != now.AppliedGrantSeq) return true;
+        // A new offer applied (not a renewal at the same amps: reporting each of those at once
+        // would be answered by another renewal, without end).
+        if (Math.Abs(before.OfferedAmps - now.OfferedAmps) > 0.05) return true;
         var wasOver = before.DrawnAmps.Max > before.OfferedAmps + meterTolerance;
         var isUnder = now.DrawnAmps.Max <= now.OfferedAmps + meterTolerance;
         return wasOver && isUnder;

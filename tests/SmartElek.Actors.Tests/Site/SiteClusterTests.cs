@@ -48,14 +48,7 @@ public sealed class SiteClusterTests(ITestOutputHelper output) : IAsyncLifetime
         },
     });
 
-    static readonly Config NodeConfig = ConfigurationFactory.ParseString("""
-        akka.loglevel = WARNING
-        akka.stdout-loglevel = WARNING
-        akka.remote.dot-netty.tcp.applied-adapters = [trttl]
-        akka.cluster.split-brain-resolver.stable-after = 3s
-        akka.cluster.failure-detector.acceptable-heartbeat-pause = 3s
-        akka.coordinated-shutdown.exit-clr = off
-        """).WithFallback(SiteTestSupport.SiteHocon);
+    static readonly Config NodeConfig = SiteTestSupport.FastClusterHocon;
 
     readonly List<ActorSystem> systems = [];
     readonly Timeline timeline = new();

@@ -76,6 +76,7 @@ public class SiteMemberTests() : Akka.TestKit.Xunit2.TestKit(ConfigurationFactor
         Assert.True(SiteMember.ReportsAtOnce(null, asking, 0.2));
         Assert.True(SiteMember.ReportsAtOnce(asking, asking with { WantsCurrent = false }, 0.2));
         Assert.True(SiteMember.ReportsAtOnce(asking, asking with { AppliedGrantSeq = 8, OfferedAmps = 10 }, 0.2));
+        Assert.False(SiteMember.ReportsAtOnce(asking, asking with { AppliedGrantSeq = 8 }, 0.2)); // a renewal at the same amps
         // A decrease applied (10 A offered, 16 A still flowing), then the vehicle follows.
         var following = asking with { OfferedAmps = 10, AppliedGrantSeq = 8 };
         Assert.True(SiteMember.ReportsAtOnce(following, following with { DrawnAmps = new LineCurrents(10.1, 10.1) }, 0.2));
