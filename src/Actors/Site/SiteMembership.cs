@@ -33,6 +33,9 @@ public sealed record SiteNodeSettings
     public AllocationPolicy? Allocation { get; init; }
     public TimeSpan ReallocateEvery { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Extra setups of every life's ActorSystem (e.g. the host's logger factory).</summary>
+    public IReadOnlyList<Akka.Actor.Setup.Setup> Setups { get; init; } = [];
+
     /// <summary>How long a downed node waits before it starts its next cluster life.</summary>
     public TimeSpan RejoinDelay { get; init; } = TimeSpan.FromSeconds(2);
 }
@@ -55,6 +58,8 @@ public sealed record SiteLife(int Number, Address Address, DateTimeOffset Starte
 /// unit. When the split brain resolver downs the node, that system terminates: every member's
 /// PostStop sends its unit the fail-safe grant, and after <see cref="SiteNodeSettings.RejoinDelay"/>
 /// a new life starts and joins the seeds again, by itself.
+/// <para>The owner ends it with <see cref="StopAsync"/> (a graceful leave); the CLR's exit hook does
+/// not, so that a stopping process is not mistaken for a downing.</para>
 /// <para>A later life never founds a cluster of its own: it joins through the other seeds only, so
 /// a node cut off from the rest cannot start a second allocator and hand out amps twice.</para>
 /// </summary>
@@ -158,8 +163,10 @@ public sealed class SiteMembership : IAsyncDisposable
                 akka.remote.dot-netty.tcp.port = {settings.Port}
                 akka.cluster.seed-nodes = []
                 akka.coordinated-shutdown.exit-clr = off
+                akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
                 """).WithFallback(settings.Hocon);
-            var next = ActorSystem.Create(settings.SystemName, config);
+            var next = ActorSystem.Create(settings.SystemName,
+                Akka.Actor.Setup.ActorSystemSetup.Create([.. settings.Setups]).And(BootstrapSetup.Create().WithConfig(config)));
             var cluster = Cluster.Get(next);
             var self = cluster.SelfAddress;
             var life = new SiteLife(number, self, DateTimeOffset.UtcNow);
