@@ -129,8 +129,15 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
         Self.Tell(SiteAllocatorProtocol.ReallocateNow.Instance);
     }
 
+    // A singleton whose node is leaving is about to hand over; its successor rebuilds from the
+    // chargers' reports, which may not show an increase sent now. So a leaving allocator only
+    // renews (OnReport never raises a grant) and leaves the rounds to its successor.
+    bool Leaving => Context.System is ExtendedActorSystem { Provider: Akka.Cluster.ClusterActorRefProvider }
+        && Akka.Cluster.Cluster.Get(Context.System).SelfMember.Status is not (Akka.Cluster.MemberStatus.Up or Akka.Cluster.MemberStatus.WeaklyUp);
+
     void OnReallocate()
     {
+        if (Leaving) return;
         var decreased = false;
         foreach (var grant in ledger.Reallocate(Now))
         {

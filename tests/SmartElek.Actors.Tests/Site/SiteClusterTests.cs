@@ -142,6 +142,11 @@ public sealed class SiteClusterTests(ITestOutputHelper output) : IAsyncLifetime
             return peak;
         }
 
+        public IEnumerable<string> Dump() =>
+            events.Select(e => (e.At, $"{e.Charger} grant {e.Grant.AllocatorEpoch % 100000}/{e.Grant.GrantSeq} {e.Grant.Amps} A {e.Grant.LimitReason}"))
+                .Concat(drawTimes.Select(d => (d.At, $"{d.Charger} draws {d.Amps} A")))
+                .OrderBy(x => x.Item1).Select(x => $"{x.Item1:HH:mm:ss.fff} {x.Item2}");
+
         /// <summary>The highest sum of the vehicles' actual currents at any moment.</summary>
         public double PeakDraw()
         {
@@ -300,6 +305,7 @@ public sealed class SiteClusterTests(ITestOutputHelper output) : IAsyncLifetime
 
         Assert.DoesNotContain(timeline.Events, e => e.At > left && e.Grant.IsFailSafe); // the lease carried them through
         var peak = timeline.PeakDraw();
+        if (peak > FeederLimit) foreach (var line in timeline.Dump()) output.WriteLine(line);
         output.WriteLine($"peak of the vehicles' summed current on the feeder: {peak:0.##} A of {FeederLimit} A");
         Assert.True(peak <= FeederLimit + 1e-6, $"feeder over its limit: {peak} A");
     }
