@@ -8,7 +8,9 @@ using HostOptions = SmartElek.Host.Configuration.HostOptions;
 using SmartElek.Host.Console;
 using SmartElek.Host.Ocpp;
 using SmartElek.Host.Simulation;
+using SmartElek.Host.Site;
 using SmartElek.Host.Storage;
+using SmartElek.Actors.Site;
 using SmartElek.Site.Topology;
 
 namespace SmartElek.Host;
@@ -16,7 +18,11 @@ namespace SmartElek.Host;
 /// <summary>Builds and runs one node of a site from its configuration files.</summary>
 public static class SiteHost
 {
-    public const string ActorSystemName = "smartelek-site";
+    /// <summary>The chargers' local ActorSystem (Akka.Hosting): the units' safety loops, never downed by the cluster.</summary>
+    public const string ActorSystemName = "smartelek-unit";
+
+    /// <summary>The clustered ActorSystem of the site (allocator, site members), restarted by <see cref="SiteNode"/> after a downing.</summary>
+    public const string SiteSystemName = SiteNodeSettings.DefaultSystemName;
 
     /// <summary>Runs until <paramref name="stop"/> fires; 0 on a clean stop, 2 for a configuration the site refuses.</summary>
     public static async Task<int> RunAsync(FileInfo hostJson, CancellationToken stop)
@@ -50,7 +56,7 @@ public static class SiteHost
         }
 
         if (!HostStorage.TryPrepare(options.Storage, hostJson.FullName, System.Console.Error)) return 2;
-        using var host = Build(options, ids);
+        using var host = Build(options, ids, topology, hostJson.DirectoryName ?? ".");
         await host.RunAsync(stop);
         return 0;
     }
@@ -63,7 +69,7 @@ public static class SiteHost
         return wanted.Count == 0 ? all : all.Where(a => wanted.Contains(a.Value)).ToList();
     }
 
-    public static IHost Build(HostOptions options, IReadOnlyList<ChargerId> ids)
+    public static IHost Build(HostOptions options, IReadOnlyList<ChargerId> ids, SiteTopology topology, string configFolder)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         var recentLog = new RecentLog();
@@ -78,6 +84,7 @@ public static class SiteHost
         builder.Services.AddSingleton(chargers);
         builder.Services.AddSingleton(options.Console);
         builder.Services.AddSingleton(recentLog);
+        builder.Services.AddSiteNode(options, topology, configFolder);
         builder.Services.AddHostedService<LiveStatusConsole>();
         builder.Services.AddAkka(ActorSystemName, (akka, _) =>
         {

@@ -26,6 +26,12 @@ public static class SiteAllocatorProtocol
     {
         public static Reallocate Instance { get; } = new();
     }
+
+    /// <summary>A round out of turn, after a report that lets the allocator act (local).</summary>
+    internal sealed record ReallocateNow
+    {
+        public static ReallocateNow Instance { get; } = new();
+    }
 }
 
 /// <summary>
@@ -41,8 +47,11 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     readonly AllocationPolicy allocation;
     readonly TimeSpan reallocateEvery;
     readonly Dictionary<ChargerId, IActorRef> members = [];
+    readonly Dictionary<ChargerId, double> lastGranted = [];
+    readonly Dictionary<ChargerId, (bool Wants, double Offered, bool Under)> lastSeen = [];
     readonly ILoggingAdapter log = Context.GetLogger();
     GrantLedger ledger = null!;
+    bool roundPending;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -59,6 +68,11 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
 
         Receive<ChargerReport>(OnReport);
         Receive<SiteAllocatorProtocol.Reallocate>(_ => OnReallocate());
+        Receive<SiteAllocatorProtocol.ReallocateNow>(_ =>
+        {
+            roundPending = false;
+            OnReallocate();
+        });
         Receive<SiteAllocatorProtocol.GetLedger>(_ =>
         {
             var now = Now;
@@ -87,14 +101,53 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
             return;
         }
         members[report.Charger] = Sender;
-        foreach (var grant in ledger.OnReport(report, Now)) Sender.Tell(grant);
+        foreach (var grant in ledger.OnReport(report, Now))
+        {
+            Sender.Tell(grant);
+            lastGranted[grant.Charger] = grant.Amps;
+        }
+
+        // A vehicle that starts or stops asking, a new offer applied or a decrease followed may let
+        // the allocator move amps: run a round now instead of at the next tick (one at a time,
+        // so a burst of reports makes one round).
+        var seen = (report.WantsCurrent, Math.Round(report.OfferedAmps, 1),
+            report.DrawnAmps.Max <= report.OfferedAmps + lease.MeterToleranceAmps);
+        var changed = !lastSeen.TryGetValue(report.Charger, out var before) || before != seen;
+        lastSeen[report.Charger] = seen;
+        if (changed) RoundSoon(TimeSpan.Zero);
     }
+
+    void RoundSoon(TimeSpan after)
+    {
+        if (after > TimeSpan.Zero)
+        {
+            Timers.StartSingleTimer("after-window", SiteAllocatorProtocol.ReallocateNow.Instance, after);
+            return;
+        }
+        if (roundPending) return;
+        roundPending = true;
+        Self.Tell(SiteAllocatorProtocol.ReallocateNow.Instance);
+    }
+
+    // A singleton whose node is leaving is about to hand over; its successor rebuilds from the
+    // chargers' reports, which may not show an increase sent now. So a leaving allocator only
+    // renews (OnReport never raises a grant) and leaves the rounds to its successor.
+    bool Leaving => Context.System is ExtendedActorSystem { Provider: Akka.Cluster.ClusterActorRefProvider }
+        && Akka.Cluster.Cluster.Get(Context.System).SelfMember.Status is not (Akka.Cluster.MemberStatus.Up or Akka.Cluster.MemberStatus.WeaklyUp);
 
     void OnReallocate()
     {
+        if (Leaving) return;
+        var decreased = false;
         foreach (var grant in ledger.Reallocate(Now))
         {
             if (members.TryGetValue(grant.Charger, out var member)) member.Tell(grant);
+            decreased |= lastGranted.TryGetValue(grant.Charger, out var before) && grant.Amps < before;
+            lastGranted[grant.Charger] = grant.Amps;
         }
+        // Amps freed by a decrease may move once the vehicle's window has passed (invariant 2):
+        // look again right then rather than up to a tick later.
+        if (decreased && !Timers.IsTimerActive("after-window"))
+            RoundSoon(lease.VehicleResponseWindow + TimeSpan.FromMilliseconds(50));
     }
 }

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster.Tools.Singleton;
 using Akka.Configuration;
+using SmartElek.Actors.Serialization;
 using SmartElek.Site.Allocation;
 using SmartElek.Site.Grants;
 using SmartElek.Site.Topology;
@@ -13,11 +14,14 @@ public static class SiteCluster
     public const string ManagerName = "site-allocator";
     public const string ProxyName = "site-allocator-proxy";
 
-    /// <summary>Reads config/akka.site.hocon (or another file of that shape).</summary>
+    /// <summary>
+    /// Reads config/akka.site.hocon (or another file of that shape) with the project's one wire
+    /// serializer behind it: every site message is an <see cref="IWireMessage"/>.
+    /// </summary>
     public static Config LoadHocon(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Akka site configuration '{path}' not found", path);
-        return ConfigurationFactory.ParseString(File.ReadAllText(path));
+        return ConfigurationFactory.ParseString(File.ReadAllText(path)).WithFallback(WireSerialization.Config);
     }
 
     /// <summary>

@@ -55,7 +55,14 @@ public sealed class SiteMember : ReceiveActor, IWithTimers
         this.allocator = allocator;
         holder = new LeaseHolder(chargerId, failSafeAmps, lease);
 
-        Receive<SiteMemberProtocol.StatusChanged>(m => status = m.Status);
+        Receive<SiteMemberProtocol.StatusChanged>(m =>
+        {
+            var before = status;
+            status = m.Status;
+            // What lets the allocator act (a vehicle asking or leaving, a new offer applied, a
+            // decrease followed) goes out at once; the rest rides on the periodic report.
+            if (ReportsAtOnce(before, m.Status, holder.Policy.MeterToleranceAmps)) Report();
+        });
         Receive<SiteMemberProtocol.ReportTick>(_ => Report());
         Receive<CurrentGrant>(OnGrant);
         Receive<SiteMemberProtocol.FailSafeTick>(_ =>
@@ -81,6 +88,19 @@ public sealed class SiteMember : ReceiveActor, IWithTimers
     {
         // Leaving the cluster ends every chance of renewal: fall back now rather than at expiry.
         if (!holder.OnFailSafe) charger.Tell(holder.Release(Now));
+    }
+
+    /// <summary>True when a status change should be reported now rather than at the next report interval.</summary>
+    public static bool ReportsAtOnce(ChargerStatus? before, ChargerStatus now, double meterTolerance)
+    {
+        if (before is null) return true;
+        if (before.WantsCurrent != now.WantsCurrent) return true;
+        // A new offer applied (not a renewal at the same amps: reporting each of those at once
+        // would be answered by another renewal, without end).
+        if (Math.Abs(before.OfferedAmps - now.OfferedAmps) > 0.05) return true;
+        var wasOver = before.DrawnAmps.Max > before.OfferedAmps + meterTolerance;
+        var isUnder = now.DrawnAmps.Max <= now.OfferedAmps + meterTolerance;
+        return wasOver && isUnder;
     }
 
     void Report()

@@ -74,6 +74,10 @@ public static class HostConfiguration
         for (var i = 0; i < o.Node.Seeds.Count; i++)
             if (!Uri.TryCreate(o.Node.Seeds[i], UriKind.Absolute, out var seed) || seed.Scheme != "akka.tcp")
                 yield return Err($"Node:Seeds:{i}", $"'{o.Node.Seeds[i]}' is not an akka.tcp://system@host:port address");
+            else if (seed.UserInfo != SmartElek.Actors.Site.SiteNodeSettings.DefaultSystemName || seed.Port <= 0)
+                yield return Err($"Node:Seeds:{i}", $"'{o.Node.Seeds[i]}' must name the site's system and a port: akka.tcp://{SmartElek.Actors.Site.SiteNodeSettings.DefaultSystemName}@host:port");
+        if (string.IsNullOrWhiteSpace(o.Node.AkkaHocon)) yield return Err("Node:AkkaHocon", "must name the site cluster's HOCON file");
+        if (o.Node.RejoinDelaySeconds is < 0.1 or > 600) yield return Err("Node:RejoinDelaySeconds", $"{o.Node.RejoinDelaySeconds} must lie in 0.1..600");
         if (string.IsNullOrWhiteSpace(o.Site.Topology)) yield return Err("Site:Topology", "must name the topology file");
 
         var s = o.Simulation;

@@ -21,6 +21,10 @@ public sealed class NodeOptions
     public List<string> Seeds { get; set; } = [];
     /// <summary>Which of the topology's chargers this node runs; empty = all of them.</summary>
     public List<string> Chargers { get; set; } = [];
+    /// <summary>The site cluster's HOCON (SBR, singleton), relative to the folder of host.json.</summary>
+    public string AkkaHocon { get; set; } = "akka.site.hocon";
+    /// <summary>How long a node the split brain resolver downed waits before it rejoins the site.</summary>
+    public double RejoinDelaySeconds { get; set; } = 5;
 }
 
 public sealed class SiteOptions

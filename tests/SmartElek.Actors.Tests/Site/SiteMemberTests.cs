@@ -48,20 +48,40 @@ public class SiteMemberTests() : Akka.TestKit.Xunit2.TestKit(ConfigurationFactor
     }
 
     [Fact]
-    public async Task It_reports_every_interval_with_the_chargers_status()
+    public async Task It_reports_a_vehicle_that_starts_asking_at_once_and_a_meter_change_at_the_next_interval()
     {
         var charger = CreateTestProbe();
         var allocator = CreateTestProbe();
         var member = Sys.ActorOf(SiteMember.Props(Id, 0, charger, allocator));
         await allocator.ExpectMsgAsync<ChargerReport>();
         member.Tell(new SiteMemberProtocol.StatusChanged(new ChargerStatus(true, "C", new LineCurrents(9, 9.1), 10, 3, 4) { UserMaxAmps = 16 }));
-        await member.Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(3)); // the status is in
-        Scheduler.Advance(LeasePolicy.Default.ReportInterval);
         var report = await allocator.ExpectMsgAsync<ChargerReport>();
         Assert.True(report.WantsCurrent);
         Assert.Equal(9.1, report.DrawnAmps.Max);
         Assert.Equal(16, report.UserMaxAmps);
         Assert.Equal(2, report.ReportSeq);
+
+        member.Tell(new SiteMemberProtocol.StatusChanged(new ChargerStatus(true, "C", new LineCurrents(9.5, 9.6), 10, 3, 4) { UserMaxAmps = 16 }));
+        await allocator.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+        Scheduler.Advance(LeasePolicy.Default.ReportInterval);
+        report = await allocator.ExpectMsgAsync<ChargerReport>();
+        Assert.Equal(9.6, report.DrawnAmps.Max);
+        Assert.Equal(3, report.ReportSeq);
+    }
+
+    [Fact]
+    public void Only_changes_that_let_the_allocator_act_are_reported_at_once()
+    {
+        var asking = new ChargerStatus(true, "C", new LineCurrents(16, 16), 16, 5, 7);
+        Assert.True(SiteMember.ReportsAtOnce(null, asking, 0.2));
+        Assert.True(SiteMember.ReportsAtOnce(asking, asking with { WantsCurrent = false }, 0.2));
+        Assert.True(SiteMember.ReportsAtOnce(asking, asking with { AppliedGrantSeq = 8, OfferedAmps = 10 }, 0.2));
+        Assert.False(SiteMember.ReportsAtOnce(asking, asking with { AppliedGrantSeq = 8 }, 0.2)); // a renewal at the same amps
+        // A decrease applied (10 A offered, 16 A still flowing), then the vehicle follows.
+        var following = asking with { OfferedAmps = 10, AppliedGrantSeq = 8 };
+        Assert.True(SiteMember.ReportsAtOnce(following, following with { DrawnAmps = new LineCurrents(10.1, 10.1) }, 0.2));
+        Assert.False(SiteMember.ReportsAtOnce(following, following with { DrawnAmps = new LineCurrents(12, 12) }, 0.2));
+        Assert.False(SiteMember.ReportsAtOnce(asking, asking with { DrawnAmps = new LineCurrents(15.8, 15.9), SessionEnergyWh = 120 }, 0.2));
     }
 
     [Fact]

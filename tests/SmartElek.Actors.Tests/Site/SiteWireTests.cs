@@ -1,7 +1,6 @@
 using Akka.Configuration;
-using Akka.Serialization;
+using SmartElek.Actors.Serialization;
 using SmartElek.Actors.Site;
-using SmartElek.Site;
 using SmartElek.Site.Allocation;
 using SmartElek.Site.Grants;
 using SmartElek.Site.Topology;
@@ -9,7 +8,8 @@ using static SmartElek.Site.SiteProtocol;
 
 namespace SmartElek.Actors.Tests.Site;
 
-public class SiteWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(
+/// <summary>The site's cluster configuration sends every site message through the one <see cref="WireSerializer"/>.</summary>
+public class SiteWireTests() : Akka.TestKit.Xunit2.TestKit(
     ConfigurationFactory.ParseString("akka.remote.dot-netty.tcp.port = 0").WithFallback(SiteTestSupport.SiteHocon), "site-serialization")
 {
     static readonly DateTimeOffset T = new(2025, 6, 1, 8, 0, 0, TimeSpan.FromHours(2));
@@ -27,9 +27,9 @@ public class SiteWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(
 
     [Theory]
     [MemberData(nameof(Messages))]
-    public void Every_site_message_round_trips_through_the_site_serializer_with_its_wire_name(object message)
+    public void Every_site_message_round_trips_through_the_wire_serializer_with_its_site_wire_name(object message)
     {
-        var serializer = Assert.IsType<SiteWireSerializer>(Sys.Serialization.FindSerializerFor(message));
+        var serializer = Assert.IsType<WireSerializer>(Sys.Serialization.FindSerializerFor(message));
         var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, message);
         Assert.StartsWith("site.", manifest);
         var back = Sys.Serialization.Deserialize(serializer.ToBinary(message), serializer.Identifier, manifest);
@@ -41,27 +41,19 @@ public class SiteWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(
     {
         var state = new SiteAllocatorProtocol.LedgerState(5, T, true,
             [new LedgerView(new ChargerId("a"), 16, new LimitReason(LimitKind.WaitingForReports), 30, T, false)]);
-        var serializer = Assert.IsType<SiteWireSerializer>(Sys.Serialization.FindSerializerFor(state));
-        var back = Assert.IsType<SiteAllocatorProtocol.LedgerState>(
-            Sys.Serialization.Deserialize(serializer.ToBinary(state), serializer.Identifier, serializer.Manifest(state)));
+        var serializer = Assert.IsType<WireSerializer>(Sys.Serialization.FindSerializerFor(state));
+        var back = Assert.IsType<SiteAllocatorProtocol.LedgerState>(Sys.Serialization.Deserialize(
+            serializer.ToBinary(state), serializer.Identifier, Akka.Serialization.Serialization.ManifestFor(serializer, state)));
         Assert.Equal(state.Epoch, back.Epoch);
         Assert.Equal(state.Chargers, back.Chargers);
     }
 
     [Fact]
-    public void An_unknown_manifest_is_refused_by_name()
+    public void The_site_configuration_binds_no_serializer_of_its_own()
     {
-        var serializer = new SiteWireSerializer((Akka.Actor.ExtendedActorSystem)Sys);
-        var e = Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary([], "site.nothing.v9"));
-        Assert.Contains("site.nothing.v9", e.Message);
-    }
-
-    [Fact]
-    public void Every_site_wire_message_type_has_a_distinct_wire_name()
-    {
-        var names = SiteWireSerializer.MessageTypes.Select(t => new SiteWireSerializer((Akka.Actor.ExtendedActorSystem)Sys)
-            .Manifest(System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(t))).ToList();
-        Assert.Equal(names.Count, names.Distinct().Count());
-        Assert.All(SiteWireSerializer.MessageTypes, t => Assert.True(typeof(IWireMessage).IsAssignableFrom(t), t.Name));
+        var bindings = Sys.Settings.Config.GetConfig("akka.actor.serialization-bindings").AsEnumerable().Select(p => p.Key).ToList();
+        Assert.DoesNotContain(bindings, b => b.Contains("SmartElek.Site", StringComparison.Ordinal));
+        Assert.Contains(bindings, b => b.Contains(typeof(IWireMessage).FullName!, StringComparison.Ordinal));
+        Assert.False(Sys.Settings.Config.GetBoolean("akka.actor.serialization-settings.allow-unregistered-types"));
     }
 }

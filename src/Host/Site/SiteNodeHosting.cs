@@ -1,0 +1,40 @@
+using Akka.Configuration;
+using Akka.Hosting.Logging;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SmartElek.Actors.Site;
+using SmartElek.Host.Configuration;
+using SmartElek.Site.Topology;
+
+namespace SmartElek.Host.Site;
+
+public static class SiteNodeHosting
+{
+    /// <summary>
+    /// Adds this node's cluster life (<see cref="SiteNode"/>): the allocator singleton, a site
+    /// member and link per local charger unit, in a second, clustered ActorSystem named
+    /// <see cref="SiteNodeSettings.DefaultSystemName"/> that rejoins by itself after a downing.
+    /// </summary>
+    public static IServiceCollection AddSiteNode(this IServiceCollection services, HostOptions options, SiteTopology topology, string configFolder)
+    {
+        var hocon = SiteCluster.LoadHocon(Path.Combine(configFolder, options.Node.AkkaHocon));
+        services.AddSingleton(sp => new SiteNodeSettings
+        {
+            // The cluster system logs through the host's logger factory, like the chargers' system.
+            Hocon = ConfigurationFactory.ParseString("""
+                akka.loggers = ["Akka.Hosting.Logging.LoggerFactoryLogger, Akka.Hosting"]
+                akka.stdout-loglevel = OFF
+                akka.loglevel = INFO
+                """).WithFallback(hocon),
+            Setups = [new LoggerFactorySetup(sp.GetRequiredService<ILoggerFactory>())],
+            Hostname = options.Node.Hostname,
+            Port = options.Node.Port,
+            Seeds = options.Node.Seeds,
+            Topology = topology,
+            RejoinDelay = TimeSpan.FromSeconds(options.Node.RejoinDelaySeconds),
+        });
+        services.AddSingleton<SiteNode>();
+        services.AddHostedService(sp => sp.GetRequiredService<SiteNode>());
+        return services;
+    }
+}
