@@ -27,11 +27,14 @@ public sealed class OcppHostTests(ITestOutputHelper output) : InteropTest(output
                 AuthorizationKeyVariable = KeyVariable,
                 DataFile = folder.File("ocpp.db"),
             },
+            Storage = new StorageOptions { DataFolder = folder.File("data") },
             Console = new ConsoleOptions { LiveTable = false },
             Simulation = new SimulationOptions { MeanArrivalSeconds = 3600 },
         };
         ChargerId[] ids = [new("charger-1"), new("charger-2"), new("charger-3")];
-        using var host = SiteHost.Build(options, ids);
+        var config = Path.GetFullPath(Path.Combine(CentralSystemProcess.InteropDirectory(), "..", "..", "config"));
+        var topology = SmartElek.Site.Topology.SiteTopology.Load(Path.Combine(config, "site.json"));
+        using var host = SiteHost.Build(options, ids, topology, config);
         await host.StartAsync();
         try
         {
