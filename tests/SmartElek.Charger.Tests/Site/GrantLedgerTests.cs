@@ -93,11 +93,33 @@ public class GrantLedgerTests
     public void Freed_amps_move_at_once_when_the_meter_already_reads_under_the_lower_offer()
     {
         var (ledger, a, b, now) = AChargingAlone();
+        // a has held its 30 A long enough (pacing + window + a report) for its vehicle to take it up.
+        now += Lease.OfferPacing + Lease.VehicleResponseWindow + Lease.ReportInterval;
+        a.Take(ledger.OnReport(a.Report(now), now), now);
         b.Wants = true;
         b.Take(ledger.OnReport(b.Report(now), now), now);
         a.Take(ledger.Reallocate(now), now);
         a.Drawn = 15.9;
         now += TimeSpan.FromSeconds(1);
+        a.Take(ledger.OnReport(a.Report(now), now), now);
+        Assert.Contains(ledger.Reallocate(now), g => g.Charger == B && g.Amps == 16);
+    }
+
+    [Fact]
+    public void A_meter_under_the_lower_offer_frees_nothing_early_while_the_vehicle_may_still_take_up_the_fresh_higher_one()
+    {
+        // a's vehicle has not ramped to its fresh 30 A yet (it draws 0 A): a lagging vehicle may
+        // still do so after the lower offer is applied, so the freed amps wait for the window.
+        var (ledger, a, b, now) = AChargingAlone();
+        a.Drawn = 0;
+        b.Wants = true;
+        b.Take(ledger.OnReport(b.Report(now), now), now);
+        a.Take(ledger.Reallocate(now), now);
+        Assert.Equal(16, a.Offer);
+        now += TimeSpan.FromSeconds(1);
+        a.Take(ledger.OnReport(a.Report(now), now), now);
+        Assert.DoesNotContain(ledger.Reallocate(now), g => g.Charger == B && g.Amps > 0);
+        now += Lease.VehicleResponseWindow;
         a.Take(ledger.OnReport(a.Report(now), now), now);
         Assert.Contains(ledger.Reallocate(now), g => g.Charger == B && g.Amps == 16);
     }

@@ -9,6 +9,21 @@ public static class RandomSites
 
     public static SiteTopology Build(Random random, int maxChargers = 24, double failSafeChance = 0)
     {
+        // Fail-safe shares may not fit a small panel's line limit; FromSpec refuses those, so draw again.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return BuildOnce(random, maxChargers, failSafeChance);
+            }
+            catch (TopologyException) when (failSafeChance > 0 && attempt < 100)
+            {
+            }
+        }
+    }
+
+    static SiteTopology BuildOnce(Random random, int maxChargers, double failSafeChance)
+    {
         var three = random.Next(2) == 0;
         var chargersLeft = random.Next(1, maxChargers + 1);
         var counter = 0;
@@ -32,7 +47,7 @@ public static class RandomSites
             {
                 var chargerRating = Math.Floor(6 + random.NextDouble() * (Math.Min(30, branchLimit) - 6));
                 var pair = three ? random.Next(3) switch { 0 => "L1-L2", 1 => "L2-L3", _ => "L3-L1" } : "L1-L2";
-                // Fail-safe shares are only given where they fit every circuit (checked by FromSpec).
+                // Fail-safe shares must fit every circuit (FromSpec checks; Build draws again if not).
                 var failSafe = random.NextDouble() < failSafeChance && count == 1 ? 6 : 0;
                 chargers.Add(new ChargerSpec { Id = $"ev{counter++}", RatingAmps = chargerRating, Lines = pair, FailSafeAmps = failSafe, MaxBreakerAmps = 400 });
                 left--;

@@ -43,7 +43,12 @@ public class SiteSimulationTests(ITestOutputHelper output)
 
     sealed record Message(DateTimeOffset At, int Unit, object Body, bool ToAllocator);
 
-    public sealed record Outcome(int Seed, int Chargers, int Crashes, int Cuts, int FailSafes, double ChargingShare, double AmpHours);
+    /// <param name="CanCharge">Some charger has 6 A of room under every limit above it (beside the others' fail-safe shares); a random site may have none.</param>
+    public sealed record Outcome(int Seed, int Chargers, int Crashes, int Cuts, int FailSafes, double ChargingShare, double AmpHours, bool CanCharge);
+
+    static bool AnyChargerCanCharge(SmartElek.Site.Allocation.SiteLimits limits) =>
+        Enumerable.Range(0, limits.ChargerIds.Count).Any(i => limits.LimitsOf(i).All(c =>
+            limits.Limits[c].LimitAmps - limits.Limits[c].ChargerIndexes.Where(j => j != i).Sum(j => limits.FailSafeAmps[j]) >= 6));
 
     static Outcome Simulate(int seed, TimeSpan duration)
     {
@@ -177,7 +182,7 @@ public class SiteSimulationTests(ITestOutputHelper output)
                 $"{over.ChargerIndexes.Sum(k => units[k].Vehicle.Actual):0.00} A over its limit {over.LimitAmps} A");
         }
         var share = wantingSteps == 0 ? 1 : (double)chargingSteps / wantingSteps;
-        return new Outcome(seed, units.Length, crashes, cuts, failSafes, share, units.Sum(u => u.EnergyAmpSeconds) / 3600);
+        return new Outcome(seed, units.Length, crashes, cuts, failSafes, share, units.Sum(u => u.EnergyAmpSeconds) / 3600, AnyChargerCanCharge(limits));
     }
 
     static void Send(List<Message> network, Random random, DateTimeOffset now, int unit, object body, bool toAllocator)
@@ -226,7 +231,7 @@ public class SiteSimulationTests(ITestOutputHelper output)
         }, iter: 12, threads: 1);
         foreach (var o in outcomes) output.WriteLine(o.ToString());
         // The site is not safe by doing nothing: vehicles did charge, through the faults.
-        Assert.All(outcomes, o => Assert.True(o.AmpHours > 0 || o.ChargingShare == 1, o.ToString()));
+        Assert.All(outcomes, o => Assert.True(o.AmpHours > 0 || o.ChargingShare == 1 || !o.CanCharge, o.ToString()));
         Assert.True(outcomes.Average(o => o.ChargingShare) > 0.5, string.Join("\n", outcomes));
         Assert.True(outcomes.Sum(o => o.Crashes) > 0 && outcomes.Sum(o => o.Cuts) > 0, "the runs must include crashes and cut links");
     }

@@ -20,7 +20,8 @@ public sealed record LedgerView(
 /// <item>Exposure: for each charger the ledger keeps the current it may be drawing: the highest
 /// grant it may still be using (an older, higher grant counts until the charger reported
 /// applying a later one and the vehicle's 5 s window passed, or its metered current was already
-/// under it; any grant counts until its lease plus that window ran out), never less than its
+/// under it while the older grant had been out long enough for the vehicle to take it up;
+/// any grant counts until its lease plus that window ran out), never less than its
 /// fail-safe current. An increase is granted only where the exposures of everyone under every
 /// limit leave room for it, so decreases always come first.</item>
 /// <item>Leases: a grant's lease runs from the anchoring report, which the charger sent before
@@ -87,7 +88,7 @@ public sealed class GrantLedger
         {
             // A new ledger, or a restarted site member: adopt what the charger says it may be
             // drawing, for as long as its own lease says (its clock runs out first).
-            e.Held.Add(new Held(0, Math.Max(report.MayDrawAmps, report.OfferedAmps), now + report.LeaseRemaining, null));
+            e.Held.Add(new Held(0, Math.Max(report.MayDrawAmps, report.OfferedAmps), now + report.LeaseRemaining, null, now));
             if (!e.Heard)
             {
                 e.Heard = true;
@@ -218,17 +219,21 @@ public sealed class GrantLedger
         return amps;
     }
 
-    // A report that shows a later grant applied ends the exposure of the earlier ones: at once if
-    // the metered current is already under the applied offer, else after the vehicle's window.
+    // A report that shows a later grant applied ends the exposure of the earlier ones after the
+    // vehicle's window. A metered current already under the applied offer ends it at once, but
+    // only for a grant out long enough (pacing + window + one report) for the vehicle to have
+    // taken it up: a vehicle that has not yet ramped to a fresh higher offer still may, with its
+    // own delay, even after a lower one is applied (seen: 56 A on a 48 A feeder at start-up).
     void Settle(Entry e, ChargerReport report, DateTimeOffset now)
     {
         if (report.AppliedGrantEpoch != Epoch || report.AppliedGrantSeq <= 0) return;
         var applied = e.Held.FirstOrDefault(h => h.Seq == report.AppliedGrantSeq)?.Amps ?? report.OfferedAmps;
         var under = report.DrawnAmps.Max <= applied + Lease.MeterToleranceAmps;
-        var at = under ? now : now + Lease.VehicleResponseWindow;
+        var takenUpAfter = Lease.OfferPacing + Lease.VehicleResponseWindow + Lease.ReportInterval;
         for (var i = 0; i < e.Held.Count; i++)
         {
             var h = e.Held[i];
+            var at = under && now - h.IssuedAt >= takenUpAfter ? now : now + Lease.VehicleResponseWindow;
             if (h.Seq < report.AppliedGrantSeq && (h.SettledAt is null || at < h.SettledAt))
                 e.Held[i] = h with { SettledAt = at };
         }
@@ -250,13 +255,17 @@ public sealed class GrantLedger
         var leaseEnd = e.LastAt + Lease.LeaseDuration;
         var seq = nextSeq++;
         // A newer grant with at least these amps and as long a lease makes older ones redundant.
+        // A renewal at the same amps keeps the time those amps first went out: the vehicle has had
+        // since then to take them up.
+        var issuedAt = e.Held.Where(h => Math.Abs(h.Amps - amps) <= Eps && h.SettledAt is null && h.Seq > 0)
+            .Select(h => h.IssuedAt).DefaultIfEmpty(now).Min();
         e.Held.RemoveAll(h => h.Amps <= amps && h.LeaseEnd <= leaseEnd && h.SettledAt is null);
-        e.Held.Add(new Held(seq, amps, leaseEnd, null));
+        e.Held.Add(new Held(seq, amps, leaseEnd, null, issuedAt));
         return new CurrentGrant(e.Placement.Id, Epoch, seq, amps, report.MemberIncarnation, report.ReportSeq,
             Lease.LeaseDuration, leaseEnd, e.Reason);
     }
 
-    sealed record Held(long Seq, double Amps, DateTimeOffset LeaseEnd, DateTimeOffset? SettledAt);
+    sealed record Held(long Seq, double Amps, DateTimeOffset LeaseEnd, DateTimeOffset? SettledAt, DateTimeOffset IssuedAt);
 
     sealed class Entry(int index, ChargerPlacement placement)
     {

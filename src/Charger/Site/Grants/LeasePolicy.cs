@@ -27,6 +27,13 @@ public sealed record LeasePolicy
     /// <summary>A charger not heard from this long is treated as not asking for current (its amps stay held until its lease ends).</summary>
     public TimeSpan SilentAfter { get; init; } = TimeSpan.FromSeconds(16);
 
+    /// <summary>
+    /// A charger raises its pilot offer at most once per this span (J1772 pacing), so a higher
+    /// grant may reach the vehicle this late, and the vehicle may start following it up to
+    /// <see cref="VehicleResponseWindow"/> after that.
+    /// </summary>
+    public TimeSpan OfferPacing { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Metered current this close to an offer counts as "already under it".</summary>
     public double MeterToleranceAmps { get; init; } = 0.2;
 
