@@ -54,4 +54,10 @@ public sealed class PostgreSqlChargePointStoreTests : IAsyncLifetime
             Assert.Empty(store.For(new ChargerId("SE-OTHER")).Recall().Profiles);
         }
     }
+
+    [Fact]
+    public void The_running_transaction_is_remembered_across_a_reconnect_until_it_is_forgotten()
+    {
+        DurableChargePointTests.RemembersTheRunningTransaction(() => ChargePointStore.PostgreSql(_connection));
+    }
 }
