@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using SmartElek.Actors.Charger;
 using SmartElek.Actors.Persistence;
+using SmartElek.Charger.Settings;
 using SmartElek.Gateway.ChargePoint;
 using SmartElek.Gateway.Connection;
 using SmartElek.Gateway.SmartCharging;
@@ -38,12 +39,23 @@ public static class OcppGatewayHosting
         {
             var key = AuthorizationKey(options);
             var baseUrl = new Uri(options.CentralSystemUrl);
-            var store = OpenStore(options, storage ?? new StorageOptions());
+            storage ??= new StorageOptions();
+            var store = OpenStore(options, storage);
             system.RegisterOnTermination(store.Dispose);
             var configuration = ChargePointConfiguration.Default(meterSampleSeconds: options.MeterValueSampleSeconds);
             foreach (var charger in chargers.All)
             {
-                var port = new ChargerUnitPort(charger.Unit, new ChargerUnitPortOptions(LocalIdTag: options.LocalIdTag));
+                var unitProps = UnitProps(charger, storage);
+                var cycles = 0;
+                ChargerUnitPort port = null!;
+                // A hard reset power-cycles the unit: its actors stop, a new unit powers up on the same
+                // hardware (relays driven open and verified first, the journal closes a cut session).
+                port = new ChargerUnitPort(charger.Unit, new ChargerUnitPortOptions(LocalIdTag: options.LocalIdTag,
+                    PowerCycle: () =>
+                    {
+                        system.Stop(port.Unit);
+                        return system.ActorOf(unitProps, PowerCycledUnitName(charger.Id, ++cycles));
+                    }));
                 var link = new WebSocketLink(new OcppConnectionSettings(baseUrl, charger.Id.Value, key));
                 var memory = store.For(charger.Id);
                 var settings = new ChargePointSettings(charger.Id, SerialNumber: charger.Id.Value,
@@ -81,6 +93,16 @@ public static class OcppGatewayHosting
         if (errors.Count > 0) throw new ConfigException(errors);
         return ChargePointStore.PostgreSql(HostStorage.ToPersistenceOptions(storage).ConnectionString(environment));
     }
+
+    /// <summary>The actor name of a unit after its <paramref name="cycle"/>-th power cycle (the old name is free only once the old unit has stopped).</summary>
+    public static string PowerCycledUnitName(ChargerId id, int cycle) => $"{id.Value}-power-cycle-{cycle}";
+
+    // The Props ChargerUnitHosting.AddChargerUnits starts the unit with (same settings, options and
+    // journal): the same charger after a power cycle. Kept in step with it by hand until LocalCharger
+    // carries its unit's Props.
+    private static Props UnitProps(LocalCharger charger, StorageOptions storage) =>
+        ChargerUnit.Props(charger.Id, charger.Hardware, ChargerSettings.Factory with { Name = charger.Id.Value },
+            ChargerUnitOptions.Default with { Journal = HostStorage.Journal(storage) });
 
     private static string? AuthorizationKey(OcppOptions options)
     {
