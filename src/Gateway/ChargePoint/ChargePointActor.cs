@@ -161,8 +161,9 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         if (_port is IObservableConnectorPort observable) observable.Attach(Self, Context);
         RestartClockAligned();
         UpdateLimit();
-        // A port that reports by itself knows the charger's register at its first ConnectorChanged;
-        // the stop waits for it (a while at most), any other port is read now.
+        // A port that reports by itself may not know the charger's register yet (a unit recovers it
+        // from its journal after power-up): the stop waits for a register at or above meterStart,
+        // or PowerLossStopWait at most. Any other port is read now.
         if (_cutTransaction is not null)
         {
             if (_port is IObservableConnectorPort) Timers.StartSingleTimer("power-loss-stop", new PowerLossStopDue(), PowerLossStopWait);
@@ -430,9 +431,10 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
 
     // OCPP 1.6 §4.10: the transaction cut by the power loss is stopped with reason PowerLoss,
     // through the queue (after any of its messages still owed, placeholder rewritten as usual).
-    private void StopCutTransaction()
+    private void StopCutTransaction(bool onlyWithKnownRegister = false)
     {
         if (_cutTransaction is not { } cut) return;
+        if (onlyWithKnownRegister && _port.Read().Meter.EnergyWh < cut.MeterStart) return;
         _cutTransaction = null;
         Timers.Cancel("power-loss-stop");
         var stop = PowerLossRecovery.Stop(cut, _port.Read().Meter.EnergyWh, Now);
@@ -443,7 +445,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
 
     private void OnConnectorChanged()
     {
-        StopCutTransaction();
+        StopCutTransaction(onlyWithKnownRegister: true);
         var s = _port.Read();
         if (_transaction is not null && s.Vehicle == VehicleConnection.None && _config.Bool("StopTransactionOnEVSideDisconnect"))
             StopTransaction(StopReason.EVDisconnected);
@@ -549,6 +551,12 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
             SetProfiles(new ChargingProfiles(_profiles.Installed.Select(i => i.Profile.TransactionId == placeholder
                 ? i with { Profile = i.Profile with { TransactionId = answer.TransactionId } } : i).ToImmutableList()));
         if (_config.Bool("AuthorizationCacheEnabled")) _auth = _auth.Remember(request.IdTag, answer.IdTagInfo);
+        if (_cutTransaction?.TransactionId == placeholder)
+        {
+            // Its stop is not queued yet: it must carry the central system's id.
+            _cutTransaction = _cutTransaction with { TransactionId = answer.TransactionId };
+            _memory?.RememberTransaction(_cutTransaction);
+        }
         if (_transaction?.Id != placeholder) return;
         _transaction = _transaction with { Id = answer.TransactionId };
         _memory?.RememberTransaction(new RememberedTransaction(Connector, answer.TransactionId, _transaction.IdTag, _transaction.MeterStart, _transaction.Start));
