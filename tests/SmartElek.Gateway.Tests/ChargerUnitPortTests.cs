@@ -252,4 +252,13 @@ public sealed class ChargerUnitPortTests : Akka.TestKit.Xunit2.TestKit
         Assert.NotEqual(SmartElek.Charger.Sessions.SessionPhase.Stopped, _port.LastStatus!.Session);
         Assert.True(_port.Read().Meter.CurrentA > 5);
     }
+
+    [Fact]
+    public void An_OCPP_stop_reason_maps_to_the_chargers_own_PowerLoss_included()
+    {
+        Assert.Equal(SmartElek.Charger.Sessions.StopReason.PowerLoss, ChargerUnitPort.UnitReason(StopReason.PowerLoss));
+        Assert.Equal(SmartElek.Charger.Sessions.StopReason.EvDisconnected, ChargerUnitPort.UnitReason(StopReason.EVDisconnected));
+        Assert.Equal(SmartElek.Charger.Sessions.StopReason.Remote, ChargerUnitPort.UnitReason(StopReason.DeAuthorized));
+        Assert.Equal(SmartElek.Charger.Sessions.StopReason.Other, ChargerUnitPort.UnitReason(StopReason.HardReset));
+    }
 }

@@ -146,4 +146,37 @@ public sealed class DurableChargePointTests
             Assert.Contains("Nonsense", e.Message);
         }
     }
+
+    [Fact]
+    public void The_running_transaction_is_remembered_across_a_reopen_until_it_is_forgotten()
+    {
+        using var folder = new TempFolder();
+        var file = folder.File("tx.db");
+        RemembersTheRunningTransaction(() => ChargePointStore.Sqlite(file));
+    }
+
+    /// <summary>On any store: the placeholder, then the central system's id, then nothing, each surviving a reopen.</summary>
+    internal static void RemembersTheRunningTransaction(Func<ChargePointStore> open)
+    {
+        var id = new ChargerId("SE-TX");
+        var placeholder = new RememberedTransaction(1, -2, "TAG-TX", 12_345, new DateTimeOffset(2026, 11, 24, 14, 0, 0, 123, TimeSpan.FromHours(2)));
+        var started = placeholder with { TransactionId = 77 };
+        using (var store = open())
+        {
+            Assert.Null(store.For(id).Recall().Transaction);
+            store.For(id).RememberTransaction(placeholder);
+        }
+        using (var store = open())
+        {
+            Assert.Equal(placeholder, store.For(id).Recall().Transaction);
+            Assert.Null(store.For(new ChargerId("SE-TX-OTHER")).Recall().Transaction);
+            store.For(id).RememberTransaction(started);
+        }
+        using (var store = open())
+        {
+            Assert.Equal(started, store.For(id).Recall().Transaction);
+            store.For(id).RememberTransaction(null);
+        }
+        using (var store = open()) Assert.Null(store.For(id).Recall().Transaction);
+    }
 }

@@ -54,4 +54,26 @@ public sealed class PostgreSqlChargePointStoreTests : IAsyncLifetime
             Assert.Empty(store.For(new ChargerId("SE-OTHER")).Recall().Profiles);
         }
     }
+
+    [Fact]
+    public void The_running_transaction_is_remembered_across_a_reconnect_until_it_is_forgotten()
+    {
+        DurableChargePointTests.RemembersTheRunningTransaction(() => ChargePointStore.PostgreSql(_connection));
+    }
+
+    [Fact]
+    public void The_host_with_Storage_Provider_PostgreSql_opens_the_store_on_the_connection_string_of_the_named_variable()
+    {
+        const string variable = "SMARTELEK_TEST_OCPP_PG";
+        var storage = new SmartElek.Host.Configuration.StorageOptions { Provider = "PostgreSql", PostgreSqlConnectionVariable = variable };
+        var running = new RememberedTransaction(1, 9, "TAG-HOST", 500, DateTimeOffset.UnixEpoch.AddDays(20_000));
+        using (var store = SmartElek.Host.Ocpp.OcppGatewayHosting.OpenStore(new SmartElek.Host.Configuration.OcppOptions(), storage,
+            v => v == variable ? _connection : null))
+        {
+            Assert.StartsWith("postgresql://127.0.0.1:", store.Location);
+            store.For(new ChargerId("SE-PG-HOST")).RememberTransaction(running);
+        }
+        using (var store = ChargePointStore.PostgreSql(_connection))
+            Assert.Equal(running, store.For(new ChargerId("SE-PG-HOST")).Recall().Transaction);
+    }
 }

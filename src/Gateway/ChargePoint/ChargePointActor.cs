@@ -46,6 +46,8 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     private DateTimeOffset _lastHeartbeat = DateTimeOffset.MinValue;
     private DateTimeOffset _transactionRetryNotBefore = DateTimeOffset.MinValue;
     private Transaction? _transaction;
+    // A transaction remembered running at start: cut by a power loss or a crash, stopped once the charger's register is read.
+    private RememberedTransaction? _cutTransaction;
     private Authorised? _authorised;
     private Reservation? _reservation;
     private bool _finishing;
@@ -88,6 +90,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         Receive<OcppLinkProtocol.Disconnected>(d => OnDisconnected(d.Reason));
         Receive<OcppLinkProtocol.Received>(r => OnReceived(r.Frame));
         Receive<ConnectorChanged>(_ => OnConnectorChanged());
+        Receive<PowerLossStopDue>(_ => StopCutTransaction());
         Receive<LocalStartRequested>(s => RequestAuthorization(s.IdTag, null));
         Receive<LocalStopRequested>(_ => { if (_transaction is not null) StopTransaction(StopReason.Local); });
         Receive<GetState>(_ => Sender.Tell(State()));
@@ -122,6 +125,15 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         _nextPlaceholder = TransactionMessages.LowestPlaceholder(_queue.Snapshot());
         if (_memory is null) return;
         var kept = _memory.Recall();
+        if (kept.Transaction is { } cut)
+        {
+            if (PowerLossRecovery.OwesStop(cut, _queue.Snapshot())) _cutTransaction = cut;
+            else
+            {
+                _log.Warning("{0}: remembered transaction {1} needs no PowerLoss stop (its stop is queued, or its start never was)", _settings.Id, cut.TransactionId);
+                _memory.RememberTransaction(null);
+            }
+        }
         foreach (var (key, value) in kept.Configuration)
         {
             var (config, status) = _config.Change(key, value);
@@ -149,6 +161,14 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         if (_port is IObservableConnectorPort observable) observable.Attach(Self, Context);
         RestartClockAligned();
         UpdateLimit();
+        // A port that reports by itself may not know the charger's register yet (a unit recovers it
+        // from its journal after power-up): the stop waits for a register at or above meterStart,
+        // or PowerLossStopWait at most. Any other port is read now.
+        if (_cutTransaction is not null)
+        {
+            if (_port is IObservableConnectorPort) Timers.StartSingleTimer("power-loss-stop", new PowerLossStopDue(), PowerLossStopWait);
+            else StopCutTransaction();
+        }
         _lastStatus = CurrentStatus();
         _link.Start(Self);
     }
@@ -407,8 +427,25 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         Enqueue(new StatusNotificationRequest(Connector, status.ErrorCode, status.Status, status.Info, Now), triggered: triggered);
     }
 
+    private static readonly TimeSpan PowerLossStopWait = TimeSpan.FromSeconds(10);
+
+    // OCPP 1.6 §4.10: the transaction cut by the power loss is stopped with reason PowerLoss,
+    // through the queue (after any of its messages still owed, placeholder rewritten as usual).
+    private void StopCutTransaction(bool onlyWithKnownRegister = false)
+    {
+        if (_cutTransaction is not { } cut) return;
+        if (onlyWithKnownRegister && _port.Read().Meter.EnergyWh < cut.MeterStart) return;
+        _cutTransaction = null;
+        Timers.Cancel("power-loss-stop");
+        var stop = PowerLossRecovery.Stop(cut, _port.Read().Meter.EnergyWh, Now);
+        _log.Info("{0}: transaction {1} was cut by a power loss; stopped at {2} Wh", _settings.Id, cut.TransactionId, stop.MeterStop);
+        EnqueueTransactionMessage(stop);
+        _memory?.RememberTransaction(null);
+    }
+
     private void OnConnectorChanged()
     {
+        StopCutTransaction(onlyWithKnownRegister: true);
         var s = _port.Read();
         if (_transaction is not null && s.Vehicle == VehicleConnection.None && _config.Bool("StopTransactionOnEVSideDisconnect"))
             StopTransaction(StopReason.EVDisconnected);
@@ -480,6 +517,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     private void TryStartTransaction()
     {
         if (_transaction is not null || _authorised is not { } a) return;
+        StopCutTransaction(); // the cut one ends before a new one begins
         var s = _port.Read();
         if (s.Vehicle == VehicleConnection.None || s.Fault != ConnectorFault.None || !s.Operative || _unavailableRequested) return;
         if (!_port.StartCharging(a.IdTag)) return;
@@ -490,6 +528,8 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         _reservation = null;
         Timers.Cancel("reservation");
         _transaction = new Transaction(placeholder, a.IdTag, Now, s.Meter.EnergyWh);
+        // Remembered before its start is queued: a placeholder found without its start was never begun.
+        _memory?.RememberTransaction(new RememberedTransaction(Connector, placeholder, a.IdTag, s.Meter.EnergyWh, _transaction.Start));
         _transactionData = [];
         KeepTransactionData("StopTxnSampledData", ReadingContext.TransactionBegin, Now);
         _finishing = false;
@@ -511,8 +551,15 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
             SetProfiles(new ChargingProfiles(_profiles.Installed.Select(i => i.Profile.TransactionId == placeholder
                 ? i with { Profile = i.Profile with { TransactionId = answer.TransactionId } } : i).ToImmutableList()));
         if (_config.Bool("AuthorizationCacheEnabled")) _auth = _auth.Remember(request.IdTag, answer.IdTagInfo);
+        if (_cutTransaction?.TransactionId == placeholder)
+        {
+            // Its stop is not queued yet: it must carry the central system's id.
+            _cutTransaction = _cutTransaction with { TransactionId = answer.TransactionId };
+            _memory?.RememberTransaction(_cutTransaction);
+        }
         if (_transaction?.Id != placeholder) return;
         _transaction = _transaction with { Id = answer.TransactionId };
+        _memory?.RememberTransaction(new RememberedTransaction(Connector, answer.TransactionId, _transaction.IdTag, _transaction.MeterStart, _transaction.Start));
         if (answer.IdTagInfo.Status != AuthorizationStatus.Accepted && _config.Bool("StopTransactionOnInvalidId"))
             StopTransaction(StopReason.DeAuthorized);
     }
@@ -528,6 +575,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         _transaction = null;
         Timers.Cancel("meter");
         EnqueueTransactionMessage(new StopTransactionRequest((int)s.Meter.EnergyWh, Now, t.Id, t.IdTag, reason, data));
+        _memory?.RememberTransaction(null);
         SetProfiles(_profiles.EndTransaction(Connector));
         _finishing = s.Vehicle != VehicleConnection.None;
         if (_inoperativeScheduled)

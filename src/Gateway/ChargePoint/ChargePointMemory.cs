@@ -3,9 +3,13 @@ using SmartElek.Gateway.SmartCharging;
 
 namespace SmartElek.Gateway.ChargePoint;
 
-/// <summary>What a charge point had before it restarted: its profiles, the configuration the central system changed, its local authorisation list.</summary>
+/// <summary>
+/// What a charge point had before it restarted: its profiles, the configuration the central system
+/// changed, its local authorisation list, and the transaction it had running (null when none).
+/// </summary>
 public sealed record RememberedChargePoint(
-    IReadOnlyList<InstalledProfile> Profiles, IReadOnlyDictionary<string, string> Configuration, LocalList? LocalList = null)
+    IReadOnlyList<InstalledProfile> Profiles, IReadOnlyDictionary<string, string> Configuration, LocalList? LocalList = null,
+    RememberedTransaction? Transaction = null)
 {
     public static readonly RememberedChargePoint Nothing = new([], new Dictionary<string, string>());
 }
@@ -26,7 +30,18 @@ public interface IChargePointMemory
 
     /// <summary>The local authorisation list after a SendLocalList, replacing what was remembered.</summary>
     void RememberLocalList(LocalList list);
+
+    /// <summary>
+    /// The transaction now running (its id the placeholder until the central system answers the
+    /// start), or null once its StopTransaction is queued. One found at start was cut by a power
+    /// loss or a crash (OCPP 1.6: stopped with reason PowerLoss).
+    /// </summary>
+    void RememberTransaction(RememberedTransaction? transaction);
 }
+
+/// <summary>A running transaction as the charge point remembers it across a restart.</summary>
+/// <param name="TransactionId">the central system's id, or the negative placeholder while its StartTransaction is queued</param>
+public sealed record RememberedTransaction(int ConnectorId, int TransactionId, string IdTag, long MeterStart, DateTimeOffset Start);
 
 /// <summary>The local authorisation list as the central system last set it.</summary>
 public sealed record LocalList(int Version, IReadOnlyList<AuthorizationData> Entries);

@@ -59,6 +59,7 @@ public static class ChargePointProtocol
     internal sealed record LimitTick;
     internal sealed record BootRetryDue;
     internal sealed record TransactionRetryDue;
+    internal sealed record PowerLossStopDue;
     internal sealed record CallTimedOut(string MessageId);
     internal sealed record ReservationExpired(int ReservationId);
     internal sealed record AuthorizationExpired(string IdTag);

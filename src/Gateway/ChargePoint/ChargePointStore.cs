@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using SmartElek.Gateway.Framing;
@@ -34,6 +35,9 @@ public sealed class ChargePointStore : IDisposable
         CREATE TABLE IF NOT EXISTS ocpp_configuration (
             charge_point TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
             PRIMARY KEY (charge_point, key));
+        CREATE TABLE IF NOT EXISTS ocpp_open_transaction (
+            charge_point TEXT NOT NULL PRIMARY KEY, connector INTEGER NOT NULL, transaction_id INTEGER NOT NULL,
+            id_tag TEXT NOT NULL, meter_start BIGINT NOT NULL, started TEXT NOT NULL);
         """;
 
     private readonly Lock _gate = new();
@@ -214,7 +218,10 @@ public sealed class ChargePointStore : IDisposable
             var list = _store.Query("SELECT frame FROM ocpp_local_list WHERE charge_point = @cp",
                 r => (SendLocalListRequest)Request(r.GetString(0), $"local authorisation list of {_id}"), ("@cp", _id))
                 .Select(l => new LocalList(l.ListVersion, l.LocalAuthorizationList ?? [])).SingleOrDefault();
-            return new RememberedChargePoint(profiles, config, list);
+            var open = _store.Query("SELECT connector, transaction_id, id_tag, meter_start, started FROM ocpp_open_transaction WHERE charge_point = @cp",
+                r => new RememberedTransaction(r.GetInt32(0), r.GetInt32(1), r.GetString(2), r.GetInt64(3), Started(r.GetString(4))), ("@cp", _id))
+                .SingleOrDefault();
+            return new RememberedChargePoint(profiles, config, list, open);
         }
 
         public void RememberProfiles(IReadOnlyList<InstalledProfile> profiles) => _store.InTransaction(run =>
@@ -229,6 +236,27 @@ public sealed class ChargePointStore : IDisposable
         public void RememberLocalList(LocalList list) =>
             _store.Execute("INSERT INTO ocpp_local_list VALUES (@cp, @frame) ON CONFLICT (charge_point) DO UPDATE SET frame = excluded.frame",
                 ("@cp", _id), ("@frame", Frame(new SendLocalListRequest(list.Version, UpdateType.Full, list.Entries))));
+
+        public void RememberTransaction(RememberedTransaction? transaction)
+        {
+            if (transaction is null)
+            {
+                _store.Execute("DELETE FROM ocpp_open_transaction WHERE charge_point = @cp", ("@cp", _id));
+                return;
+            }
+            _store.Execute("""
+                INSERT INTO ocpp_open_transaction VALUES (@cp, @c, @tx, @tag, @ms, @at) ON CONFLICT (charge_point) DO UPDATE SET
+                connector = excluded.connector, transaction_id = excluded.transaction_id, id_tag = excluded.id_tag,
+                meter_start = excluded.meter_start, started = excluded.started
+                """,
+                ("@cp", _id), ("@c", transaction.ConnectorId), ("@tx", transaction.TransactionId), ("@tag", transaction.IdTag),
+                ("@ms", transaction.MeterStart), ("@at", transaction.Start.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)));
+        }
+
+        private DateTimeOffset Started(string text) =>
+            DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)
+                ? at
+                : throw new InvalidDataException($"The remembered transaction of {_id} has an unreadable start time '{text}'.");
 
         public void RememberConfiguration(string key, string value) =>
             _store.Execute("INSERT INTO ocpp_configuration VALUES (@cp, @k, @v) ON CONFLICT (charge_point, key) DO UPDATE SET value = excluded.value",

@@ -200,11 +200,13 @@ public sealed class ChargerUnitPort : IConnectorPort, IObservableConnectorPort
     private static bool Authorised(SessionPhase p) =>
         p is SessionPhase.Authorised or SessionPhase.Charging or SessionPhase.SuspendedByEv or SessionPhase.SuspendedByEvse;
 
-    private static UnitStopReason UnitReason(OcppStopReason reason) => reason switch
+    /// <summary>The charger's reason for an OCPP stop reason. Pure.</summary>
+    public static UnitStopReason UnitReason(OcppStopReason reason) => reason switch
     {
         OcppStopReason.EVDisconnected => UnitStopReason.EvDisconnected,
         OcppStopReason.Local => UnitStopReason.Local,
         OcppStopReason.Remote or OcppStopReason.DeAuthorized or OcppStopReason.UnlockCommand => UnitStopReason.Remote,
+        OcppStopReason.PowerLoss => UnitStopReason.PowerLoss,
         _ => UnitStopReason.Other,
     };
 

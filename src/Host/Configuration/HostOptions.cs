@@ -68,8 +68,12 @@ public sealed class OcppOptions
     public string CentralSystemUrl { get; set; } = "ws://127.0.0.1:9000/ocpp/";
     /// <summary>Environment variable with the AuthorizationKey (security profile 1/2); empty = none.</summary>
     public string AuthorizationKeyVariable { get; set; } = "";
-    /// <summary>SQLite file of the charge points' offline queues, profiles and changed configuration, relative to the working directory.</summary>
-    public string DataFile { get; set; } = "data/ocpp-gateway.db";
+    /// <summary>
+    /// Override: a SQLite file (relative to the working directory) for the charge points' queues,
+    /// profiles, configuration and running transactions. Empty (the default): the Storage section
+    /// decides (ocpp-gateway.db in Storage:DataFolder, or the PostgreSQL database).
+    /// </summary>
+    public string DataFile { get; set; } = "";
     /// <summary>The idTag of a start made at the charger itself (auto-start on plug-in, the app).</summary>
     public string LocalIdTag { get; set; } = "LOCAL";
     /// <summary>MeterValueSampleInterval until the central system changes it.</summary>

@@ -1,11 +1,14 @@
 using Akka.Actor;
 using Akka.Hosting;
 using SmartElek.Actors.Charger;
+using SmartElek.Actors.Persistence;
+using SmartElek.Charger.Settings;
 using SmartElek.Gateway.ChargePoint;
 using SmartElek.Gateway.Connection;
 using SmartElek.Gateway.SmartCharging;
 using SmartElek.Host.Chargers;
 using SmartElek.Host.Configuration;
+using SmartElek.Host.Storage;
 
 namespace SmartElek.Host.Ocpp;
 
@@ -14,25 +17,45 @@ public static class OcppGatewayHosting
     /// <summary>The actor name of a charger's charge point.</summary>
     public static string ActorName(ChargerId id) => "ocpp-" + id.Value;
 
+    /// <summary>The SQLite file of the charge points inside <c>Storage:DataFolder</c> (next to the journal's, not in it: its writes do not queue behind the journal's).</summary>
+    public const string SqliteFile = "ocpp-gateway.db";
+
     /// <summary>
     /// With <c>Ocpp:Enabled</c>: one OCPP 1.6J charge point per local charger, connected to
     /// <c>CentralSystemUrl + id</c> with the AuthorizationKey from the environment variable the
-    /// configuration names (never from a file), its offline queue, profiles and changed
-    /// configuration in the SQLite file <c>Ocpp:DataFile</c>. Must come after the charger units.
+    /// configuration names (never from a file), its offline queue, profiles, changed configuration
+    /// and running transaction in the store the <c>Storage</c> section names (<see cref="OpenStore"/>).
+    /// Must come after the charger units.
     /// </summary>
-    public static AkkaConfigurationBuilder AddOcppGateway(this AkkaConfigurationBuilder akka, OcppOptions options, SiteChargers chargers)
+    public static AkkaConfigurationBuilder AddOcppGateway(this AkkaConfigurationBuilder akka, HostOptions options, SiteChargers chargers) =>
+        akka.AddOcppGateway(options.Ocpp, chargers, options.Storage);
+
+    /// <param name="storage">the Storage section; null: its defaults (SQLite in <c>data/</c>)</param>
+    public static AkkaConfigurationBuilder AddOcppGateway(this AkkaConfigurationBuilder akka, OcppOptions options, SiteChargers chargers,
+        StorageOptions? storage = null)
     {
         if (!options.Enabled) return akka;
         return akka.WithActors((system, _) =>
         {
             var key = AuthorizationKey(options);
             var baseUrl = new Uri(options.CentralSystemUrl);
-            var store = ChargePointStore.Sqlite(options.DataFile);
+            storage ??= new StorageOptions();
+            var store = OpenStore(options, storage);
             system.RegisterOnTermination(store.Dispose);
             var configuration = ChargePointConfiguration.Default(meterSampleSeconds: options.MeterValueSampleSeconds);
             foreach (var charger in chargers.All)
             {
-                var port = new ChargerUnitPort(charger.Unit, new ChargerUnitPortOptions(LocalIdTag: options.LocalIdTag));
+                var unitProps = UnitProps(charger, storage);
+                var cycles = 0;
+                ChargerUnitPort port = null!;
+                // A hard reset power-cycles the unit: its actors stop, a new unit powers up on the same
+                // hardware (relays driven open and verified first, the journal closes a cut session).
+                port = new ChargerUnitPort(charger.Unit, new ChargerUnitPortOptions(LocalIdTag: options.LocalIdTag,
+                    PowerCycle: () =>
+                    {
+                        system.Stop(port.Unit);
+                        return system.ActorOf(unitProps, PowerCycledUnitName(charger.Id, ++cycles));
+                    }));
                 var link = new WebSocketLink(new OcppConnectionSettings(baseUrl, charger.Id.Value, key));
                 var memory = store.For(charger.Id);
                 var settings = new ChargePointSettings(charger.Id, SerialNumber: charger.Id.Value,
@@ -42,6 +65,44 @@ public static class OcppGatewayHosting
             }
         });
     }
+
+    /// <summary>
+    /// The SQLite file of the charge points: <c>Ocpp:DataFile</c> when set (an override, whatever the
+    /// provider), else <see cref="SqliteFile"/> in <c>Storage:DataFolder</c> with Provider Sqlite;
+    /// null with Provider PostgreSql (the charge points' tables go into that database). Pure.
+    /// </summary>
+    public static string? SqliteFileOf(OcppOptions ocpp, StorageOptions storage)
+    {
+        if (!string.IsNullOrWhiteSpace(ocpp.DataFile)) return Path.GetFullPath(ocpp.DataFile);
+        var persistence = HostStorage.ToPersistenceOptions(storage);
+        return persistence.Provider == PersistenceProvider.Sqlite
+            ? Path.GetFullPath(Path.Combine(persistence.SqliteDataFolder, SqliteFile))
+            : null;
+    }
+
+    /// <summary>
+    /// Opens the charge points' store the configuration names (<see cref="SqliteFileOf"/>; on
+    /// PostgreSQL the connection string from the environment variable <c>Storage:PostgreSqlConnectionVariable</c>
+    /// names). An unusable Storage section throws <see cref="ConfigException"/> naming its keys.
+    /// </summary>
+    public static ChargePointStore OpenStore(OcppOptions ocpp, StorageOptions storage, Func<string, string?>? environment = null)
+    {
+        if (SqliteFileOf(ocpp, storage) is { } file) return ChargePointStore.Sqlite(file);
+        string[] storeKeys = ["Storage", "Storage:Provider", "Storage:PostgreSqlConnectionVariable"];
+        var errors = HostStorage.Errors(storage, "host.json", environment).Where(e => storeKeys.Contains(e.Key)).ToList();
+        if (errors.Count > 0) throw new ConfigException(errors);
+        return ChargePointStore.PostgreSql(HostStorage.ToPersistenceOptions(storage).ConnectionString(environment));
+    }
+
+    /// <summary>The actor name of a unit after its <paramref name="cycle"/>-th power cycle (the old name is free only once the old unit has stopped).</summary>
+    public static string PowerCycledUnitName(ChargerId id, int cycle) => $"{id.Value}-power-cycle-{cycle}";
+
+    // The Props ChargerUnitHosting.AddChargerUnits starts the unit with (same settings, options and
+    // journal): the same charger after a power cycle. Kept in step with it by hand until LocalCharger
+    // carries its unit's Props.
+    private static Props UnitProps(LocalCharger charger, StorageOptions storage) =>
+        ChargerUnit.Props(charger.Id, charger.Hardware, ChargerSettings.Factory with { Name = charger.Id.Value },
+            ChargerUnitOptions.Default with { Journal = HostStorage.Journal(storage) });
 
     private static string? AuthorizationKey(OcppOptions options)
     {

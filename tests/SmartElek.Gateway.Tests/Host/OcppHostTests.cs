@@ -1,4 +1,8 @@
+using Akka.Actor;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using SmartElek.Actors.Charger;
+using SmartElek.Host.Ocpp;
 using SmartElek.Gateway.Tests.Interop;
 using SmartElek.Host;
 using SmartElek.Host.Configuration;
@@ -55,6 +59,56 @@ public sealed class OcppHostTests(ITestOutputHelper output) : InteropTest(output
             // The central system reaches one charger by its identity: its composite schedule shows the charger's 30 A.
             var composite = await CentralSystem.CallAsync("GetCompositeSchedule", new { connectorId = 1, duration = 60, chargingRateUnit = "A" }, "charger-2");
             Assert.Equal(30m, composite["chargingSchedule"]!["chargingSchedulePeriod"]![0]!["limit"]!.GetValue<decimal>());
+        }
+        finally
+        {
+            await host.StopAsync();
+            Environment.SetEnvironmentVariable(KeyVariable, null);
+        }
+    }
+
+    [Fact]
+    public async Task A_hard_reset_from_the_central_system_power_cycles_the_chargers_unit()
+    {
+        using var folder = new TempFolder();
+        Environment.SetEnvironmentVariable(KeyVariable, Password);
+        var options = new HostOptions
+        {
+            Ocpp = new OcppOptions
+            {
+                Enabled = true,
+                CentralSystemUrl = $"ws://127.0.0.1:{CentralSystem.Port}/ocpp/",
+                AuthorizationKeyVariable = KeyVariable,
+                DataFile = folder.File("ocpp.db"),
+            },
+            Storage = new StorageOptions { DataFolder = folder.File("data") },
+            Console = new ConsoleOptions { LiveTable = false },
+            Simulation = new SimulationOptions { MeanArrivalSeconds = 3600 },
+        };
+        var id = new ChargerId("charger-1");
+        using var host = SiteHost.Build(options, [id]);
+        await host.StartAsync();
+        try
+        {
+            var system = host.Services.GetRequiredService<ActorSystem>();
+            await WaitFor("the boot and status", x => x.Of("StatusNotification").Any(), 30);
+            var first = await system.ActorSelection("/user/" + id.Value).ResolveOne(TimeSpan.FromSeconds(5));
+
+            Assert.Equal("Accepted", Status(await CentralSystem.CallAsync("Reset", new { type = "Hard" }, id.Value)));
+            await WaitFor("the boot after the reset and its status", x =>
+                x.Of("BootNotification").Count() == 2 && x.Received.Last().Method == "StatusNotification", 30);
+
+            // The old unit has stopped and a new one runs on the same hardware, under the power-cycled name.
+            var second = await system.ActorSelection("/user/" + OcppGatewayHosting.PowerCycledUnitName(id, 1)).ResolveOne(TimeSpan.FromSeconds(5));
+            Assert.NotEqual(first, second);
+            await Until(() => system.ActorSelection("/user/" + id.Value).ResolveOne(TimeSpan.FromSeconds(1))
+                .ContinueWith(t => t.IsFaulted).GetAwaiter().GetResult(), "the old unit stopped");
+
+            // The charge point drives the new unit: ChangeAvailability reaches it.
+            Assert.Equal("Accepted", Status(await CentralSystem.CallAsync("ChangeAvailability", new { connectorId = 1, type = "Inoperative" }, id.Value)));
+            await Until(() => !second.Ask<ChargerStatus>(ChargerProtocol.GetStatus.Instance, TimeSpan.FromSeconds(5)).GetAwaiter().GetResult().Operative,
+                "the new unit inoperative");
+            Assert.Empty((await CentralSystem.RecordAsync()).Failures);
         }
         finally
         {

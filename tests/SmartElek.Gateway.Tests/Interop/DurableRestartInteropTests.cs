@@ -137,4 +137,72 @@ public sealed class DurableRestartInteropTests(ITestOutputHelper output) : Inter
             await second.Terminate();
         }
     }
+
+    [Fact]
+    public async Task A_transaction_cut_by_the_actor_system_dying_is_stopped_with_PowerLoss_once_after_the_restart()
+    {
+        using var folder = new TempFolder();
+        var file = folder.File("ocpp.db");
+        var id = new ChargerId("SE-POWERLOSS-1");
+
+        // ---- first life: a transaction starts online, then everything dies (no stop is sent) ----
+        var first = ActorSystem.Create("powerloss-first", "akka.loglevel = WARNING");
+        var store = ChargePointStore.Sqlite(file);
+        var memory = store.For(id);
+        var connector = new SimulatedConnector(registerWh: 10_000m) { Vehicle = VehicleConnection.RequestingEnergy };
+        var cp = first.ActorOf(ChargePointActor.Props(Settings(id), connector, Link(id.Value), memory, memory), "cp");
+        await StateUntil(cp, s => s.Registration == Registration.Accepted, "accepted");
+        cp.Tell(new LocalStartRequested("TAG-OK"));
+        var tx = (await StateUntil(cp, s => s.TransactionId > 0, "the online transaction")).TransactionId!.Value;
+        var start = (await WaitFor("its start", x => x.Of("StartTransaction").Any())).Of("StartTransaction").Single();
+        Assert.Equal(tx, memory.Recall().Transaction!.TransactionId);
+        await first.Terminate();
+        store.Dispose();
+        var before = await CentralSystem.RecordAsync();
+        Assert.DoesNotContain(before.Received, c => c.Method == "StopTransaction");
+
+        // ---- second life on the same file: the charger's register went on to 12 345 Wh before the power went ----
+        var second = ActorSystem.Create("powerloss-second", "akka.loglevel = WARNING");
+        try
+        {
+            using var store2 = ChargePointStore.Sqlite(file);
+            var memory2 = store2.For(id);
+            var cut = memory2.Recall().Transaction!;
+            Assert.Equal((tx, "TAG-OK", 10_000L), (cut.TransactionId, cut.IdTag, cut.MeterStart));
+            var cp2 = second.ActorOf(ChargePointActor.Props(Settings(id), new SimulatedConnector(registerWh: 12_345m), Link(id.Value), memory2, memory2), "cp");
+            var r = await WaitFor("the PowerLoss stop", x => x.Of("StopTransaction").Any(), 30);
+            await StateUntil(cp2, s => s.Registration == Registration.Accepted && s.QueuedTransactionMessages == 0 && s.TransactionId is null, "the queue drained");
+            var stop = Assert.Single(r.Of("StopTransaction"));
+            Assert.Equal(tx, stop.TransactionId);
+            Assert.Equal("PowerLoss", stop.Params["reason"]!.GetValue<string>());
+            Assert.Equal(12_345, stop.Params["meterStop"]!.GetValue<int>());
+            Assert.Equal("TAG-OK", stop.Params["idTag"]!.GetValue<string>());
+            Assert.True(DateTimeOffset.Parse(stop.Timestamp!, System.Globalization.CultureInfo.InvariantCulture)
+                >= DateTimeOffset.Parse(start.Timestamp!, System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Null(memory2.Recall().Transaction);
+        }
+        finally
+        {
+            await second.Terminate();
+        }
+
+        // ---- third life: nothing is owed any more, nothing is sent again ----
+        var third = ActorSystem.Create("powerloss-third", "akka.loglevel = WARNING");
+        try
+        {
+            using var store3 = ChargePointStore.Sqlite(file);
+            var memory3 = store3.For(id);
+            var boots = (await CentralSystem.RecordAsync()).Of("BootNotification").Count();
+            var cp3 = third.ActorOf(ChargePointActor.Props(Settings(id), new SimulatedConnector(registerWh: 12_345m), Link(id.Value), memory3, memory3), "cp");
+            await WaitFor("the third boot and its status", x => x.Of("BootNotification").Count() > boots && x.Received.Last().Method == "StatusNotification");
+            await StateUntil(cp3, s => s.Registration == Registration.Accepted && s.QueuedTransactionMessages == 0, "accepted, nothing queued");
+            var r = await CentralSystem.RecordAsync();
+            Assert.Single(r.Of("StopTransaction"));
+            Assert.Empty(r.Failures);
+        }
+        finally
+        {
+            await third.Terminate();
+        }
+    }
 }

@@ -9,11 +9,12 @@ namespace SmartElek.Gateway.Tests.Interop;
 /// maximum) and the energy register rises with it. Thread-safe: the test changes the vehicle
 /// while the actor reads.
 /// </summary>
-public sealed class SimulatedConnector(decimal vehicleMaxA = 32m, decimal voltage = 240m) : IConnectorPort
+/// <param name="registerWh">the energy register at the start (a charger after a restart continues from its own)</param>
+public sealed class SimulatedConnector(decimal vehicleMaxA = 32m, decimal voltage = 240m, decimal registerWh = 10_000m) : IConnectorPort
 {
     private readonly Lock _gate = new();
     private DateTimeOffset _last = DateTimeOffset.UtcNow;
-    private decimal _energyWh = 10_000m;
+    private decimal _energyWh = registerWh;
     private bool _charging;
     private decimal _limit = 32m;
 

@@ -1,0 +1,31 @@
+using SmartElek.Gateway.Ocpp16;
+
+namespace SmartElek.Gateway.ChargePoint;
+
+/// <summary>
+/// A transaction cut by a power loss or a crash (OCPP 1.6 §4.10): the charge point remembered it
+/// running and finds it at start. Pure.
+/// </summary>
+public static class PowerLossRecovery
+{
+    /// <summary>
+    /// Whether the remembered transaction still owes its StopTransaction: not when one is already
+    /// queued for it (the restart came between queueing the stop and forgetting the transaction),
+    /// nor when its id is a placeholder whose StartTransaction is not queued (the restart came
+    /// before the start was queued, or after it was answered but before the id was remembered: the
+    /// central system's id is unknown, a stop could not name it).
+    /// </summary>
+    public static bool OwesStop(RememberedTransaction transaction, IEnumerable<QueuedTransactionMessage> queued)
+    {
+        var messages = queued.ToList();
+        if (messages.Any(m => m.Request is StopTransactionRequest s && s.TransactionId == transaction.TransactionId)) return false;
+        return transaction.TransactionId > 0 || messages.Any(m => m.StartPlaceholder == transaction.TransactionId);
+    }
+
+    /// <summary>
+    /// The StopTransaction for it: reason PowerLoss, meterStop the charger's register now (the
+    /// register never goes backwards; one not yet known or lower than meterStart gives meterStart).
+    /// </summary>
+    public static StopTransactionRequest Stop(RememberedTransaction transaction, long registerWh, DateTimeOffset at) =>
+        new((int)Math.Max(registerWh, transaction.MeterStart), at, transaction.TransactionId, transaction.IdTag, StopReason.PowerLoss);
+}
