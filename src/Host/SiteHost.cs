@@ -95,8 +95,9 @@ public static class SiteHost
                     l.AddLoggerFactory();
                 })
                 .AddChargerPersistence(options.Storage)
-                .AddChargerUnits(ids, chargers, options.Simulation.Seed, HostStorage.Journal(options.Storage))
-                .AddOcppGateway(options.Ocpp, chargers)
+                .AddChargerUnits(ids, chargers, options.Simulation.Seed, HostStorage.Journal(options.Storage),
+                    id => topology.Chargers.First(c => c.Id == id).FailSafeAmps)
+                .AddOcppGateway(options, chargers)
                 .WithActors((system, _) => system.ActorOf(VehicleTraffic.Props(chargers.All, options.Simulation), "vehicle-traffic"));
         });
         return builder.Build();

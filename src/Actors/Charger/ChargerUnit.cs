@@ -98,7 +98,7 @@ public sealed class ChargerUnit : ReceiveActor
         _hardware = hardware;
         _settings = settings;
         _options = options;
-        _granted = settings.MaxCurrent;
+        _granted = options.InitialGrantAmps ?? settings.MaxCurrent;
 
         Receive<PilotProtocol.StateChanged>(OnPilot);
         Receive<PilotProtocol.OfferApplied>(o =>
@@ -419,7 +419,7 @@ public sealed class ChargerUnit : ReceiveActor
         {
             _settings = settings;
             if (_grant is null)
-                _granted = settings.MaxCurrent;
+                _granted = _options.InitialGrantAmps ?? settings.MaxCurrent;
         }
         _recoveredFaults = [.. state.FaultLog];
         // Never below the last durable value: what the meter counted since is lost with the power.

@@ -11,10 +11,12 @@ public static class ChargerUnitHosting
     /// Starts one charger unit per id, each on its own simulated hardware driven by the actor
     /// system's clock, and records them in <paramref name="chargers"/>. With <paramref name="journal"/>
     /// each unit journals its sessions and energy (persistenceId <c>charger-{id}</c>); null: not persistent.
+    /// Each unit offers at most <paramref name="failSafeAmps"/> of its charger until the site grants it
+    /// something: a unit that (re)starts never offers amps the allocator has not given it (invariant 1).
     /// </summary>
     public static AkkaConfigurationBuilder AddChargerUnits(
         this AkkaConfigurationBuilder builder, IReadOnlyList<ChargerId> ids, SiteChargers chargers, int seed,
-        ChargerJournalSettings? journal = null)
+        ChargerJournalSettings? journal = null, Func<ChargerId, double>? failSafeAmps = null)
     {
         var unitOptions = ChargerUnitOptions.Default with { Journal = journal };
         return builder.WithActors((system, registry) =>
@@ -26,8 +28,9 @@ public static class ChargerUnitHosting
                 // Each unit gets its own grid noise seed so the simulated meters do not move in lockstep.
                 var hardware = new SimulatedCharger(clock, GridSpec.Default with { Seed = seed + i });
                 var settings = ChargerSettings.Factory with { Name = id.Value };
-                var unit = system.ActorOf(ChargerUnit.Props(id, hardware, settings, unitOptions), id.Value);
-                chargers.Add(new LocalCharger(id, unit, hardware));
+                var props = ChargerUnit.Props(id, hardware, settings, unitOptions with { InitialGrantAmps = failSafeAmps?.Invoke(id) });
+                var unit = system.ActorOf(props, id.Value);
+                chargers.Add(new LocalCharger(id, unit, hardware, props));
             }
             chargers.MarkStarted();
         });

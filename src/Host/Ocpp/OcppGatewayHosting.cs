@@ -45,7 +45,7 @@ public static class OcppGatewayHosting
             var configuration = ChargePointConfiguration.Default(meterSampleSeconds: options.MeterValueSampleSeconds);
             foreach (var charger in chargers.All)
             {
-                var unitProps = UnitProps(charger, storage);
+                var unitProps = charger.UnitProps;
                 var cycles = 0;
                 ChargerUnitPort port = null!;
                 // A hard reset power-cycles the unit: its actors stop, a new unit powers up on the same
@@ -96,13 +96,6 @@ public static class OcppGatewayHosting
 
     /// <summary>The actor name of a unit after its <paramref name="cycle"/>-th power cycle (the old name is free only once the old unit has stopped).</summary>
     public static string PowerCycledUnitName(ChargerId id, int cycle) => $"{id.Value}-power-cycle-{cycle}";
-
-    // The Props ChargerUnitHosting.AddChargerUnits starts the unit with (same settings, options and
-    // journal): the same charger after a power cycle. Kept in step with it by hand until LocalCharger
-    // carries its unit's Props.
-    private static Props UnitProps(LocalCharger charger, StorageOptions storage) =>
-        ChargerUnit.Props(charger.Id, charger.Hardware, ChargerSettings.Factory with { Name = charger.Id.Value },
-            ChargerUnitOptions.Default with { Journal = HostStorage.Journal(storage) });
 
     private static string? AuthorizationKey(OcppOptions options)
     {

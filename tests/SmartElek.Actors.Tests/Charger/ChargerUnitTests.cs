@@ -252,6 +252,17 @@ public sealed class ChargerUnitTests(ITestOutputHelper output) : ChargerUnitHarn
         RunUntil(() => RelaysCommandedClosed && Status().OfferedAmps == 30, TimeSpan.FromSeconds(15), "charging at the full rating again");
     }
 
+    [Fact]
+    public void A_site_charger_offers_only_its_initial_grant_until_the_site_grants_it_more()
+    {
+        PowerUp(options: ChargerUnitOptions.Default with { InitialGrantAmps = 0 });
+        Board.PlugIn(new VehicleSpec());
+        Run(TimeSpan.FromSeconds(10), () => Assert.False(RelaysCommandedClosed));
+        Assert.Equal(0, OfferOnTheWire);
+        Unit.Tell(Grant(epoch: 1, seq: 1, amps: 12));
+        RunUntil(() => RelaysCommandedClosed && OfferOnTheWire is > 11.9 and <= 12, TimeSpan.FromSeconds(10), "charging at the site's 12 A");
+    }
+
     private static SmartElek.Site.SiteProtocol.CurrentGrant Grant(long epoch, long seq, double amps) => Grant(Id, epoch, seq, amps);
 
     private static SmartElek.Site.SiteProtocol.CurrentGrant Grant(ChargerId id, long epoch, long seq, double amps) =>

@@ -36,9 +36,7 @@ public sealed class OcppHostTests(ITestOutputHelper output) : InteropTest(output
             Simulation = new SimulationOptions { MeanArrivalSeconds = 3600 },
         };
         ChargerId[] ids = [new("charger-1"), new("charger-2"), new("charger-3")];
-        var config = Path.GetFullPath(Path.Combine(CentralSystemProcess.InteropDirectory(), "..", "..", "config"));
-        var topology = SmartElek.Site.Topology.SiteTopology.Load(Path.Combine(config, "site.json"));
-        using var host = SiteHost.Build(options, ids, topology, config);
+        using var host = BuildHost(options, ids);
         await host.StartAsync();
         try
         {
@@ -67,6 +65,14 @@ public sealed class OcppHostTests(ITestOutputHelper output) : InteropTest(output
         }
     }
 
+    // The repository's own config/: the default site topology and its Akka HOCON.
+    private static IHost BuildHost(HostOptions options, IReadOnlyList<ChargerId> ids)
+    {
+        var config = Path.GetFullPath(Path.Combine(CentralSystemProcess.InteropDirectory(), "..", "..", "config"));
+        var topology = SmartElek.Site.Topology.SiteTopology.Load(Path.Combine(config, "site.json"));
+        return SiteHost.Build(options, ids, topology, config);
+    }
+
     [Fact]
     public async Task A_hard_reset_from_the_central_system_power_cycles_the_chargers_unit()
     {
@@ -86,7 +92,7 @@ public sealed class OcppHostTests(ITestOutputHelper output) : InteropTest(output
             Simulation = new SimulationOptions { MeanArrivalSeconds = 3600 },
         };
         var id = new ChargerId("charger-1");
-        using var host = SiteHost.Build(options, [id]);
+        using var host = BuildHost(options, [id]);
         await host.StartAsync();
         try
         {
