@@ -22,19 +22,7 @@ public sealed class OcppHostTests(ITestOutputHelper output) : InteropTest(output
     {
         using var folder = new TempFolder();
         Environment.SetEnvironmentVariable(KeyVariable, Password);
-        var options = new HostOptions
-        {
-            Ocpp = new OcppOptions
-            {
-                Enabled = true,
-                CentralSystemUrl = $"ws://127.0.0.1:{CentralSystem.Port}/ocpp/",
-                AuthorizationKeyVariable = KeyVariable,
-                DataFile = folder.File("ocpp.db"),
-            },
-            Storage = new StorageOptions { DataFolder = folder.File("data") },
-            Console = new ConsoleOptions { LiveTable = false },
-            Simulation = new SimulationOptions { MeanArrivalSeconds = 3600 },
-        };
+        var options = Options(folder);
         ChargerId[] ids = [new("charger-1"), new("charger-2"), new("charger-3")];
         using var host = BuildHost(options, ids);
         await host.StartAsync();
@@ -65,6 +53,21 @@ public sealed class OcppHostTests(ITestOutputHelper output) : InteropTest(output
         }
     }
 
+    // OCPP on against the test's central system, everything stored in the test's folder, no vehicles.
+    private HostOptions Options(TempFolder folder) => new()
+    {
+        Ocpp = new OcppOptions
+        {
+            Enabled = true,
+            CentralSystemUrl = $"ws://127.0.0.1:{CentralSystem.Port}/ocpp/",
+            AuthorizationKeyVariable = KeyVariable,
+            DataFile = folder.File("ocpp.db"),
+        },
+        Storage = new StorageOptions { DataFolder = folder.File("data") },
+        Console = new ConsoleOptions { LiveTable = false },
+        Simulation = new SimulationOptions { MeanArrivalSeconds = 3600 },
+    };
+
     // The repository's own config/: the default site topology and its Akka HOCON.
     private static IHost BuildHost(HostOptions options, IReadOnlyList<ChargerId> ids)
     {
@@ -78,19 +81,7 @@ public sealed class OcppHostTests(ITestOutputHelper output) : InteropTest(output
     {
         using var folder = new TempFolder();
         Environment.SetEnvironmentVariable(KeyVariable, Password);
-        var options = new HostOptions
-        {
-            Ocpp = new OcppOptions
-            {
-                Enabled = true,
-                CentralSystemUrl = $"ws://127.0.0.1:{CentralSystem.Port}/ocpp/",
-                AuthorizationKeyVariable = KeyVariable,
-                DataFile = folder.File("ocpp.db"),
-            },
-            Storage = new StorageOptions { DataFolder = folder.File("data") },
-            Console = new ConsoleOptions { LiveTable = false },
-            Simulation = new SimulationOptions { MeanArrivalSeconds = 3600 },
-        };
+        var options = Options(folder);
         var id = new ChargerId("charger-1");
         using var host = BuildHost(options, [id]);
         await host.StartAsync();
