@@ -451,13 +451,15 @@ public sealed class ChargerUnit : ReceiveActor
 
     // While a vehicle is plugged in, the register becomes durable once per interval when it moved.
     // Not without a vehicle: no energy flows then, and a reading in flight across a factory reset
-    // could otherwise land after the reset event.
+    // could otherwise land after the reset event. Readings come with the meter's samples, so the
+    // one that would pass the interval is taken a sample early: no gap exceeds the interval, and
+    // the energy a crash can leave unrecorded is at most one interval of charging.
     private void RecordEnergyIfDue()
     {
         if (_options.Journal is not { } journal || _awaitingRecovery || !_session.VehiclePresent || _registerWh <= _lastDurableWh)
             return;
         var now = Now;
-        if (_lastDurableAt is { } last && now - last < journal.DurableReadingInterval)
+        if (_lastDurableAt is { } last && now - last + _options.MeterPoll <= journal.DurableReadingInterval)
             return;
         _lastDurableAt = now;
         _lastDurableWh = _registerWh;
