@@ -137,8 +137,9 @@ public sealed partial class PowerLossProcessTests : IDisposable
         Assert.True(cutEnergyWh > 0, $"the cut session kept no energy: {string.Join(' ', cut)}");
         Assert.NotEqual("-", cut[3]); // plugged out, closed at power-up
 
-        // The register went on from the durable value; it never went backwards.
-        Assert.True(afterRestart.RegisterWh >= cutRegisterWh - 0.05,
+        // The register went on from the durable value; it never went backwards (the report prints kWh
+        // with three decimals: ±0.5 Wh of rounding).
+        Assert.True(afterRestart.RegisterWh >= cutRegisterWh - 0.55,
             $"register {afterRestart.RegisterWh} Wh after the restart is below the durable {cutRegisterWh} Wh");
 
         // What was lost is at most one durable-reading interval of charging, against the simulator's own
