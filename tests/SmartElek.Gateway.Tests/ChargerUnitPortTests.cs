@@ -73,6 +73,15 @@ public sealed class ChargerUnitPortTests : Akka.TestKit.Xunit2.TestKit
         return all;
     }
 
+    // A vehicle plugs in, the charge point starts a transaction, and current flows.
+    private void PlugInAndCharge()
+    {
+        _board.PlugIn(new VehicleSpec());
+        Run(TimeSpan.FromSeconds(1));
+        Assert.True(_port.StartCharging("TAG-1"));
+        RunUntil(() => _port.Read().Meter.CurrentA > 5, TimeSpan.FromSeconds(15), "charging");
+    }
+
     [Fact]
     public void A_plugged_vehicle_charges_under_the_charge_points_start_and_its_metered_current_follows_the_composite_limit()
     {
@@ -113,10 +122,7 @@ public sealed class ChargerUnitPortTests : Akka.TestKit.Xunit2.TestKit
     public void A_stop_at_the_charger_is_a_local_stop_and_a_stop_the_charge_point_asked_for_is_not()
     {
         Start();
-        _board.PlugIn(new VehicleSpec());
-        Run(TimeSpan.FromSeconds(1));
-        Assert.True(_port.StartCharging("TAG-1"));
-        RunUntil(() => _port.Read().Meter.CurrentA > 5, TimeSpan.FromSeconds(15), "charging");
+        PlugInAndCharge();
         Told();
 
         _unit.Tell(new ChargerProtocol.StopCharging()); // the user, in the app
@@ -151,10 +157,7 @@ public sealed class ChargerUnitPortTests : Akka.TestKit.Xunit2.TestKit
     public void A_ground_fault_is_faulted_with_GroundFailure_and_refuses_a_start()
     {
         Start();
-        _board.PlugIn(new VehicleSpec());
-        Run(TimeSpan.FromSeconds(1));
-        Assert.True(_port.StartCharging("TAG-1"));
-        RunUntil(() => _port.Read().Meter.CurrentA > 5, TimeSpan.FromSeconds(15), "charging");
+        PlugInAndCharge();
         Told();
 
         _board.InjectLeakage(30);
