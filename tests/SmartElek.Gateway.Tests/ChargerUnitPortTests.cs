@@ -37,11 +37,11 @@ public sealed class ChargerUnitPortTests : Akka.TestKit.Xunit2.TestKit
         Sys.ActorOf(ChargerUnit.Props(new ChargerId("SE-P1"), _board, settings,
             ChargerUnitOptions.Default with { Dispatcher = CallingThreadDispatcher.Id }), $"unit-{++_units}");
 
-    private void Start(bool autoStart = false, Func<IActorRef>? powerCycle = null)
+    private void Start(bool autoStart = false)
     {
         var settings = ChargerSettings.Factory with { AutoStart = autoStart };
         _unit = NewUnit(settings);
-        _port = new ChargerUnitPort(_unit, new ChargerUnitPortOptions(LocalIdTag: "APP-TAG", PowerCycle: powerCycle,
+        _port = new ChargerUnitPort(_unit, new ChargerUnitPortOptions(LocalIdTag: "APP-TAG",
             ListenerDispatcher: CallingThreadDispatcher.Id));
         _port.Attach(_cp.Ref, Sys);
         // Unit and listener are created on the guardian: the first status means both are up and the clock may move.
@@ -201,36 +201,33 @@ public sealed class ChargerUnitPortTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public async Task A_hard_reset_power_cycles_the_unit_on_the_same_board_and_the_port_follows_the_new_unit_with_its_limit()
+    public async Task A_hard_reset_power_cycles_the_unit_in_place_on_the_same_board_and_the_port_keeps_following_it_with_its_limit()
     {
-        var settings = ChargerSettings.Factory with { AutoStart = false };
-        Start(powerCycle: () =>
-        {
-            Sys.Stop(_unit);
-            _unit = NewUnit(settings);
-            return _unit;
-        });
-        var first = _unit;
+        Start();
+        var watcher = CreateTestProbe();
+        _unit.Tell(new ChargerProtocol.SubscribeStatus(watcher.Ref));
         _board.PlugIn(new VehicleSpec());
         Run(TimeSpan.FromSeconds(1));
         _port.ApplyCurrentLimit(12m);
         Assert.True(_port.StartCharging("TAG-1"));
         RunUntil(() => _port.Read().Meter.CurrentA > 5, TimeSpan.FromSeconds(15), "charging");
+        var sessionBefore = _port.LastStatus!.SessionId;
         _port.StopCharging(StopReason.HardReset);
         Run(TimeSpan.FromSeconds(1));
+        while (watcher.HasMessages) watcher.ReceiveOne(TimeSpan.Zero);
 
         Assert.True(_port.Reset(ResetType.Hard));
         Run(TimeSpan.FromSeconds(2));
-        Assert.NotEqual(first, _port.Unit);
-        Assert.Equal(_unit, _port.Unit);
-        // It powers up: relays driven open and verified before anything else.
-        RunUntil(() => _port.LastStatus!.RelaysVerified, TimeSpan.FromSeconds(10), "the new unit's relays verified");
+        // It powered up under the same reference: relays driven open and verified again before anything else.
+        await watcher.FishForMessageAsync<ChargerStatus>(s => !s.RelaysVerified);
+        RunUntil(() => _port.LastStatus!.RelaysVerified, TimeSpan.FromSeconds(10), "the unit's relays verified again");
+        Assert.NotEqual(sessionBefore, _port.LastStatus!.SessionId); // a new unit instance: the vehicle's session began again
         var status = await _unit.Ask<ChargerStatus>(ChargerProtocol.GetStatus.Instance, TimeSpan.FromSeconds(3));
-        Assert.Equal(12, status.CurrentLimitAmps); // the new unit got the composite limit again
+        Assert.Equal(12, status.CurrentLimitAmps); // the port sent the composite limit again, after the power-up
         RunUntil(() => _port.Read().Vehicle == VehicleConnection.Connected, TimeSpan.FromSeconds(3), "the board kept the plugged vehicle");
 
         Assert.True(_port.StartCharging("TAG-1"));
-        RunUntil(() => _port.Read().Meter.CurrentA is > 5 and < 12.5m, TimeSpan.FromSeconds(15), "charging on the new unit at 12 A");
+        RunUntil(() => _port.Read().Meter.CurrentA is > 5 and < 12.5m, TimeSpan.FromSeconds(15), "charging again at 12 A");
     }
 
     [Fact]

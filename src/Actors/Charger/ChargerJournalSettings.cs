@@ -24,12 +24,21 @@ public sealed record ChargerJournalSettings
     /// </summary>
     public int SnapshotEvery { get; init; } = 100;
 
+    /// <summary>
+    /// A power cycle (<see cref="ChargerProtocol.PowerCycle"/>) waits at most this long, relays open,
+    /// for the journal to have stored everything before the unit restarts. Past it (the database is
+    /// down), what the journal still holds is lost with the power, as in a real power cut, and logged.
+    /// </summary>
+    public TimeSpan PowerCycleFlushWait { get; init; } = TimeSpan.FromSeconds(10);
+
     public ChargerJournalSettings Validate()
     {
         if (DurableReadingInterval <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(DurableReadingInterval), DurableReadingInterval, "The durable reading interval must be positive.");
         if (SnapshotEvery < 1)
             throw new ArgumentOutOfRangeException(nameof(SnapshotEvery), SnapshotEvery, "Snapshots are taken every 1 event or more.");
+        if (PowerCycleFlushWait < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(PowerCycleFlushWait), PowerCycleFlushWait, "The power cycle's flush wait cannot be negative.");
         Guard.Validate();
         return this;
     }

@@ -41,6 +41,16 @@ public static class ChargerProtocol
 
     public sealed record UnsubscribeStatus(IActorRef Subscriber);
 
+    /// <summary>
+    /// Power-cycles the unit, as an OCPP hard reset asks: the relays open, the journal is flushed
+    /// (<see cref="ChargerJournalSettings.PowerCycleFlushWait"/>), and the unit restarts in place:
+    /// every child stops and the unit powers up again as after a power cut (relays verified, a cut
+    /// session closed by the journal, fail-safe current until a grant). The actor reference and the
+    /// status subscribers stay, so the site link, the OCPP port and the console follow it unchanged.
+    /// The unit's parent must restart it on failure (the default of <c>/user</c>).
+    /// </summary>
+    public sealed record PowerCycle(string By);
+
     /// <summary>Allows charging of the plugged-in vehicle (when auto-start is off, or after a stop). Replies <see cref="CommandResult"/>.</summary>
     public sealed record StartCharging(string By = "user");
 

@@ -25,10 +25,14 @@ namespace SmartElek.Actors.Charger;
 /// waits for a passed GFCI self-test. The safety child opens the relays on the hardware itself on
 /// every fault, and any child failure opens them before the child restarts.
 /// </summary>
-public sealed class ChargerUnit : ReceiveActor
+public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
     /// <summary>The #4500's continuous output rating.</summary>
     public const double RatedAmps = 30;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public IStash Stash { get; set; } = null!;
 
     private readonly ChargerId _id;
     private readonly IChargerHardware _hardware;
@@ -83,6 +87,9 @@ public sealed class ChargerUnit : ReceiveActor
     private double _lastDurableWh = -1;
     private bool _settingsChangedBeforeRecovery;
     private bool _registerResetBeforeRecovery;
+
+    // A power cycle under way: since when the relays are held open while the journal flushes.
+    private TimeSpan? _poweringDownSince;
 
     public static Props Props(ChargerId id, IChargerHardware hardware, ChargerSettings settings, ChargerUnitOptions? options = null)
     {
@@ -175,6 +182,9 @@ public sealed class ChargerUnit : ReceiveActor
         Receive<PersistenceGuardProtocol.Overflowed>(o => _log.Error("Charger {0}: journal full ({1} held during a database outage); not recorded: {2}", _id, o.Capacity, o.Command));
         Receive<ChargerProtocol.GetSettings>(_ => Sender.Tell(_settings));
         Receive<ChargerProtocol.SetNetworkIndication>(n => ShowNetwork(n.Indication));
+        Receive<ChargerProtocol.PowerCycle>(OnPowerCycle);
+        Receive<PowerDownTick>(_ => OnPowerDownTick());
+        Receive<PersistenceGuardProtocol.Status>(OnJournalStatusAtPowerDown);
     }
 
     protected override SupervisorStrategy SupervisorStrategy() => new OpenRelaysFirst(OnChildFailure);
@@ -218,8 +228,27 @@ public sealed class ChargerUnit : ReceiveActor
         Reconcile();
     }
 
+    // The mailbox outlives the instance: what was held for the next power-up goes back in front of
+    // it, and the subscribers are handed to the next instance, which greets each with its fresh
+    // status, so they follow a restart (a power cycle or a bug) unchanged.
+    protected override void PreRestart(Exception reason, object message)
+    {
+        _hardware.OpenBothRelays();
+        Stash.UnstashAll();
+        foreach (var subscriber in _subscribers)
+            Self.Tell(new ChargerProtocol.SubscribeStatus(subscriber));
+        base.PreRestart(reason, message);
+    }
+
     protected override bool AroundReceive(Receive receive, object message)
     {
+        // While powering down, what the user or the charge point asks is for the next power-up.
+        if (_poweringDownSince is not null && message is ChargerProtocol.SetCurrentLimit or ChargerProtocol.SetAvailability
+                or ChargerProtocol.StartCharging or ChargerProtocol.StopCharging or ChargerProtocol.UpdateSettings)
+        {
+            Stash.Stash();
+            return true;
+        }
         var recovered = _recovering.Count > 0 && _recovering.Remove(Sender);
         if (recovered)
             _log.Warning("Charger {0}: {1} reports again after its restart", _id, Sender.Path.Name);
@@ -466,6 +495,58 @@ public sealed class ChargerUnit : ReceiveActor
         Journal(new ChargerJournalEvents.EnergyRecorded(_id, ChargerClock.ToDateTime(now), _registerWh, _session.SessionId));
     }
 
+    private sealed record PowerDownTick
+    {
+        public static readonly PowerDownTick Instance = new();
+    }
+
+    private static readonly TimeSpan PowerDownPoll = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The restart that a power cycle asks of the unit's supervisor.</summary>
+    public sealed class PowerCycled(ChargerId id, string by) : Exception($"Charger {id}: power cycle ({by})");
+
+    // Relays open and nothing offered at once; the register's last value becomes durable; the
+    // session's last changes (an OCPP stop just before the reset) reach the journal; then restart.
+    private void OnPowerCycle(ChargerProtocol.PowerCycle cycle)
+    {
+        if (_poweringDownSince is not null)
+            return;
+        _log.Warning("Charger {0}: power cycle ({1}): relays open, journal flushed, then the unit powers up again", _id, cycle.By);
+        _poweringDownSince = Now;
+        _hardware.OpenBothRelays();
+        Reconcile();
+        if (_options.Journal is not null && !_awaitingRecovery && _session.VehiclePresent && _registerWh > _lastDurableWh)
+        {
+            _lastDurableAt = Now;
+            _lastDurableWh = _registerWh;
+            Journal(new ChargerJournalEvents.EnergyRecorded(_id, ChargerClock.ToDateTime(Now), _registerWh, _session.SessionId));
+        }
+        Timers.StartSingleTimer(nameof(PowerDownTick), PowerDownTick.Instance, PowerDownPoll);
+    }
+
+    private void OnPowerDownTick()
+    {
+        if (_poweringDownSince is null)
+            return;
+        if (_options.Journal is null)
+            throw new PowerCycled(_id, "no journal to flush");
+        _journal.Tell(PersistenceGuardProtocol.GetStatus.Instance);
+    }
+
+    private void OnJournalStatusAtPowerDown(PersistenceGuardProtocol.Status status)
+    {
+        if (_poweringDownSince is not { } since || _options.Journal is not { } journal)
+            return;
+        if (status.Pending == 0)
+            throw new PowerCycled(_id, "journal flushed");
+        if (Now - since >= journal.PowerCycleFlushWait)
+        {
+            _log.Error("Charger {0}: power cycle with the journal unavailable for {1}: {2} events it held are lost with the power", _id, journal.PowerCycleFlushWait, status.Pending);
+            throw new PowerCycled(_id, "journal unavailable");
+        }
+        Timers.StartSingleTimer(nameof(PowerDownTick), PowerDownTick.Instance, PowerDownPoll);
+    }
+
     private void ShowNetwork(NetworkIndication indication)
     {
         _network = indication;
@@ -474,7 +555,7 @@ public sealed class ChargerUnit : ReceiveActor
 
     private double TargetOffer()
     {
-        if (!_relaysVerified || _safety.Faulted || !VehiclePresent || !_session.Authorised || !_operative)
+        if (!_relaysVerified || _safety.Faulted || !VehiclePresent || !_session.Authorised || !_operative || _poweringDownSince is not null)
             return 0;
         var cap = Math.Min(Math.Min(_settings.MaxCurrent, RatedAmps), _currentLimit ?? double.MaxValue);
         var amps = PilotOffer.Clamp(_granted * ThermalDerating.Factor(_thermal), cap);
@@ -486,7 +567,7 @@ public sealed class ChargerUnit : ReceiveActor
     // after the vehicle asks (C), so a close never happens under load.
     private bool MustOpen() =>
         RelayPolicy.MustBeOpen(_leavingC ? PilotState.B : _pilot, _safety.Faulted, Math.Min(_appliedOffer, TargetOffer()))
-        || !_session.Authorised || !_relaysVerified || _recovering.Count > 0 || _awaitingRecovery;
+        || !_session.Authorised || !_relaysVerified || _recovering.Count > 0 || _awaitingRecovery || _poweringDownSince is not null;
 
     private void Reconcile()
     {

@@ -22,11 +22,6 @@ public interface IObservableConnectorPort
 
 /// <param name="MaxAmps">the charger's own maximum: a composite limit at or above it is "no limit"</param>
 /// <param name="LocalIdTag">the idTag of a start the user makes at the charger (auto-start on plug-in, the app)</param>
-/// <param name="PowerCycle">
-/// For a hard reset: stops the unit's actors and starts a new unit on the same hardware, returning
-/// it (the simulator's board keeps its latched relays and the plugged vehicle, as a real power cycle
-/// does). Null: a hard reset does what a soft one does.
-/// </param>
 /// <param name="ListenerDispatcher">dispatcher of the status listener (tests: the calling-thread one)</param>
 /// <param name="LocalStartGrace">
 /// How long a start made at the charger may charge before the charge point has started its
@@ -36,7 +31,6 @@ public interface IObservableConnectorPort
 public sealed record ChargerUnitPortOptions(
     double MaxAmps = ChargerUnit.RatedAmps,
     string LocalIdTag = "LOCAL",
-    Func<IActorRef>? PowerCycle = null,
     string? ListenerDispatcher = null,
     TimeSpan? LocalStartGrace = null);
 
@@ -54,7 +48,7 @@ public sealed class ChargerUnitPort : IConnectorPort, IObservableConnectorPort
 
     private readonly ChargerUnitPortOptions _options;
     private readonly Lock _gate = new();
-    private volatile IActorRef _unit;
+    private readonly IActorRef _unit;
     private volatile ConnectorSnapshot _snapshot = Unknown;
     private volatile ChargerStatus? _status;
     private IActorRef _listener = ActorRefs.Nobody;
@@ -70,9 +64,6 @@ public sealed class ChargerUnitPort : IConnectorPort, IObservableConnectorPort
         _unit = unit;
         _options = options ?? new ChargerUnitPortOptions();
     }
-
-    /// <summary>The unit the port drives now (a hard reset with a power cycle replaces it).</summary>
-    public IActorRef Unit => _unit;
 
     /// <summary>The last status the unit published; null before the first.</summary>
     public ChargerStatus? LastStatus => _status;
@@ -131,24 +122,19 @@ public sealed class ChargerUnitPort : IConnectorPort, IObservableConnectorPort
     /// <summary>
     /// Soft: the charge point's software restarts (the actor boots again); the unit's safety loop
     /// (pilot, relays, GFCI) is deliberately not restarted, since restarting it buys nothing and
-    /// would drop a verified relay state. The port resubscribes and sends the unit the limit and
-    /// availability again, as a freshly started application would. Hard: with
-    /// <see cref="ChargerUnitPortOptions.PowerCycle"/>, the unit's actors are stopped and a new
-    /// unit powers up on the same hardware (relays driven open and verified first); without it,
-    /// as soft.
+    /// would drop a verified relay state. Hard: the unit is power-cycled in place
+    /// (<see cref="ChargerProtocol.PowerCycle"/>: relays open, journal flushed, the unit powers up
+    /// again under the same reference, relays verified first; the simulator's board keeps its
+    /// latched relays and the plugged vehicle, as a real power cycle does). Either way the port then
+    /// sends the unit the limit and availability again, as a freshly started application would; the
+    /// unit takes them after its restart, since they queue behind the power cycle.
     /// </summary>
     public bool Reset(ResetType type)
     {
-        if (type == ResetType.Hard && _options.PowerCycle is { } powerCycle)
-        {
-            var old = _unit;
-            _unit = powerCycle();
-            _listener.Tell(new Resubscribe(old, _unit));
-        }
+        if (type == ResetType.Hard)
+            _unit.Tell(new ChargerProtocol.PowerCycle("OCPP hard reset"), _listener);
         else
-        {
-            _listener.Tell(new Resubscribe(_unit, _unit));
-        }
+            _listener.Tell(Resubscribe.Instance);
         double? limit;
         bool operative;
         lock (_gate)
@@ -246,7 +232,10 @@ public sealed class ChargerUnitPort : IConnectorPort, IObservableConnectorPort
         return tell;
     }
 
-    private sealed record Resubscribe(IActorRef Old, IActorRef New);
+    private sealed record Resubscribe
+    {
+        public static readonly Resubscribe Instance = new();
+    }
 
     private sealed record LocalStartGraceDue(long Start);
 
@@ -270,14 +259,13 @@ public sealed class ChargerUnitPort : IConnectorPort, IObservableConnectorPort
         public ITimerScheduler Timers { get; set; } = null!;
 
         private readonly ILoggingAdapter _log = Context.GetLogger();
-        private IActorRef _unit;
+        private readonly IActorRef _unit;
 
         public Listener(ChargerUnitPort port, IActorRef chargePoint)
         {
             _unit = port._unit;
             Receive<ChargerStatus>(s =>
             {
-                if (!Sender.Equals(_unit) && !Sender.IsNobody()) return; // a late status of a unit replaced by a power cycle
                 foreach (var m in port.Observe(s))
                 {
                     if (m is LocalStartGraceDue due)
@@ -293,12 +281,8 @@ public sealed class ChargerUnitPort : IConnectorPort, IObservableConnectorPort
             {
                 if (!r.Accepted) _log.Info("{0}: the charger refused a command: {1}", Self.Path.Parent.Name, r.Reason);
             });
-            Receive<Resubscribe>(r =>
-            {
-                r.Old.Tell(new ChargerProtocol.UnsubscribeStatus(Self));
-                _unit = r.New;
-                _unit.Tell(new ChargerProtocol.SubscribeStatus(Self));
-            });
+            // A soft reset: a fresh status, as a freshly started application asks for.
+            Receive<Resubscribe>(_ => _unit.Tell(new ChargerProtocol.SubscribeStatus(Self)));
         }
 
         protected override void PreStart() => _unit.Tell(new ChargerProtocol.SubscribeStatus(Self));

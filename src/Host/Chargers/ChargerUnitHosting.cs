@@ -30,7 +30,7 @@ public static class ChargerUnitHosting
                 var settings = ChargerSettings.Factory with { Name = id.Value };
                 var props = ChargerUnit.Props(id, hardware, settings, unitOptions with { InitialGrantAmps = failSafeAmps?.Invoke(id) });
                 var unit = system.ActorOf(props, id.Value);
-                chargers.Add(new LocalCharger(id, unit, hardware, props));
+                chargers.Add(new LocalCharger(id, unit, hardware));
             }
             chargers.MarkStarted();
         });

@@ -3,8 +3,8 @@ using SmartElek.Charger.Simulation;
 
 namespace SmartElek.Host.Chargers;
 
-/// <summary>One charger that runs on this node: its unit actor, the simulated hardware under it, and the Props it was started with (a power cycle starts the same unit again).</summary>
-public sealed record LocalCharger(ChargerId Id, IActorRef Unit, SimulatedCharger Hardware, Props UnitProps);
+/// <summary>One charger that runs on this node: its unit actor, and the simulated hardware under it.</summary>
+public sealed record LocalCharger(ChargerId Id, IActorRef Unit, SimulatedCharger Hardware);
 
 /// <summary>The chargers this node runs, in topology order. Filled when the actor system starts.</summary>
 public sealed class SiteChargers

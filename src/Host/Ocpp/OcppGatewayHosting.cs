@@ -45,17 +45,9 @@ public static class OcppGatewayHosting
             var configuration = ChargePointConfiguration.Default(meterSampleSeconds: options.MeterValueSampleSeconds);
             foreach (var charger in chargers.All)
             {
-                var unitProps = charger.UnitProps;
-                var cycles = 0;
-                ChargerUnitPort port = null!;
-                // A hard reset power-cycles the unit: its actors stop, a new unit powers up on the same
-                // hardware (relays driven open and verified first, the journal closes a cut session).
-                port = new ChargerUnitPort(charger.Unit, new ChargerUnitPortOptions(LocalIdTag: options.LocalIdTag,
-                    PowerCycle: () =>
-                    {
-                        system.Stop(port.Unit);
-                        return system.ActorOf(unitProps, PowerCycledUnitName(charger.Id, ++cycles));
-                    }));
+                // A hard reset power-cycles the unit in place (ChargerProtocol.PowerCycle): the site
+                // link, the console and the traffic keep the same reference and follow its power-up.
+                var port = new ChargerUnitPort(charger.Unit, new ChargerUnitPortOptions(LocalIdTag: options.LocalIdTag));
                 var link = new WebSocketLink(new OcppConnectionSettings(baseUrl, charger.Id.Value, key));
                 var memory = store.For(charger.Id);
                 var settings = new ChargePointSettings(charger.Id, SerialNumber: charger.Id.Value,
@@ -93,9 +85,6 @@ public static class OcppGatewayHosting
         if (errors.Count > 0) throw new ConfigException(errors);
         return ChargePointStore.PostgreSql(HostStorage.ToPersistenceOptions(storage).ConnectionString(environment));
     }
-
-    /// <summary>The actor name of a unit after its <paramref name="cycle"/>-th power cycle (the old name is free only once the old unit has stopped).</summary>
-    public static string PowerCycledUnitName(ChargerId id, int cycle) => $"{id.Value}-power-cycle-{cycle}";
 
     private static string? AuthorizationKey(OcppOptions options)
     {
