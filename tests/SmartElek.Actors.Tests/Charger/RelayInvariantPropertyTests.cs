@@ -8,14 +8,14 @@ using Xunit.Abstractions;
 namespace SmartElek.Actors.Tests.Charger;
 
 /// <summary>
-/// Invariant 5 under random use: over random sequences of vehicle behaviour, offers, faults and
-/// button taps, the relays are never closed while the pilot is not in C, a fault is active or the
+/// Invariant 5 under random use: over random sequences of vehicle behaviour, offers, faults,
+/// button taps and power cycles, the relays are never closed while the pilot is not in C, a fault is active or the
 /// offer is 0 A, checked after every clock step. A second check against the simulator's truth:
 /// no hazard (no vehicle, vehicle not in C, ground lost) lasts 500 ms with the relays closed.
 /// </summary>
 public sealed class RelayInvariantPropertyTests(ITestOutputHelper output) : ChargerUnitHarness(output)
 {
-    public enum Act { PlugIn, Unplug, VehicleWants, VehicleStops, Offer, Leak, Unleak, GroundLost, GroundBack, Ventilation, NoVentilation, Hot, Cool, TapSet, Start, Stop, IgnoreLowerOffers }
+    public enum Act { PlugIn, Unplug, VehicleWants, VehicleStops, Offer, Leak, Unleak, GroundLost, GroundBack, Ventilation, NoVentilation, Hot, Cool, TapSet, Start, Stop, IgnoreLowerOffers, PowerCycle }
 
     public sealed record Move(Act Act, int Arg, int Wait)
     {
@@ -34,7 +34,7 @@ public sealed class RelayInvariantPropertyTests(ITestOutputHelper output) : Char
             (4, Act.PlugIn), (1, Act.Unplug), (2, Act.VehicleWants), (1, Act.VehicleStops), (4, Act.Offer),
             (1, Act.Leak), (1, Act.Unleak), (1, Act.GroundLost), (2, Act.GroundBack), (1, Act.Ventilation),
             (1, Act.NoVentilation), (1, Act.Hot), (1, Act.Cool), (1, Act.TapSet), (2, Act.Start), (1, Act.Stop),
-            (1, Act.IgnoreLowerOffers));
+            (1, Act.IgnoreLowerOffers), (1, Act.PowerCycle));
         var steps = Gen.Select(acts, Gen.Int[0, 40], Gen.Int[1, 100], (a, arg, wait) => new Move(a, arg, wait));
         var scenarios = 0;
         var charged = 0;
@@ -138,6 +138,9 @@ public sealed class RelayInvariantPropertyTests(ITestOutputHelper output) : Char
                 break;
             case Act.IgnoreLowerOffers when vehicle is not null:
                 vehicle.IgnoresLowerOffers = true;
+                break;
+            case Act.PowerCycle:
+                Unit.Tell(new ChargerProtocol.PowerCycle("property test"));
                 break;
         }
     }
