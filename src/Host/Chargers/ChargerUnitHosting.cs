@@ -19,6 +19,8 @@ public static class ChargerUnitHosting
         ChargerJournalSettings? journal = null, Func<ChargerId, double>? failSafeAmps = null)
     {
         var unitOptions = ChargerUnitOptions.Default with { Journal = journal };
+        // The units sit under the user guardian, which restarts them: a power cycle in place.
+        builder.AddHocon($"akka.actor.guardian-supervisor-strategy = {UnitGuardianStrategy.ConfigValue}", HoconAddMode.Prepend);
         return builder.WithActors((system, registry) =>
         {
             var clock = ChargerClock.Of(system);
