@@ -69,8 +69,12 @@ internal sealed partial class HostProcess : IDisposable
         await Process.WaitForExitAsync();
     }
 
+    private bool _disposed;
+
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         if (!Process.HasExited) Process.Kill(entireProcessTree: true);
         Process.Dispose();
     }

@@ -119,36 +119,29 @@ public sealed class PostgreSqlProcessTests : IAsyncLifetime
         var environment = Environment(_connection);
         await _server.StopAsync();
         using var site = HostProcess.Start(_workDir, HostJson, environment);
-        try
-        {
-            await site.WaitForTextAsync(p => p.Errors(), "does not answer", TimeSpan.FromSeconds(60));
-            Assert.Contains($"127.0.0.1:{_server.Port}/", site.Errors());
-            Assert.DoesNotContain("Password", site.Errors(), StringComparison.OrdinalIgnoreCase);
-            // A vehicle arrives at once; without its journal the unit draws nothing and opens no session.
-            await site.WaitForStatusAsync("charger-1", s => s.Pilot is "B" or "C", TimeSpan.FromSeconds(60), "a vehicle plugged in");
-            await Task.Delay(TimeSpan.FromSeconds(6));
-            Assert.False(site.Process.HasExited, "the site gave up while the database was down:\n" + site.Errors());
-            Assert.All(site.StatusLines("charger-1"), s => Assert.Equal(0, s.DrawnAmps));
-            Assert.All(site.StatusLines("charger-1"), s => Assert.NotEqual("Charging", s.Session));
+        await site.WaitForTextAsync(p => p.Errors(), "does not answer", TimeSpan.FromSeconds(60));
+        Assert.Contains($"127.0.0.1:{_server.Port}/", site.Errors());
+        Assert.DoesNotContain("Password", site.Errors(), StringComparison.OrdinalIgnoreCase);
+        // A vehicle arrives at once; without its journal the unit draws nothing and opens no session.
+        await site.WaitForStatusAsync("charger-1", s => s.Pilot is "B" or "C", TimeSpan.FromSeconds(60), "a vehicle plugged in");
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        Assert.False(site.Process.HasExited, "the site gave up while the database was down:\n" + site.Errors());
+        Assert.All(site.StatusLines("charger-1"), s => Assert.Equal(0, s.DrawnAmps));
+        Assert.All(site.StatusLines("charger-1"), s => Assert.NotEqual("Charging", s.Session));
 
-            await _server.StartAgainAsync();
-            var charging = await site.WaitForStatusAsync("charger-1", s => s.Session == "Charging" && s.RegisterWh >= 10,
-                TimeSpan.FromSeconds(120), "charging after the database returned");
-            await site.WaitForTextAsync(p => p.Text(), "answers again", TimeSpan.FromSeconds(30));
-            await Task.Delay(TimeSpan.FromSeconds(3)); // a durable reading and the projectors' batch
-            Assert.Equal(0, await site.InterruptAsync());
+        await _server.StartAgainAsync();
+        var charging = await site.WaitForStatusAsync("charger-1", s => s.Session == "Charging" && s.RegisterWh >= 10,
+            TimeSpan.FromSeconds(120), "charging after the database returned");
+        await site.WaitForTextAsync(p => p.Text(), "answers again", TimeSpan.FromSeconds(30));
+        await Task.Delay(TimeSpan.FromSeconds(3)); // a durable reading and the projectors' batch
+        Assert.Equal(0, await site.InterruptAsync());
 
-            // Nothing lost: the session and its energy are in PostgreSQL and in the reports.
-            var sessions = await HostProcess.RunToEndAsync(_workDir, HostJson, environment, "sessions");
-            Assert.True(Row(sessions, c => c.Length >= 2 && c[0] == "charger-1") is not null, "no session of charger-1 in:\n" + sessions);
-            var energy = await HostProcess.RunToEndAsync(_workDir, HostJson, environment, "energy");
-            var total = Row(energy, c => c[0] == "total")!;
-            Assert.True(HostProcess.Number(total[2]) * 1000 >= charging.RegisterWh - 0.5, $"energy {total[2]} kWh is below the register {charging.RegisterWh} Wh seen charging:\n{energy}");
-        }
-        finally
-        {
-            site.Dispose();
-        }
+        // Nothing lost: the session and its energy are in PostgreSQL and in the reports.
+        var sessions = await HostProcess.RunToEndAsync(_workDir, HostJson, environment, "sessions");
+        Assert.True(Row(sessions, c => c.Length >= 2 && c[0] == "charger-1") is not null, "no session of charger-1 in:\n" + sessions);
+        var energy = await HostProcess.RunToEndAsync(_workDir, HostJson, environment, "energy");
+        var total = Row(energy, c => c[0] == "total")!;
+        Assert.True(HostProcess.Number(total[2]) * 1000 >= charging.RegisterWh - 0.5, $"energy {total[2]} kWh is below the register {charging.RegisterWh} Wh seen charging:\n{energy}");
     }
 
     [Fact]
