@@ -58,7 +58,15 @@ internal sealed partial class HostProcess : IDisposable
     {
         using (var kill = Process.Start("kill", ["-INT", Process.Id.ToString(CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await Process.WaitForExitAsync(cts.Token);
+        try
+        {
+            await Process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            var text = Text();
+            throw new Xunit.Sdk.XunitException($"No clean stop within 30 s of Ctrl+C.\nstdout (end):\n{text[Math.Max(0, text.Length - 6000)..]}\nstderr:\n{Errors()}");
+        }
         return Process.ExitCode;
     }
 

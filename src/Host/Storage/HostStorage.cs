@@ -36,8 +36,9 @@ public static class HostStorage
     /// The read tables of this configuration. A reading's growth is spread over at most two durable-reading
     /// intervals before it: a longer gap between readings is idle time (see <see cref="EnergyDays.Read"/>).
     /// </summary>
-    public static ReadStore ReadStoreOf(StorageOptions storage, Func<string, string?>? environment = null) =>
-        new(ToPersistenceOptions(storage), environment, TimeSpan.FromSeconds(2 * storage.DurableReadingSeconds));
+    /// <param name="siteZone">The days the store's queries take and return (<see cref="SiteTime.ZoneOf"/>); null: UTC.</param>
+    public static ReadStore ReadStoreOf(StorageOptions storage, Func<string, string?>? environment = null, TimeZoneInfo? siteZone = null) =>
+        new(ToPersistenceOptions(storage), environment, TimeSpan.FromSeconds(2 * storage.DurableReadingSeconds), siteZone);
 
     /// <summary>Every problem with the Storage section, each naming its key.</summary>
     public static IEnumerable<ConfigError> Errors(StorageOptions storage, string file, Func<string, string?>? environment = null)
