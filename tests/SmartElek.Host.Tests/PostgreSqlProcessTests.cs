@@ -136,10 +136,14 @@ public sealed class PostgreSqlProcessTests : IAsyncLifetime
         await Task.Delay(TimeSpan.FromSeconds(3)); // a durable reading and the projectors' batch
         Assert.Equal(0, await site.InterruptAsync());
 
-        // Nothing lost: the session and its energy are in PostgreSQL and in the reports.
+        // Nothing lost: the session and its energy so far are in PostgreSQL and in the reports. The journal
+        // still holds the session open (a stop is no unplug): the report shows it running, with its energy.
         var sessions = await HostProcess.RunToEndAsync(_workDir, HostJson, environment, "sessions");
-        Assert.True(Row(sessions, c => c.Length >= 2 && c[0] == "charger-1") is not null, "no session of charger-1 in:\n" + sessions);
+        var open = Row(sessions, c => c.Length == 10 && c[0] == "charger-1" && c[9] == "running");
+        Assert.True(open is not null, "no running session of charger-1 in:\n" + sessions);
+        Assert.True(HostProcess.Number(open[6]) > 0, "the running session shows no energy so far:\n" + sessions);
         var energy = await HostProcess.RunToEndAsync(_workDir, HostJson, environment, "energy");
+        Assert.True(Row(energy, c => c[0] == "today" && c[2] == "so-far-to") is not null, "the energy report does not mark today as so far:\n" + energy);
         var total = Row(energy, c => c[0] == "total")!;
         Assert.True(HostProcess.Number(total[2]) * 1000 >= charging.RegisterWh - 0.5, $"energy {total[2]} kWh is below the register {charging.RegisterWh} Wh seen charging:\n{energy}");
     }
