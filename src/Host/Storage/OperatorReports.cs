@@ -45,10 +45,11 @@ public static class OperatorReports
                     s.ChargingStartedAt is null ? "" : $"{Clock(s.ChargingStartedAt, zone)}-{Clock(s.ChargingStoppedAt, zone)}",
                     Energy(s) is var e && e == "-" ? "" : e, s.EndRegisterWh is { } r ? Kwh(r) : "",
                     Number(s.PeakAmps, "0.0"),
-                    s.Running ? $"[green]running[/]{(s.EnergyAsOf is { } asOf ? $" (so far, to {Clock(asOf, zone)})" : "")}"
-                    : s.StopReason == "PowerLoss" ? "[red]PowerLoss[/]" : Markup.Escape(s.StopReason ?? ""));
+                    s.Running ? "[green]running[/]" : s.StopReason == "PowerLoss" ? "[red]PowerLoss[/]" : Markup.Escape(s.StopReason ?? ""));
             AnsiConsole.Write(table);
             AnsiConsole.MarkupLine($"{rows.Count} sessions");
+            if (rows.Where(s => s.Running).Select(s => s.EnergyAsOf).Max() is { } newest)
+                AnsiConsole.MarkupLine($"[green]running[/]: energy so far, to the session's newest durable reading (the newest at {Clock(newest, zone)})");
         });
 
     public static Task<int> EnergyAsync(FileInfo hostJson, Filter filter, TextWriter output, TextWriter error, CancellationToken cancel) =>
