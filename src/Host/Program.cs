@@ -16,15 +16,15 @@ root.SetAction((parse, stop) => SiteHost.RunAsync(parse.GetValue(config)!, stop)
 
 // Operator reports from the read tables of the configured database; they do not start the site.
 var charger = new Option<string?>("--charger") { Description = "One charger's id; all of the site's when left out." };
-var from = new Option<string?>("--from") { Description = "First day (UTC), yyyy-MM-dd; the beginning when left out." };
-var to = new Option<string?>("--to") { Description = "Last day (UTC), yyyy-MM-dd, included; today when left out." };
-var sessions = new Command("sessions", "Session history: plug-in, charging, energy, peak current and why it stopped (PowerLoss for one cut by a power loss).")
+var from = new Option<string?>("--from") { Description = "First day (of Site:TimeZone), yyyy-MM-dd; the beginning when left out." };
+var to = new Option<string?>("--to") { Description = "Last day (of Site:TimeZone), yyyy-MM-dd, included; today when left out." };
+var sessions = new Command("sessions", "Session history: plug-in, charging, energy, peak current and why it stopped (PowerLoss for one cut by a power loss); a running session with its energy so far.")
 {
     charger, from, to,
 };
 sessions.SetAction((parse, stop) => OperatorReports.SessionsAsync(parse.GetValue(config)!,
     new OperatorReports.Filter(parse.GetValue(charger), parse.GetValue(from), parse.GetValue(to)), Console.Out, Console.Error, stop));
-var energy = new Command("energy", "Energy per charger per day, per day for the site, and the total with its cost at Storage:TariffPerKwh.")
+var energy = new Command("energy", "Energy per charger per day of Site:TimeZone (today so far), per day for the site, and the total with its cost at Storage:TariffPerKwh.")
 {
     charger, from, to,
 };

@@ -1,27 +1,40 @@
 namespace SmartElek.Actors.ReadSide;
 
-/// <summary>Energy a charger delivered on one day (UTC), Wh.</summary>
+/// <summary>Energy a charger delivered on one day of the site's time zone, Wh.</summary>
 public readonly record struct DayEnergy(DateOnly Day, double EnergyWh);
 
-/// <summary>The last durable register value the day buckets of one charger were counted up to.</summary>
+/// <summary>Energy delivered within one quarter hour [Start, Start + 15 min) of UTC, Wh.</summary>
+public readonly record struct EnergySlice(DateTimeOffset Start, double EnergyWh);
+
+/// <summary>The last durable register value the energy slices of one charger were counted up to.</summary>
 public readonly record struct EnergyCursor(DateTimeOffset At, double RegisterWh);
 
 /// <summary>
-/// Folds a charger's durable register readings into energy per day (UTC days). A day's energy is the
-/// register's growth within that day: the growth between two readings is spread evenly over the time
-/// between them, so a session that runs across midnight is split by the hours on each side. A register
-/// reset (factory restore) starts counting from 0 again; a reading lower than the cursor without a
-/// reset is taken as a reset we did not see, never as negative energy. Pure: no database, no Akka.
+/// Folds a charger's durable register readings into energy per quarter hour, and quarter hours into the
+/// site's local days. The growth between two readings is spread evenly over the time between them, so
+/// a session that runs across midnight is split by the time on each side. A register reset (factory
+/// restore) starts counting from 0 again; a reading lower than the cursor without a reset is taken as a
+/// reset we did not see, never as negative energy. Pure: no database, no Akka.
+/// <para>
+/// Why quarter hours of UTC and not days: every time zone's offset from UTC, and every daylight-saving
+/// change, is a whole number of quarter hours, so each slice lies wholly in one local day of any zone.
+/// The tables hold slices; the day a slice belongs to is decided when reading, in the zone asked for:
+/// a site that sets or corrects its zone sees its history in the new days without re-projecting, and
+/// a 23 h or 25 h day of a daylight-saving change simply has fewer or more slices.
+/// </para>
 /// </summary>
 public static class EnergyDays
 {
+    /// <summary>The length of one slice.</summary>
+    public static readonly TimeSpan SliceLength = TimeSpan.FromMinutes(15);
+
     /// <summary>Where a reset leaves the cursor: the register reads 0 from then on.</summary>
     public static EnergyCursor Reset(DateTimeOffset at) => new(at, 0);
 
     /// <summary>
-    /// The next reading: the new cursor and the growth since <paramref name="cursor"/> by day. Without a
-    /// cursor (the charger's first reading) the register is counted from 0 and its value lands on the
-    /// reading's day: a unit's register starts at 0, so nothing before the first reading is lost.
+    /// The next reading: the new cursor and the growth since <paramref name="cursor"/> by quarter hour.
+    /// Without a cursor (the charger's first reading) the register is counted from 0 and its value lands
+    /// in the reading's quarter hour: a unit's register starts at 0, so nothing before the first reading is lost.
     /// </summary>
     /// <param name="spreadLimit">
     /// The growth is spread over at most this span before the reading (null: over the whole gap). A charger
@@ -29,7 +42,7 @@ public static class EnergyDays
     /// (no vehicle, a suspended session, a power loss) the growth happened just before the new reading,
     /// not over the idle days: twice the durable-reading interval keeps it on the right day.
     /// </param>
-    public static (EnergyCursor Cursor, IReadOnlyList<DayEnergy> Days) Read(EnergyCursor? cursor, DateTimeOffset at, double registerWh, TimeSpan? spreadLimit = null)
+    public static (EnergyCursor Cursor, IReadOnlyList<EnergySlice> Slices) Read(EnergyCursor? cursor, DateTimeOffset at, double registerWh, TimeSpan? spreadLimit = null)
     {
         if (!double.IsFinite(registerWh) || registerWh < 0)
             return (cursor ?? new EnergyCursor(at, 0), []);
@@ -42,39 +55,67 @@ public static class EnergyDays
         return (next, Split(spreadFrom, at, growth));
     }
 
+    /// <summary>The quarter hour of UTC that holds <paramref name="at"/>.</summary>
+    public static DateTimeOffset SliceOf(DateTimeOffset at)
+    {
+        var utc = at.UtcTicks;
+        return new DateTimeOffset(utc - utc % SliceLength.Ticks, TimeSpan.Zero);
+    }
+
     /// <summary>
-    /// Spreads <paramref name="growthWh"/> evenly over [from, to] and cuts it at each UTC midnight.
+    /// Spreads <paramref name="growthWh"/> evenly over [from, to] and cuts it at each quarter hour.
     /// The parts add up to the growth exactly (the last part takes the rounding remainder).
     /// </summary>
-    public static IReadOnlyList<DayEnergy> Split(DateTimeOffset from, DateTimeOffset to, double growthWh)
+    public static IReadOnlyList<EnergySlice> Split(DateTimeOffset from, DateTimeOffset to, double growthWh)
     {
         if (growthWh <= 0) return [];
-        var start = from.UtcDateTime;
-        var end = to.UtcDateTime;
-        if (end <= start) return [new DayEnergy(DateOnly.FromDateTime(end), growthWh)];
+        if (to <= from) return [new EnergySlice(SliceOf(to), growthWh)];
 
-        var total = (end - start).Ticks;
-        var parts = new List<DayEnergy>();
+        var total = (to - from).Ticks;
+        var parts = new List<EnergySlice>();
         var assigned = 0.0;
-        for (var dayStart = start.Date; dayStart < end; dayStart = dayStart.AddDays(1))
+        for (var sliceStart = SliceOf(from); sliceStart < to; sliceStart += SliceLength)
         {
-            var dayEnd = dayStart.AddDays(1);
-            var overlap = (Min(dayEnd, end) - Max(dayStart, start)).Ticks;
+            var sliceEnd = sliceStart + SliceLength;
+            var overlap = ((sliceEnd < to ? sliceEnd : to) - (sliceStart > from ? sliceStart : from)).Ticks;
             if (overlap <= 0) continue;
-            var day = DateOnly.FromDateTime(dayStart);
-            if (dayEnd >= end)
+            if (sliceEnd >= to)
             {
-                parts.Add(new DayEnergy(day, growthWh - assigned));
+                parts.Add(new EnergySlice(sliceStart, growthWh - assigned));
                 break;
             }
             var part = growthWh * overlap / total;
             assigned += part;
-            parts.Add(new DayEnergy(day, part));
+            parts.Add(new EnergySlice(sliceStart, part));
         }
         return parts;
     }
 
-    private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
+    /// <summary>The slices summed per local day of <paramref name="zone"/>, by day.</summary>
+    public static IReadOnlyList<DayEnergy> ByDay(IEnumerable<EnergySlice> slices, TimeZoneInfo zone) =>
+        slices.GroupBy(s => LocalDays.DayOf(s.Start, zone))
+            .OrderBy(g => g.Key)
+            .Select(g => new DayEnergy(g.Key, g.Sum(s => s.EnergyWh)))
+            .ToList();
+}
 
-    private static DateTime Max(DateTime a, DateTime b) => a > b ? a : b;
+/// <summary>Days of a site's time zone and the instants they begin at (23 or 25 hours long across a daylight-saving change).</summary>
+public static class LocalDays
+{
+    /// <summary>The local day of <paramref name="zone"/> that holds <paramref name="at"/>.</summary>
+    public static DateOnly DayOf(DateTimeOffset at, TimeZoneInfo zone) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, zone).DateTime);
+
+    /// <summary>
+    /// The first instant of <paramref name="day"/> in <paramref name="zone"/>. Where a zone skips its
+    /// midnight (a daylight-saving change at 00:00) the day begins at the first local time that exists;
+    /// where midnight happens twice the day begins at the first of them.
+    /// </summary>
+    public static DateTimeOffset StartOf(DateOnly day, TimeZoneInfo zone)
+    {
+        var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        while (zone.IsInvalidTime(local)) local = local.AddMinutes(15);
+        var offset = zone.IsAmbiguousTime(local) ? zone.GetAmbiguousTimeOffsets(local).Max() : zone.GetUtcOffset(local);
+        return new DateTimeOffset(local, offset).ToUniversalTime();
+    }
 }

@@ -9,8 +9,8 @@ public abstract record ReadSideFact(ChargerId Charger);
 
 public sealed record SessionFact(ChargerId Charger, ISessionEvent Event) : ReadSideFact(Charger);
 
-/// <summary>A durable value of the charger's energy register.</summary>
-public sealed record EnergyReadingFact(ChargerId Charger, DateTimeOffset At, double RegisterWh) : ReadSideFact(Charger);
+/// <summary>A durable value of the charger's energy register, taken during <paramref name="SessionId"/> (null: between sessions).</summary>
+public sealed record EnergyReadingFact(ChargerId Charger, DateTimeOffset At, double RegisterWh, string? SessionId = null) : ReadSideFact(Charger);
 
 /// <summary>The register was zeroed (factory restore).</summary>
 public sealed record RegisterResetFact(ChargerId Charger, DateTimeOffset At) : ReadSideFact(Charger);
@@ -22,7 +22,9 @@ public sealed record JournalledFact(long Offset, ReadSideFact? Fact);
 public sealed record ReadSideProjection(string Name, string Tag)
 {
     public static readonly ReadSideProjection Sessions = new("sessions", ChargerJournal.SessionTag);
-    public static readonly ReadSideProjection Energy = new("energy", ChargerJournal.EnergyTag);
+    // "energy-slices": quarter hours since 2026-11-24 (the older "energy" projection kept UTC days in
+    // read_energy_days); a new name starts at offset 0, so an existing database is rebuilt from its journal.
+    public static readonly ReadSideProjection Energy = new("energy-slices", ChargerJournal.EnergyTag);
     public static readonly IReadOnlyList<ReadSideProjection> All = [Sessions, Energy];
 }
 
@@ -35,7 +37,7 @@ public static class ReadSideFacts
     public static ReadSideFact? Of(string persistenceId, object evt) => evt switch
     {
         ISessionEvent e when ChargerOf(persistenceId) is { } charger => new SessionFact(charger, e),
-        ChargerJournalEvents.EnergyRecorded r => new EnergyReadingFact(r.Charger, r.At, r.RegisterWh),
+        ChargerJournalEvents.EnergyRecorded r => new EnergyReadingFact(r.Charger, r.At, r.RegisterWh, r.SessionId),
         ChargerJournalEvents.RegisterReset z => new RegisterResetFact(z.Charger, z.At),
         _ => null,
     };

@@ -60,23 +60,27 @@ public sealed class ReadSideProjector : ReceiveActor
     protected override void PreStart()
     {
         var self = Self;
-        var journal = PersistenceQuery.Get(Context.System).ReadJournalFor<SqlReadJournal>(PersistenceHocon.ReadJournalPluginId);
+        var system = Context.System;
         var restart = RestartSettings.Create(_settings.MinBackoff, _settings.MaxBackoff, 0.2);
-        RestartSource.OnFailuresWithBackoff(() => Events(journal), restart)
+        RestartSource.OnFailuresWithBackoff(() => Events(system), restart)
             .RunWith(Sink.ForEach<long>(offset => self.Tell(new ReadSideProjectorProtocol.BatchStored(offset))), Context.Materializer());
     }
 
     // Each (re)start reads the offset from the database: what was committed is never applied again.
-    private Source<long, NotUsed> Events(SqlReadJournal journal) =>
-        Source.FromTask(StartAsync())
-            .ConcatMany(offset => journal.EventsByTag(_projection.Tag, Offset.Sequence(offset)))
+    // The read journal is taken inside the restarted source too: with the database down at start its
+    // creation fails (a timeout), and that must be retried with back-off, not end the projector.
+    private Source<long, NotUsed> Events(ActorSystem system) =>
+        Source.FromTask(StartAsync(system))
+            .ConcatMany(start => start.Journal.EventsByTag(_projection.Tag, Offset.Sequence(start.Offset)))
             .GroupedWithin(_settings.BatchSize, _settings.BatchWindow)
             .SelectAsync(1, batch => StoreAsync(batch.Select(ToFact).ToList()));
 
-    private async Task<long> StartAsync()
+    private async Task<(SqlReadJournal Journal, long Offset)> StartAsync(ActorSystem system)
     {
         await _store.EnsureSchemaAsync();
-        return await _store.OffsetAsync(_projection);
+        var offset = await _store.OffsetAsync(_projection);
+        var journal = await Task.Run(() => PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(PersistenceHocon.ReadJournalPluginId));
+        return (journal, offset);
     }
 
     private async Task<long> StoreAsync(IReadOnlyList<JournalledFact> facts)

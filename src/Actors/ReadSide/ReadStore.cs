@@ -22,9 +22,11 @@ public sealed class ReadStore
     private readonly TimeSpan? _readingSpread;
 
     /// <param name="readingSpread">How far before a durable reading its growth is spread (see <see cref="EnergyDays.Read"/>); null: the whole gap.</param>
-    public ReadStore(PersistenceOptions options, Func<string, string?>? environment = null, TimeSpan? readingSpread = null)
+    /// <param name="siteZone">The site's time zone: the days that queries take and return (null: UTC).</param>
+    public ReadStore(PersistenceOptions options, Func<string, string?>? environment = null, TimeSpan? readingSpread = null, TimeZoneInfo? siteZone = null)
     {
         _readingSpread = readingSpread;
+        SiteZone = siteZone ?? TimeZoneInfo.Utc;
         _provider = options.Provider;
         _connectionString = options.ConnectionString(environment);
         SqliteFile = options.Provider == PersistenceProvider.Sqlite ? options.SqliteFilePath : null;
@@ -32,6 +34,9 @@ public sealed class ReadStore
 
     /// <summary>The SQLite file, or null on PostgreSQL.</summary>
     public string? SqliteFile { get; }
+
+    /// <summary>The zone whose days the queries take (<see cref="ReadPeriod"/>) and return.</summary>
+    public TimeZoneInfo SiteZone { get; }
 
     private static readonly string[] Schema =
     [
@@ -46,8 +51,12 @@ public sealed class ReadStore
           PRIMARY KEY (charger, session_id))
         """,
         "CREATE INDEX IF NOT EXISTS read_sessions_plugged_in ON read_sessions (plugged_in_at)",
-        "CREATE TABLE IF NOT EXISTS read_energy_cursor (charger TEXT PRIMARY KEY, at BIGINT NOT NULL, register_wh DOUBLE PRECISION NOT NULL)",
-        "CREATE TABLE IF NOT EXISTS read_energy_days (charger TEXT NOT NULL, day TEXT NOT NULL, energy_wh DOUBLE PRECISION NOT NULL, PRIMARY KEY (charger, day))",
+        "CREATE TABLE IF NOT EXISTS read_energy_slice_cursor (charger TEXT PRIMARY KEY, at BIGINT NOT NULL, register_wh DOUBLE PRECISION NOT NULL)",
+        // Quarter hours of UTC (ms since 1970): the local day is chosen when reading (see EnergyDays).
+        "CREATE TABLE IF NOT EXISTS read_energy_slices (charger TEXT NOT NULL, slice_start BIGINT NOT NULL, energy_wh DOUBLE PRECISION NOT NULL, PRIMARY KEY (charger, slice_start))",
+        "CREATE INDEX IF NOT EXISTS read_energy_slices_start ON read_energy_slices (slice_start)",
+        // The newest durable reading of each session: the energy so far of one that is still running.
+        "CREATE TABLE IF NOT EXISTS read_session_progress (charger TEXT NOT NULL, session_id TEXT NOT NULL, at BIGINT NOT NULL, register_wh DOUBLE PRECISION NOT NULL, PRIMARY KEY (charger, session_id))",
     ];
 
     /// <summary>Creates the read tables if they are missing (idempotent; every node may call it).</summary>
@@ -95,7 +104,8 @@ public sealed class ReadStore
 
         var sessions = new Dictionary<(ChargerId, string), SessionRecord?>();
         var cursors = new Dictionary<ChargerId, EnergyCursor?>();
-        var days = new Dictionary<(ChargerId, DateOnly), double>();
+        var slices = new Dictionary<(ChargerId, long), double>();
+        var progress = new Dictionary<(ChargerId, string), EnergyCursor>();
         foreach (var fact in fresh.Select(f => f.Fact))
         {
             switch (fact)
@@ -111,8 +121,13 @@ public sealed class ReadStore
                         cursor = await LoadCursorAsync(connection, tx, r.Charger, cancel);
                     var (next, split) = EnergyDays.Read(cursor, r.At, r.RegisterWh, _readingSpread);
                     cursors[r.Charger] = next;
-                    foreach (var d in split)
-                        days[(r.Charger, d.Day)] = days.GetValueOrDefault((r.Charger, d.Day)) + d.EnergyWh;
+                    foreach (var slice in split)
+                    {
+                        var sliceKey = (r.Charger, slice.Start.ToUnixTimeMilliseconds());
+                        slices[sliceKey] = slices.GetValueOrDefault(sliceKey) + slice.EnergyWh;
+                    }
+                    if (r.SessionId is { } session && (!progress.TryGetValue((r.Charger, session), out var seen) || r.At >= seen.At))
+                        progress[(r.Charger, session)] = new EnergyCursor(r.At, r.RegisterWh);
                     break;
                 case RegisterResetFact z:
                     cursors[z.Charger] = EnergyDays.Reset(z.At);
@@ -125,12 +140,20 @@ public sealed class ReadStore
         foreach (var (charger, cursor) in cursors)
             if (cursor is { } c)
                 await ExecuteAsync(connection, tx,
-                    "INSERT INTO read_energy_cursor (charger, at, register_wh) VALUES (@c, @a, @w) ON CONFLICT (charger) DO UPDATE SET at = excluded.at, register_wh = excluded.register_wh",
+                    "INSERT INTO read_energy_slice_cursor (charger, at, register_wh) VALUES (@c, @a, @w) ON CONFLICT (charger) DO UPDATE SET at = excluded.at, register_wh = excluded.register_wh",
                     cancel, ("c", charger.Value), ("a", c.At.ToUnixTimeMilliseconds()), ("w", c.RegisterWh));
-        foreach (var ((charger, day), wh) in days)
+        foreach (var ((charger, start), wh) in slices)
             await ExecuteAsync(connection, tx,
-                "INSERT INTO read_energy_days (charger, day, energy_wh) VALUES (@c, @d, @e) ON CONFLICT (charger, day) DO UPDATE SET energy_wh = read_energy_days.energy_wh + excluded.energy_wh",
-                cancel, ("c", charger.Value), ("d", Day(day)), ("e", wh));
+                "INSERT INTO read_energy_slices (charger, slice_start, energy_wh) VALUES (@c, @s, @e) ON CONFLICT (charger, slice_start) DO UPDATE SET energy_wh = read_energy_slices.energy_wh + excluded.energy_wh",
+                cancel, ("c", charger.Value), ("s", start), ("e", wh));
+        foreach (var ((charger, session), reading) in progress)
+            await ExecuteAsync(connection, tx,
+                """
+                INSERT INTO read_session_progress (charger, session_id, at, register_wh) VALUES (@c, @s, @a, @w)
+                ON CONFLICT (charger, session_id) DO UPDATE SET at = excluded.at, register_wh = excluded.register_wh
+                WHERE excluded.at >= read_session_progress.at
+                """,
+                cancel, ("c", charger.Value), ("s", session), ("a", reading.At.ToUnixTimeMilliseconds()), ("w", reading.RegisterWh));
 
         var offset = fresh[^1].Offset;
         await ExecuteAsync(connection, tx, "UPDATE read_projection_offset SET ordering = @o WHERE projection = @p", cancel, ("o", offset), ("p", projection.Name));
@@ -158,34 +181,64 @@ public sealed class ReadStore
         return Convert.ToInt64(await ScalarAsync(connection, null, sql, cancel, ("n", table)), CultureInfo.InvariantCulture) > 0;
     }
 
-    /// <summary>Sessions plugged in within the period (newest first), of one charger or of the whole site.</summary>
+    /// <summary>
+    /// Sessions plugged in within the period (days of <see cref="SiteZone"/>; newest first), of one charger
+    /// or of the whole site. A session still running (neither stopped nor unplugged) carries its energy so
+    /// far, from its newest durable reading (<see cref="SessionRecord.EnergyAsOf"/>).
+    /// </summary>
     public async Task<IReadOnlyList<SessionRecord>> SessionsAsync(ReadPeriod period, ChargerId? charger = null, CancellationToken cancel = default)
     {
         await using var connection = await OpenAsync(cancel);
-        var (from, to) = period.UnixMillisecondRange();
-        var sql = SessionColumns + " FROM read_sessions WHERE plugged_in_at >= @f AND plugged_in_at < @t"
-            + (charger is null ? "" : " AND charger = @c") + " ORDER BY plugged_in_at DESC, charger";
+        var (from, to) = period.UnixMillisecondRange(SiteZone);
+        var sql = SessionColumns + ", p.at, p.register_wh FROM read_sessions s LEFT JOIN read_session_progress p ON p.charger = s.charger AND p.session_id = s.session_id"
+            + " WHERE s.plugged_in_at >= @f AND s.plugged_in_at < @t"
+            + (charger is null ? "" : " AND s.charger = @c") + " ORDER BY s.plugged_in_at DESC, s.charger";
         await using var command = Command(connection, null, sql, WithCharger(charger, ("f", from), ("t", to)));
         await using var reader = await command.ExecuteReaderAsync(cancel);
         var rows = new List<SessionRecord>();
-        while (await reader.ReadAsync(cancel)) rows.Add(ReadSession(reader));
+        while (await reader.ReadAsync(cancel))
+        {
+            var row = ReadSession(reader);
+            if (row.Running && !reader.IsDBNull(12))
+                row = row with
+                {
+                    // A register reset within the session would make this negative: nothing, not less than nothing.
+                    EnergyWh = Math.Max(0, reader.GetDouble(13) - row.StartRegisterWh),
+                    EnergyAsOf = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(12)),
+                };
+            rows.Add(row);
+        }
         return rows;
     }
 
-    /// <summary>Energy per charger per day within the period, by day then charger.</summary>
+    /// <summary>
+    /// Energy per charger per day of <see cref="SiteZone"/> within the period, by day then charger. Today's
+    /// rows hold the energy up to the newest durable reading (<see cref="LatestReadingAsync"/>).
+    /// </summary>
     public async Task<IReadOnlyList<ChargerDayEnergy>> EnergyByChargerAndDayAsync(ReadPeriod period, ChargerId? charger = null, CancellationToken cancel = default)
     {
         await using var connection = await OpenAsync(cancel);
-        var (from, to) = period.DayRange();
-        var sql = "SELECT day, charger, energy_wh FROM read_energy_days WHERE day >= @f AND day <= @t"
-            + (charger is null ? "" : " AND charger = @c") + " ORDER BY day, charger";
+        var (from, to) = period.UnixMillisecondRange(SiteZone);
+        var sql = "SELECT charger, slice_start, energy_wh FROM read_energy_slices WHERE slice_start >= @f AND slice_start < @t"
+            + (charger is null ? "" : " AND charger = @c");
         await using var command = Command(connection, null, sql, WithCharger(charger, ("f", from), ("t", to)));
         await using var reader = await command.ExecuteReaderAsync(cancel);
-        var rows = new List<ChargerDayEnergy>();
+        var slices = new List<(ChargerId Charger, EnergySlice Slice)>();
         while (await reader.ReadAsync(cancel))
-            rows.Add(new ChargerDayEnergy(DateOnly.ParseExact(reader.GetString(0), "yyyy-MM-dd", CultureInfo.InvariantCulture),
-                new ChargerId(reader.GetString(1)), reader.GetDouble(2)));
-        return rows;
+            slices.Add((new ChargerId(reader.GetString(0)), new EnergySlice(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), reader.GetDouble(2))));
+        return slices.GroupBy(s => s.Charger)
+            .SelectMany(g => EnergyDays.ByDay(g.Select(s => s.Slice), SiteZone).Select(d => new ChargerDayEnergy(d.Day, g.Key, d.EnergyWh)))
+            .OrderBy(r => r.Day).ThenBy(r => r.Charger.Value, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>When the newest durable reading counted so far was taken (of one charger or the site); null before any.</summary>
+    public async Task<DateTimeOffset?> LatestReadingAsync(ChargerId? charger = null, CancellationToken cancel = default)
+    {
+        await using var connection = await OpenAsync(cancel);
+        var value = await ScalarAsync(connection, null, "SELECT MAX(at) FROM read_energy_slice_cursor" + (charger is null ? "" : " WHERE charger = @c"), cancel,
+            WithCharger(charger));
+        return value is null or DBNull ? null : DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(value, CultureInfo.InvariantCulture));
     }
 
     /// <summary>The site's energy per day within the period (every charger that wrote to this database).</summary>
@@ -203,7 +256,7 @@ public sealed class ReadStore
     }
 
     private const string SessionColumns =
-        "SELECT charger, session_id, plugged_in_at, plugged_out_at, charging_started_at, charging_stopped_at, authorised_by, start_register_wh, end_register_wh, energy_wh, peak_amps, stop_reason";
+        "SELECT s.charger, s.session_id, s.plugged_in_at, s.plugged_out_at, s.charging_started_at, s.charging_stopped_at, s.authorised_by, s.start_register_wh, s.end_register_wh, s.energy_wh, s.peak_amps, s.stop_reason";
 
     private static SessionRecord ReadSession(DbDataReader r)
     {
@@ -216,7 +269,7 @@ public sealed class ReadStore
 
     private static async Task<SessionRecord?> LoadSessionAsync(DbConnection connection, DbTransaction tx, ChargerId charger, string sessionId, CancellationToken cancel)
     {
-        await using var command = Command(connection, tx, SessionColumns + " FROM read_sessions WHERE charger = @c AND session_id = @s",
+        await using var command = Command(connection, tx, SessionColumns + " FROM read_sessions s WHERE s.charger = @c AND s.session_id = @s",
             ("c", charger.Value), ("s", sessionId));
         await using var reader = await command.ExecuteReaderAsync(cancel);
         return await reader.ReadAsync(cancel) ? ReadSession(reader) : null;
@@ -224,7 +277,7 @@ public sealed class ReadStore
 
     private static async Task<EnergyCursor?> LoadCursorAsync(DbConnection connection, DbTransaction tx, ChargerId charger, CancellationToken cancel)
     {
-        await using var command = Command(connection, tx, "SELECT at, register_wh FROM read_energy_cursor WHERE charger = @c", ("c", charger.Value));
+        await using var command = Command(connection, tx, "SELECT at, register_wh FROM read_energy_slice_cursor WHERE charger = @c", ("c", charger.Value));
         await using var reader = await command.ExecuteReaderAsync(cancel);
         return await reader.ReadAsync(cancel)
             ? new EnergyCursor(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0)), reader.GetDouble(1))
@@ -260,8 +313,6 @@ public sealed class ReadStore
 
     private static (string, object?)[] WithCharger(ChargerId? charger, params (string, object?)[] parameters) =>
         charger is { } c ? [.. parameters, ("c", c.Value)] : parameters;
-
-    internal static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private async Task<DbConnection> OpenAsync(CancellationToken cancel)
     {
@@ -308,17 +359,15 @@ public sealed class ReadStore
     }
 }
 
-/// <summary>Days from <see cref="From"/> to <see cref="To"/>, both included (UTC); null = open.</summary>
+/// <summary>Days from <see cref="From"/> to <see cref="To"/>, both included, of the store's site zone; null = open.</summary>
 public readonly record struct ReadPeriod(DateOnly? From, DateOnly? To)
 {
     public static readonly ReadPeriod All = new(null, null);
 
-    internal (long From, long To) UnixMillisecondRange() =>
-        (From is { } f ? new DateTimeOffset(f.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds() : long.MinValue,
-         To is { } t ? new DateTimeOffset(t.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds() : long.MaxValue);
-
-    internal (string From, string To) DayRange() =>
-        (From is { } f ? ReadStore.Day(f) : "0000-01-01", To is { } t ? ReadStore.Day(t) : "9999-12-31");
+    /// <summary>[first instant of From, first instant of the day after To) in ms since 1970 (UTC).</summary>
+    internal (long From, long To) UnixMillisecondRange(TimeZoneInfo zone) =>
+        (From is { } f ? LocalDays.StartOf(f, zone).ToUnixTimeMilliseconds() : long.MinValue,
+         To is { } t ? LocalDays.StartOf(t.AddDays(1), zone).ToUnixTimeMilliseconds() : long.MaxValue);
 }
 
 public sealed record ChargerDayEnergy(DateOnly Day, ChargerId Charger, double EnergyWh);

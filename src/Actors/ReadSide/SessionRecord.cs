@@ -22,6 +22,16 @@ public sealed record SessionRecord(
     double PeakAmps,
     string? StopReason)
 {
+    /// <summary>Neither stopped nor unplugged yet: <see cref="EnergyWh"/> is the energy so far.</summary>
+    public bool Running => ChargingStoppedAt is null && PluggedOutAt is null;
+
+    /// <summary>
+    /// For a running session, when its newest durable reading was taken: its <see cref="EnergyWh"/> is the
+    /// register's growth up to then. Null for an ended session (its energy is final) or before any reading.
+    /// Set by the query, never stored.
+    /// </summary>
+    public DateTimeOffset? EnergyAsOf { get; init; }
+
     /// <summary>
     /// The row after <paramref name="e"/>. Applying an event twice leaves the row as applying it once
     /// (times are kept first-seen or set, the peak is a maximum), so a replayed event does no harm.

@@ -89,6 +89,7 @@ public static class HostConfiguration
             yield return Err("Simulation:BatteryKwhMin", $"the range {s.BatteryKwhMin}..{s.BatteryKwhMax} kWh must be positive and not reversed");
 
         foreach (var storageError in Storage.HostStorage.Errors(o.Storage, file)) yield return storageError;
+        foreach (var zoneError in Storage.SiteTime.Errors(o.Site, file)) yield return zoneError;
 
         if (o.Ocpp.Enabled && (!Uri.TryCreate(o.Ocpp.CentralSystemUrl, UriKind.Absolute, out var cs) || cs.Scheme is not ("ws" or "wss")))
             yield return Err("Ocpp:CentralSystemUrl", $"'{o.Ocpp.CentralSystemUrl}' is not a ws:// or wss:// URL");

@@ -31,6 +31,8 @@ public sealed class SiteOptions
 {
     /// <summary>The topology file, relative to the folder of host.json.</summary>
     public string Topology { get; set; } = "site.json";
+    /// <summary>The site's time zone (IANA id, e.g. Europe/Berlin): the days of the energy report. Empty = the machine's local zone.</summary>
+    public string TimeZone { get; set; } = "";
 }
 
 public sealed class SimulationOptions

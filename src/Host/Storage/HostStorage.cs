@@ -36,8 +36,9 @@ public static class HostStorage
     /// The read tables of this configuration. A reading's growth is spread over at most two durable-reading
     /// intervals before it: a longer gap between readings is idle time (see <see cref="EnergyDays.Read"/>).
     /// </summary>
-    public static ReadStore ReadStoreOf(StorageOptions storage, Func<string, string?>? environment = null) =>
-        new(ToPersistenceOptions(storage), environment, TimeSpan.FromSeconds(2 * storage.DurableReadingSeconds));
+    /// <param name="siteZone">The days the store's queries take and return (<see cref="SiteTime.ZoneOf"/>); null: UTC.</param>
+    public static ReadStore ReadStoreOf(StorageOptions storage, Func<string, string?>? environment = null, TimeZoneInfo? siteZone = null) =>
+        new(ToPersistenceOptions(storage), environment, TimeSpan.FromSeconds(2 * storage.DurableReadingSeconds), siteZone);
 
     /// <summary>Every problem with the Storage section, each naming its key.</summary>
     public static IEnumerable<ConfigError> Errors(StorageOptions storage, string file, Func<string, string?>? environment = null)
@@ -83,12 +84,32 @@ public static class HostStorage
     /// <summary>
     /// Creates the data folder, the SQLite file and the read tables before the site starts; false (and
     /// the reason, naming Storage:DataFolder, on <paramref name="error"/>) when they cannot be created.
-    /// PostgreSQL: nothing to create here; the site waits for the server.
+    /// PostgreSQL: one connection attempt. A server that refuses this site (no such database, bad
+    /// credentials) is a configuration error: false, naming Storage:PostgreSqlConnectionVariable. A server
+    /// that does not answer is waited for: true, after telling the operator on <paramref name="error"/>
+    /// that the chargers keep their relays open until it answers (their journals come first) and start
+    /// by themselves then; nothing is lost meanwhile, because nothing is charged.
     /// </summary>
-    public static bool TryPrepare(StorageOptions storage, string hostJsonFile, TextWriter error)
+    public static bool TryPrepare(StorageOptions storage, string hostJsonFile, TextWriter error, Func<string, string?>? environment = null)
     {
         var options = ToPersistenceOptions(storage);
-        if (options.Provider != PersistenceProvider.Sqlite) return true;
+        if (options.Provider != PersistenceProvider.Sqlite)
+        {
+            var probe = StorageProbe.ProbeAsync(options, environment).GetAwaiter().GetResult();
+            switch (probe.Reach)
+            {
+                case StorageReach.Refused:
+                    error.WriteLine($"Bad configuration:\n  {new ConfigError(hostJsonFile, "Storage:PostgreSqlConnectionVariable",
+                        $"PostgreSQL at {probe.Where} (from '{storage.PostgreSqlConnectionVariable}') refuses this site: {probe.Reason}")}");
+                    return false;
+                case StorageReach.Unreachable:
+                    error.WriteLine(UnreachableAtStart(probe));
+                    return true;
+                default:
+                    ReadStoreOf(storage, environment).EnsureSchemaAsync().GetAwaiter().GetResult();
+                    return true;
+            }
+        }
         try
         {
             PersistenceStore.Prepare(options);
@@ -101,6 +122,12 @@ public static class HostStorage
             return false;
         }
     }
+
+    /// <summary>What the operator is told when the site starts with its PostgreSQL database down.</summary>
+    public static string UnreachableAtStart(StorageProbeResult probe) =>
+        $"Storage: PostgreSQL at {probe.Where} does not answer ({probe.Reason}). The site starts anyway and waits for it: "
+        + "each charger keeps its relays open and charges nothing until its journal has been read, then starts by itself. "
+        + "Nothing is lost meanwhile. Retrying with back-off (up to 30 s).";
 
     /// <summary>
     /// Puts the node on its database: wire serialization and the journal, snapshot store and read
@@ -116,12 +143,17 @@ public static class HostStorage
         // PostgreSQL may be down at start: its read tables are created by the projectors when it answers.
         if (options.Provider == PersistenceProvider.Sqlite)
             store.EnsureSchemaAsync().GetAwaiter().GetResult();
+        var reach = options.Provider == PersistenceProvider.PostgreSql
+            ? StorageProbe.ProbeAsync(options).GetAwaiter().GetResult().Reach
+            : StorageReach.Answers;
         return builder
             .AddHocon(AkkaConfig(storage), HoconAddMode.Prepend)
             .WithActors((system, _) =>
             {
                 foreach (var projection in ReadSideProjection.All)
                     system.ActorOf(ReadSideProjector.Props(store, projection), "read-side-" + projection.Name);
+                if (options.Provider == PersistenceProvider.PostgreSql)
+                    system.ActorOf(StorageWatch.Props(options, reach), "storage-watch");
             });
     }
 }

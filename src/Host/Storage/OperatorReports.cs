@@ -10,7 +10,7 @@ namespace SmartElek.Host.Storage;
 /// The operator's reports (<c>smartelek-site sessions</c> and <c>energy</c>): read from the read
 /// tables of the configured database, without starting the site. The tables are first brought up to
 /// the journal (<see cref="ReadSideCatchUp"/>), so a report after a crash is complete. Times and days
-/// are UTC. A table on a terminal; plain columns without spaces inside a value when redirected.
+/// are the site's (Site:TimeZone). A table on a terminal; plain columns without spaces inside a value when redirected.
 /// </summary>
 public static class OperatorReports
 {
@@ -22,38 +22,47 @@ public static class OperatorReports
     public static Task<int> SessionsAsync(FileInfo hostJson, Filter filter, TextWriter output, TextWriter error, CancellationToken cancel) =>
         RunAsync(hostJson, filter, error, async (store, _, charger, period) =>
         {
+            var zone = store.SiteZone;
             var rows = await store.SessionsAsync(period, charger, cancel);
             if (Plain)
             {
+                // A running session: its energy so far (to its newest durable reading) and stop-reason "running".
                 output.WriteLine("charger session plugged-in plugged-out charging-from charging-to energy-kWh register-kWh peak-A stop-reason");
                 foreach (var s in rows)
-                    output.WriteLine(string.Join(' ', s.Charger.Value, s.SessionId, Time(s.PluggedInAt), Time(s.PluggedOutAt),
-                        Time(s.ChargingStartedAt), Time(s.ChargingStoppedAt), Ended(s) ? Kwh(s.EnergyWh) : "-", s.EndRegisterWh is { } r ? Kwh(r) : "-",
-                        Number(s.PeakAmps, "0.0"), s.StopReason ?? "-"));
+                    output.WriteLine(string.Join(' ', s.Charger.Value, s.SessionId, Time(s.PluggedInAt, zone), Time(s.PluggedOutAt, zone),
+                        Time(s.ChargingStartedAt, zone), Time(s.ChargingStoppedAt, zone), Energy(s), s.EndRegisterWh is { } r ? Kwh(r) : "-",
+                        Number(s.PeakAmps, "0.0"), s.Running ? "running" : s.StopReason ?? "-"));
                 output.WriteLine($"sessions {rows.Count}");
                 return;
             }
-            var table = new Table().Border(TableBorder.Rounded).Title($"Sessions {Describe(period, charger)} (UTC)");
+            var table = new Table().Border(TableBorder.Rounded).Title($"Sessions {Describe(period, charger)} ({Markup.Escape(zone.Id)})");
             // Short times so the table fits a terminal: the plug-in day in full, the rest as times of day.
             foreach (var c in new[] { "Charger", "Session", "Plugged in", "Out", "Charging", "kWh", "Register kWh", "Peak A", "Stop reason" })
                 table.AddColumn(c);
             foreach (var s in rows)
                 table.AddRow(Markup.Escape(s.Charger.Value), Markup.Escape(s.SessionId),
-                    s.PluggedInAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), Clock(s.PluggedOutAt),
-                    s.ChargingStartedAt is null ? "" : $"{Clock(s.ChargingStartedAt)}-{Clock(s.ChargingStoppedAt)}",
-                    Ended(s) ? Kwh(s.EnergyWh) : "", s.EndRegisterWh is { } r ? Kwh(r) : "",
-                    Number(s.PeakAmps, "0.0"), s.StopReason == "PowerLoss" ? "[red]PowerLoss[/]" : Markup.Escape(s.StopReason ?? "in progress"));
+                    TimeZoneInfo.ConvertTime(s.PluggedInAt, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), Clock(s.PluggedOutAt, zone),
+                    s.ChargingStartedAt is null ? "" : $"{Clock(s.ChargingStartedAt, zone)}-{Clock(s.ChargingStoppedAt, zone)}",
+                    Energy(s) is var e && e == "-" ? "" : e, s.EndRegisterWh is { } r ? Kwh(r) : "",
+                    Number(s.PeakAmps, "0.0"),
+                    s.Running ? "[green]running[/]" : s.StopReason == "PowerLoss" ? "[red]PowerLoss[/]" : Markup.Escape(s.StopReason ?? ""));
             AnsiConsole.Write(table);
             AnsiConsole.MarkupLine($"{rows.Count} sessions");
+            if (rows.Where(s => s.Running).Select(s => s.EnergyAsOf).Max() is { } newest)
+                AnsiConsole.MarkupLine($"[green]running[/]: energy so far, to the session's newest durable reading (the newest at {Clock(newest, zone)})");
         });
 
     public static Task<int> EnergyAsync(FileInfo hostJson, Filter filter, TextWriter output, TextWriter error, CancellationToken cancel) =>
         RunAsync(hostJson, filter, error, async (store, options, charger, period) =>
         {
+            var zone = store.SiteZone;
             var tariff = options.Storage.TariffPerKwh;
             var days = await store.EnergyByChargerAndDayAsync(period, charger, cancel);
             var site = await store.EnergyBySiteDayAsync(period, cancel);
             var totals = await store.TotalsAsync(period, tariff, charger, cancel);
+            // Today is not over: its rows hold the energy up to the newest durable reading.
+            var today = LocalDays.DayOf(DateTimeOffset.UtcNow, zone);
+            var soFarTo = days.Any(d => d.Day == today) ? await store.LatestReadingAsync(charger, cancel) : null;
             if (Plain)
             {
                 output.WriteLine("day charger energy-kWh cost");
@@ -62,18 +71,23 @@ public static class OperatorReports
                 if (charger is null)
                     foreach (var d in site)
                         output.WriteLine(string.Join(' ', Day(d.Day), "site", Kwh(d.EnergyWh), Money(d.EnergyWh, tariff)));
+                if (soFarTo is { } to)
+                    output.WriteLine(string.Join(' ', "today", Day(today), "so-far-to", Time(to, zone)));
                 output.WriteLine(string.Join(' ', "total", charger?.Value ?? "site", Kwh(totals.EnergyWh), Number(totals.Cost, "0.00"),
-                    $"tariff={Number(tariff, "0.####")}/kWh"));
+                    $"tariff={Number(tariff, "0.####")}/kWh", $"zone={zone.Id}"));
                 return;
             }
-            var table = new Table().Border(TableBorder.Rounded).Title($"Energy {Describe(period, charger)} (UTC days)");
+            var table = new Table().Border(TableBorder.Rounded).Title($"Energy {Describe(period, charger)} (days of {Markup.Escape(zone.Id)})");
             foreach (var c in new[] { "Day", "Charger", "kWh", "Cost" }) table.AddColumn(c);
+            string DayCell(DateOnly day) => day == today ? $"{Day(day)} (so far)" : Day(day);
             foreach (var d in days)
-                table.AddRow(Day(d.Day), Markup.Escape(d.Charger.Value), Kwh(d.EnergyWh), Money(d.EnergyWh, tariff));
+                table.AddRow(DayCell(d.Day), Markup.Escape(d.Charger.Value), Kwh(d.EnergyWh), Money(d.EnergyWh, tariff));
             if (charger is null)
                 foreach (var d in site)
-                    table.AddRow($"[bold]{Day(d.Day)}[/]", $"[bold]site ({d.Chargers} chargers)[/]", $"[bold]{Kwh(d.EnergyWh)}[/]", $"[bold]{Money(d.EnergyWh, tariff)}[/]");
+                    table.AddRow($"[bold]{DayCell(d.Day)}[/]", $"[bold]site ({d.Chargers} chargers)[/]", $"[bold]{Kwh(d.EnergyWh)}[/]", $"[bold]{Money(d.EnergyWh, tariff)}[/]");
             AnsiConsole.Write(table);
+            if (soFarTo is { } asOf)
+                AnsiConsole.MarkupLine($"Today so far: up to the newest durable reading at {Clock(asOf, zone)}");
             AnsiConsole.MarkupLine($"Total: [bold]{Kwh(totals.EnergyWh)} kWh[/], cost [bold]{Number(totals.Cost, "0.00")}[/] at {Number(tariff, "0.####")} per kWh");
         });
 
@@ -105,7 +119,7 @@ public static class OperatorReports
             await error.WriteLineAsync($"No database at {persistence.SqliteFilePath} (Storage:DataFolder): the site has not run with this configuration yet.");
             return 1;
         }
-        var store = HostStorage.ReadStoreOf(options.Storage);
+        var store = HostStorage.ReadStoreOf(options.Storage, siteZone: SiteTime.ZoneOf(options.Site));
         try
         {
             if (!await ReadSideCatchUp.RunAsync(persistence, store, CatchUpTimeout))
@@ -155,13 +169,15 @@ public static class OperatorReports
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private static string Time(DateTimeOffset? at) =>
-        at is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "-";
+    // Local time of the site with its offset from UTC, so that the hour repeated by a daylight-saving change stays apart.
+    private static string Time(DateTimeOffset? at, TimeZoneInfo zone) =>
+        at is { } t ? TimeZoneInfo.ConvertTime(t, zone).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture) : "-";
 
-    // A session's energy is known once charging stopped or the vehicle left.
-    private static bool Ended(SessionRecord s) => s.ChargingStoppedAt is not null || s.PluggedOutAt is not null;
+    // An ended session's energy is final; a running one's is its energy so far ("-" before its first durable reading).
+    private static string Energy(SessionRecord s) => !s.Running || s.EnergyAsOf is not null ? Kwh(s.EnergyWh) : "-";
 
-    private static string Clock(DateTimeOffset? at) => at is { } t ? t.UtcDateTime.ToString("HH:mm", CultureInfo.InvariantCulture) : "";
+    private static string Clock(DateTimeOffset? at, TimeZoneInfo zone) =>
+        at is { } t ? TimeZoneInfo.ConvertTime(t, zone).ToString("HH:mm", CultureInfo.InvariantCulture) : "";
 
     private static string Kwh(double wh) => Number(wh / 1000, "0.000");
 

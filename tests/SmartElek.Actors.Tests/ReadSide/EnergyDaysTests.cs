@@ -9,18 +9,23 @@ public sealed class EnergyDaysTests
     private static readonly DateOnly Day1 = new(2026, 11, 23);
     private static readonly DateOnly Day2 = new(2026, 11, 24);
 
+    private static IReadOnlyList<DayEnergy> Utc(IEnumerable<EnergySlice> slices) => EnergyDays.ByDay(slices, TimeZoneInfo.Utc);
+
     [Fact]
     public void Growth_across_midnight_is_split_by_the_hours_on_each_side()
     {
         var (cursor, _) = EnergyDays.Read(null, Midnight.AddHours(-1), 0);
-        var (_, days) = EnergyDays.Read(cursor, Midnight.AddHours(3), 400);
-        Assert.Equal([new DayEnergy(Day1, 100), new DayEnergy(Day2, 300)], days);
+        var (_, slices) = EnergyDays.Read(cursor, Midnight.AddHours(3), 400);
+        Assert.Equal([new DayEnergy(Day1, 100), new DayEnergy(Day2, 300)], Utc(slices));
+        // Four hours, evenly: sixteen quarter hours of 25 Wh each.
+        Assert.Equal(16, slices.Count);
+        Assert.All(slices, s => Assert.Equal(25, s.EnergyWh, 1e-9));
     }
 
     [Fact]
     public void A_session_over_two_nights_gives_the_middle_day_its_full_share()
     {
-        var days = EnergyDays.Split(Midnight.AddHours(-12), Midnight.AddHours(36), 4800);
+        var days = Utc(EnergyDays.Split(Midnight.AddHours(-12), Midnight.AddHours(36), 4800));
         Assert.Equal([new DayEnergy(Day1, 1200), new DayEnergy(Day2, 2400), new DayEnergy(Day2.AddDays(1), 1200)], days);
     }
 
@@ -30,12 +35,12 @@ public sealed class EnergyDaysTests
         // The last reading of Sunday evening's session, then Tuesday's first reading 10 s into charging.
         var (cursor, _) = EnergyDays.Read(null, Midnight.AddHours(-4), 9000);
         var tuesday = Midnight.AddDays(1).AddHours(8);
-        var (next, days) = EnergyDays.Read(cursor, tuesday, 9020, spreadLimit: TimeSpan.FromSeconds(20));
-        Assert.Equal([new DayEnergy(Day2.AddDays(1), 20)], days);
+        var (next, slices) = EnergyDays.Read(cursor, tuesday, 9020, spreadLimit: TimeSpan.FromSeconds(20));
+        Assert.Equal([new DayEnergy(Day2.AddDays(1), 20)], Utc(slices));
         Assert.Equal(new EnergyCursor(tuesday, 9020), next);
         // Readings closer than the limit are spread over their whole gap, across midnight too.
         var (_, across) = EnergyDays.Read(new EnergyCursor(Midnight.AddSeconds(-5), 0), Midnight.AddSeconds(15), 20, TimeSpan.FromSeconds(20));
-        Assert.Equal([new DayEnergy(Day1, 5), new DayEnergy(Day2, 15)], across);
+        Assert.Equal([new DayEnergy(Day1, 5), new DayEnergy(Day2, 15)], Utc(across));
     }
 
     [Fact]
@@ -45,9 +50,9 @@ public sealed class EnergyDaysTests
         var (c2, d2) = EnergyDays.Read(c1, Midnight.AddHours(2), 150);
         var c3 = EnergyDays.Reset(Midnight.AddHours(3));
         var (_, d4) = EnergyDays.Read(c3, Midnight.AddHours(4), 30);
-        Assert.Equal(100, d1.Single().EnergyWh);
-        Assert.Equal(50, d2.Single().EnergyWh);
-        Assert.Equal(30, d4.Single().EnergyWh);
+        Assert.Equal(100, d1.Sum(s => s.EnergyWh), 1e-9);
+        Assert.Equal(50, d2.Sum(s => s.EnergyWh), 1e-9);
+        Assert.Equal(30, d4.Sum(s => s.EnergyWh), 1e-9);
         Assert.Equal(150, c2.RegisterWh);
     }
 
@@ -56,7 +61,8 @@ public sealed class EnergyDaysTests
     {
         var (c1, _) = EnergyDays.Read(null, Midnight.AddHours(1), 5000);
         var (c2, days) = EnergyDays.Read(c1, Midnight.AddHours(2), 40);
-        Assert.Equal(40, days.Single().EnergyWh);
+        Assert.Equal(40, days.Sum(s => s.EnergyWh), 1e-9);
+        Assert.All(days, s => Assert.True(s.EnergyWh >= 0));
         Assert.Equal(40, c2.RegisterWh);
     }
 
@@ -64,8 +70,8 @@ public sealed class EnergyDaysTests
     public void A_reading_timed_before_the_cursor_lands_on_its_own_day_and_keeps_the_cursor_time()
     {
         var (c1, _) = EnergyDays.Read(null, Midnight.AddHours(1), 10);
-        var (c2, days) = EnergyDays.Read(c1, Midnight.AddHours(-2), 25);
-        Assert.Equal([new DayEnergy(Day1, 15)], days);
+        var (c2, slices) = EnergyDays.Read(c1, Midnight.AddHours(-2), 25);
+        Assert.Equal([new DayEnergy(Day1, 15)], Utc(slices));
         Assert.Equal(Midnight.AddHours(1), c2.At);
     }
 
@@ -73,9 +79,9 @@ public sealed class EnergyDaysTests
     public void Unusable_register_values_add_nothing()
     {
         var (c1, _) = EnergyDays.Read(null, Midnight, 10);
-        Assert.Empty(EnergyDays.Read(c1, Midnight.AddHours(1), double.NaN).Days);
-        Assert.Empty(EnergyDays.Read(c1, Midnight.AddHours(1), -3).Days);
-        Assert.Empty(EnergyDays.Read(c1, Midnight.AddHours(1), 10).Days);
+        Assert.Empty(EnergyDays.Read(c1, Midnight.AddHours(1), double.NaN).Slices);
+        Assert.Empty(EnergyDays.Read(c1, Midnight.AddHours(1), -3).Slices);
+        Assert.Empty(EnergyDays.Read(c1, Midnight.AddHours(1), 10).Slices);
     }
 
     // One step of a charger's life: time passes, then the register grows by an amount and is read,
@@ -97,7 +103,7 @@ public sealed class EnergyDaysTests
             EnergyCursor? cursor = null;
             var register = 0.0;
             var grown = 0.0;
-            var days = new List<DayEnergy>();
+            var slices = new List<EnergySlice>();
             foreach (var step in steps)
             {
                 at = at.AddSeconds(step.Seconds);
@@ -111,8 +117,9 @@ public sealed class EnergyDaysTests
                 grown += step.GrowthWh;
                 var (next, split) = EnergyDays.Read(cursor, at, register, spreadLimit);
                 cursor = next;
-                days.AddRange(split);
+                slices.AddRange(split);
             }
+            var days = Utc(slices);
             var total = days.Sum(d => d.EnergyWh);
             Assert.True(Math.Abs(total - grown) <= 1e-9 * Math.Max(1, grown), $"daily sum {total} != growth {grown}");
             Assert.All(days, d => Assert.True(d.EnergyWh >= 0, $"{d} is negative"));
@@ -127,7 +134,7 @@ public sealed class EnergyDaysTests
         {
             var from = Midnight.AddSeconds(offset);
             var to = from.AddSeconds(length);
-            var days = EnergyDays.Split(from, to, growth);
+            var days = Utc(EnergyDays.Split(from, to, growth));
             Assert.Equal(days.Select(d => d.Day).Distinct().Count(), days.Count);
             foreach (var d in days)
             {

@@ -29,7 +29,7 @@ public abstract class ReadStoreTests : IAsyncLifetime
 
     public virtual Task DisposeAsync() => Task.CompletedTask;
 
-    private ReadStore NewStore() => new(database!.Options, database.Environment);
+    private ReadStore NewStore(TimeZoneInfo? zone = null) => new(database!.Options, database.Environment, siteZone: zone);
 
     // Charger A charges from 22:00 to 02:00 (4 h, 1 kWh an hour); B charges 1 h on the 24th, then is reset.
     private static List<JournalledFact> EnergyFacts()
@@ -115,6 +115,64 @@ public abstract class ReadStoreTests : IAsyncLifetime
         Assert.Equal(["s-a"], (await Store.SessionsAsync(new ReadPeriod(Nov23, Nov23))).Select(s => s.SessionId));
         Assert.Equal(["s-b"], (await Store.SessionsAsync(new ReadPeriod(Nov24, null))).Select(s => s.SessionId));
         Assert.Empty(await Store.SessionsAsync(new ReadPeriod(Nov24, Nov24), A));
+    }
+
+    [Fact]
+    public async Task The_same_tables_read_in_another_site_zone_give_that_zones_days_without_re_projecting()
+    {
+        await Store.ApplyAsync(ReadSideProjection.Energy, EnergyFacts());
+        // A charges 22:00-02:00 UTC: 17:00-21:00 in New York (all on the 23rd), 23:00-03:00 in Berlin.
+        var newYork = NewStore(TimeZoneInfo.FindSystemTimeZoneById("America/New_York"));
+        Assert.Equal([new ChargerDayEnergy(Nov23, A, 9000), new ChargerDayEnergy(Nov24, B, 2500)], await newYork.EnergyByChargerAndDayAsync(ReadPeriod.All));
+        var berlin = NewStore(TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin"));
+        Assert.Equal([new ChargerDayEnergy(Nov23, A, 6000), new ChargerDayEnergy(Nov24, A, 3000), new ChargerDayEnergy(Nov24, B, 2500)],
+            await berlin.EnergyByChargerAndDayAsync(ReadPeriod.All));
+        // A period is of local days: New York's 24th begins at 05:00 UTC, after A stopped.
+        Assert.Empty(await newYork.EnergyByChargerAndDayAsync(new ReadPeriod(Nov24, Nov24), A));
+        Assert.Equal(EnergyTotals.Of(3000, 1), await berlin.TotalsAsync(new ReadPeriod(Nov24, Nov24), 1, A));
+
+        await Store.ApplyAsync(ReadSideProjection.Sessions, SessionFacts());
+        // s-a plugged in at 22:00 UTC on the 23rd: the 23rd in New York, the 23rd in Berlin too (23:00).
+        Assert.Equal(["s-a"], (await newYork.SessionsAsync(new ReadPeriod(Nov23, Nov23))).Select(s => s.SessionId));
+        // s-b at 08:00 UTC on the 24th is 03:00 in New York: still the 24th.
+        Assert.Equal(["s-b"], (await newYork.SessionsAsync(new ReadPeriod(Nov24, Nov24))).Select(s => s.SessionId));
+    }
+
+    [Fact]
+    public async Task A_running_session_shows_its_energy_so_far_from_its_newest_durable_reading()
+    {
+        var start = Evening.AddHours(1);
+        await Store.ApplyAsync(ReadSideProjection.Sessions,
+        [
+            new JournalledFact(1, new SessionFact(A, new SessionEvents.PluggedIn("s-run", start, 1500))),
+            new JournalledFact(2, new SessionFact(A, new SessionEvents.Charging("s-run", start.AddMinutes(1)))),
+        ]);
+        var before = Assert.Single(await Store.SessionsAsync(ReadPeriod.All));
+        Assert.True(before.Running);
+        Assert.Null(before.EnergyAsOf); // no durable reading yet
+
+        // The energy projection runs apart from the sessions one, in batches of its own.
+        await Store.ApplyAsync(ReadSideProjection.Energy, [new JournalledFact(5, new EnergyReadingFact(A, start.AddMinutes(10), 2500, "s-run"))]);
+        Assert.Equal(1000, Assert.Single(await Store.SessionsAsync(ReadPeriod.All)).EnergyWh, 1e-9);
+        await Store.ApplyAsync(ReadSideProjection.Energy,
+        [
+            new JournalledFact(6, new EnergyReadingFact(A, start.AddMinutes(30), 4700, "s-run")),
+            new JournalledFact(7, new EnergyReadingFact(B, start.AddMinutes(40), 9000, "s-other")),
+        ]);
+        var running = Assert.Single(await Store.SessionsAsync(ReadPeriod.All, A));
+        Assert.True(running.Running);
+        Assert.Equal(3200, running.EnergyWh, 1e-9);
+        Assert.Equal(start.AddMinutes(30), running.EnergyAsOf);
+        Assert.Null(running.StopReason);
+
+        await Store.ApplyAsync(ReadSideProjection.Sessions,
+            [new JournalledFact(3, new SessionFact(A, new SessionEvents.Stopped("s-run", start.AddMinutes(45), StopReason.EvDisconnected, 5500, 4000, 20)))]);
+        var ended = Assert.Single(await Store.SessionsAsync(ReadPeriod.All, A));
+        Assert.False(ended.Running);
+        Assert.Equal(4000, ended.EnergyWh);
+        Assert.Null(ended.EnergyAsOf);
+        Assert.Equal(start.AddMinutes(30), await Store.LatestReadingAsync(A));
+        Assert.Equal(start.AddMinutes(40), await Store.LatestReadingAsync());
     }
 
     [Fact]

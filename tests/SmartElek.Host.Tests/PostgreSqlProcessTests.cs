@@ -1,0 +1,165 @@
+using System.Globalization;
+using Npgsql;
+using SmartElek.Actors.Tests.Persistence;
+
+namespace SmartElek.Host.Tests;
+
+/// <summary>
+/// The real executable on a real PostgreSQL (a throw-away server, initdb + pg_ctl on 127.0.0.1): a
+/// power cut mid-session and a restart on the same database, the operator's reports read from
+/// PostgreSQL, and a start while the server is down. Each test has its own server and work folder.
+/// </summary>
+public sealed class PostgreSqlProcessTests : IAsyncLifetime
+{
+    private const double DurableReadingSeconds = 1;
+    private readonly string _workDir = Directory.CreateTempSubdirectory("smartelek-pg-process-").FullName;
+    private ThrowawayPostgreSql _server = null!;
+    private string _connection = "";
+
+    public async Task InitializeAsync()
+    {
+        _server = await ThrowawayPostgreSql.StartAsync();
+        _connection = await _server.CreateDatabaseAsync("site");
+    }
+
+    public async Task DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await _server.DisposeAsync();
+        try { Directory.Delete(_workDir, recursive: true); }
+        catch (IOException) { /* the OS cleans temp */ }
+    }
+
+    private static string HostJson => Repository.Config("host.json");
+
+    // One charger, a vehicle at once with a nearly empty battery that stays an hour: a long session.
+    private Dictionary<string, string> Environment(string connection) => new()
+    {
+        ["SMARTELEK_POSTGRESQL"] = connection,
+        ["SMARTELEK__Storage__Provider"] = "PostgreSql",
+        ["SMARTELEK__Storage__DurableReadingSeconds"] = DurableReadingSeconds.ToString(CultureInfo.InvariantCulture),
+        ["SMARTELEK__Site__Topology"] = HostProcess.OneChargerTopology(_workDir),
+        ["SMARTELEK__Simulation__MeanArrivalSeconds"] = "1",
+        ["SMARTELEK__Simulation__MeanStaySeconds"] = "3600",
+        ["SMARTELEK__Simulation__ArrivalSocMin"] = "10",
+        ["SMARTELEK__Simulation__ArrivalSocMax"] = "20",
+    };
+
+    private static string[]? Row(string report, Func<string[], bool> wanted) =>
+        report.Split('\n').Select(l => l.Trim().Split(' ')).FirstOrDefault(wanted);
+
+    private async Task<long> CountAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_connection);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
+    public async Task A_session_cut_by_a_kill_on_postgresql_is_closed_as_power_loss_and_the_reports_read_it_from_postgresql()
+    {
+        var environment = Environment(_connection);
+
+        // 1. Charging until the simulator has delivered a little energy, then the power goes.
+        HostProcess.StatusLine beforeCut;
+        using (var first = HostProcess.Start(_workDir, HostJson, environment))
+        {
+            try
+            {
+                beforeCut = await first.WaitForStatusAsync("charger-1", s => s.Session == "Charging" && s.SimulatedWh >= 15 && s.DrawnAmps >= 5,
+                    TimeSpan.FromSeconds(120), "a session charging with 15 Wh delivered");
+            }
+            finally
+            {
+                await first.KillAsync();
+            }
+        }
+
+        // 2. The same database again: the unit closes the cut session at power-up and carries on.
+        HostProcess.StatusLine afterRestart;
+        using (var second = HostProcess.Start(_workDir, HostJson, environment))
+        {
+            afterRestart = await second.WaitForStatusAsync("charger-1", s => s.RegisterWh > 0, TimeSpan.FromSeconds(90), "charger-1 recovered after the restart");
+            await Task.Delay(TimeSpan.FromSeconds(2)); // the projectors' batches (0.5 s)
+            Assert.Equal(0, await second.InterruptAsync());
+            Assert.DoesNotContain("Exception", second.Errors());
+        }
+        // Everything went to PostgreSQL: no SQLite file was made in the working directory.
+        Assert.False(Directory.Exists(Path.Combine(_workDir, "data")), "a data folder (SQLite) was created");
+        Assert.True(await CountAsync("SELECT COUNT(*) FROM read_sessions WHERE stop_reason = 'PowerLoss'") >= 1, "no PowerLoss row in PostgreSQL's read_sessions");
+
+        // 3. The operator's view, read from PostgreSQL.
+        var sessions = await HostProcess.RunToEndAsync(_workDir, HostJson, environment, "sessions", "--charger", "charger-1");
+        var cut = Row(sessions, c => c.Length == 10 && c[9] == "PowerLoss");
+        Assert.True(cut is not null, "no session stopped by PowerLoss in:\n" + sessions);
+        var cutEnergyWh = HostProcess.Number(cut[6]) * 1000;
+        var cutRegisterWh = HostProcess.Number(cut[7]) * 1000;
+        Assert.True(cutEnergyWh > 0, $"the cut session kept no energy: {string.Join(' ', cut)}");
+        Assert.NotEqual("-", cut[3]); // plugged out, closed at power-up
+
+        // The register went on from the durable value, never backwards (the report rounds to 1 Wh).
+        Assert.True(afterRestart.RegisterWh >= cutRegisterWh - 0.55,
+            $"register {afterRestart.RegisterWh} Wh after the restart is below the durable {cutRegisterWh} Wh");
+        // At most one durable-reading interval of charging lost against the simulator's exact count,
+        // plus 1 s for the write in flight and the moment between the status line and the kill.
+        const double powerW = 30 * 250;
+        var slackWh = powerW * (DurableReadingSeconds + 1) / 3600;
+        Assert.InRange(cutRegisterWh, beforeCut.SimulatedWh - slackWh, beforeCut.SimulatedWh + slackWh);
+
+        var energy = await HostProcess.RunToEndAsync(_workDir, HostJson, environment, "energy", "--charger", "charger-1");
+        var total = Row(energy, c => c[0] == "total");
+        Assert.True(total is not null, "no total in:\n" + energy);
+        Assert.True(HostProcess.Number(total[2]) * 1000 >= cutRegisterWh - 0.5, $"daily energy {total[2]} kWh is below the register {cutRegisterWh} Wh:\n{energy}");
+    }
+
+    [Fact]
+    public async Task Started_while_postgresql_is_down_the_site_says_so_waits_with_relays_open_and_charges_once_it_answers_losing_nothing()
+    {
+        var environment = Environment(_connection);
+        await _server.StopAsync();
+        using var site = HostProcess.Start(_workDir, HostJson, environment);
+        await site.WaitForTextAsync(p => p.Errors(), "does not answer", TimeSpan.FromSeconds(60));
+        Assert.Contains($"127.0.0.1:{_server.Port}/", site.Errors());
+        Assert.DoesNotContain("Password", site.Errors(), StringComparison.OrdinalIgnoreCase);
+        // A vehicle arrives at once; without its journal the unit draws nothing and opens no session.
+        await site.WaitForStatusAsync("charger-1", s => s.Pilot is "B" or "C", TimeSpan.FromSeconds(60), "a vehicle plugged in");
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        Assert.False(site.Process.HasExited, "the site gave up while the database was down:\n" + site.Errors());
+        Assert.All(site.StatusLines("charger-1"), s => Assert.Equal(0, s.DrawnAmps));
+        Assert.All(site.StatusLines("charger-1"), s => Assert.NotEqual("Charging", s.Session));
+
+        await _server.StartAgainAsync();
+        var charging = await site.WaitForStatusAsync("charger-1", s => s.Session == "Charging" && s.RegisterWh >= 10,
+            TimeSpan.FromSeconds(120), "charging after the database returned");
+        await site.WaitForTextAsync(p => p.Text(), "answers again", TimeSpan.FromSeconds(30));
+        await Task.Delay(TimeSpan.FromSeconds(3)); // a durable reading and the projectors' batch
+        Assert.Equal(0, await site.InterruptAsync());
+
+        // Nothing lost: the session and its energy so far are in PostgreSQL and in the reports. The journal
+        // still holds the session open (a stop is no unplug): the report shows it running, with its energy.
+        var sessions = await HostProcess.RunToEndAsync(_workDir, HostJson, environment, "sessions");
+        var open = Row(sessions, c => c.Length == 10 && c[0] == "charger-1" && c[9] == "running");
+        Assert.True(open is not null, "no running session of charger-1 in:\n" + sessions);
+        Assert.True(HostProcess.Number(open[6]) > 0, "the running session shows no energy so far:\n" + sessions);
+        var energy = await HostProcess.RunToEndAsync(_workDir, HostJson, environment, "energy");
+        Assert.True(Row(energy, c => c[0] == "today" && c[2] == "so-far-to") is not null, "the energy report does not mark today as so far:\n" + energy);
+        var total = Row(energy, c => c[0] == "total")!;
+        Assert.True(HostProcess.Number(total[2]) * 1000 >= charging.RegisterWh - 0.5, $"energy {total[2]} kWh is below the register {charging.RegisterWh} Wh seen charging:\n{energy}");
+    }
+
+    [Fact]
+    public async Task A_postgresql_that_refuses_the_site_stops_the_start_with_exit_2_naming_the_key_not_the_password()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(_connection) { Database = "no_such_database", Password = "hunter2-secret" };
+        using var site = HostProcess.Start(_workDir, HostJson, Environment(builder.ConnectionString));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await site.Process.WaitForExitAsync(cts.Token);
+        site.Process.WaitForExit();
+        Assert.Equal(2, site.Process.ExitCode);
+        Assert.Contains("Storage:PostgreSqlConnectionVariable", site.Errors());
+        Assert.Contains("no_such_database", site.Errors());
+        Assert.DoesNotContain("hunter2", site.Errors() + site.Text());
+        Assert.DoesNotContain("pilot=", site.Text());
+    }
+}
