@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using SmartElek.Gateway.Framing;
@@ -38,6 +39,9 @@ public sealed class ChargePointStore : IDisposable
         CREATE TABLE IF NOT EXISTS ocpp_open_transaction (
             charge_point TEXT NOT NULL PRIMARY KEY, connector INTEGER NOT NULL, transaction_id INTEGER NOT NULL,
             id_tag TEXT NOT NULL, meter_start BIGINT NOT NULL, started TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS ocpp_authorization_cache (
+            charge_point TEXT NOT NULL, id_tag TEXT NOT NULL, answer TEXT NOT NULL, last_used BIGINT NOT NULL,
+            PRIMARY KEY (charge_point, id_tag));
         """;
 
     private readonly Lock _gate = new();
@@ -221,7 +225,10 @@ public sealed class ChargePointStore : IDisposable
             var open = _store.Query("SELECT connector, transaction_id, id_tag, meter_start, started FROM ocpp_open_transaction WHERE charge_point = @cp",
                 r => new RememberedTransaction(r.GetInt32(0), r.GetInt32(1), r.GetString(2), r.GetInt64(3), Started(r.GetString(4))), ("@cp", _id))
                 .SingleOrDefault();
-            return new RememberedChargePoint(profiles, config, list, open);
+            var cache = _store.Query("SELECT id_tag, answer, last_used FROM ocpp_authorization_cache WHERE charge_point = @cp",
+                r => (IdTag: r.GetString(0), Entry: new CachedAuthorization(Answer(r.GetString(0), r.GetString(1)), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)))),
+                ("@cp", _id)).ToDictionary(e => e.IdTag, e => e.Entry, StringComparer.Ordinal);
+            return new RememberedChargePoint(profiles, config, list, open, cache);
         }
 
         public void RememberProfiles(IReadOnlyList<InstalledProfile> profiles) => _store.InTransaction(run =>
@@ -257,6 +264,34 @@ public sealed class ChargePointStore : IDisposable
             DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)
                 ? at
                 : throw new InvalidDataException($"The remembered transaction of {_id} has an unreadable start time '{text}'.");
+
+        // Kept as the Authorize answer that taught it: the protocol's own form.
+        private IdTagInfo Answer(string idTag, string json)
+        {
+            try
+            {
+                return JsonSerializer.Deserialize(json, OcppJsonContext.Default.AuthorizeResponse)?.IdTagInfo
+                    ?? throw new JsonException("null");
+            }
+            catch (Exception e) when (e is JsonException or OcppPayloadException)
+            {
+                throw new InvalidDataException($"The authorisation cache entry of {_id} for idTag '{idTag}' is not a readable idTagInfo ({e.Message}): {json}", e);
+            }
+        }
+
+        public void RememberCacheEntry(string idTag, CachedAuthorization entry, IReadOnlyCollection<string> evicted) => _store.InTransaction(run =>
+        {
+            foreach (var gone in evicted)
+                run("DELETE FROM ocpp_authorization_cache WHERE charge_point = @cp AND id_tag = @tag", [("@cp", _id), ("@tag", gone)]);
+            run("""
+                INSERT INTO ocpp_authorization_cache VALUES (@cp, @tag, @answer, @used) ON CONFLICT (charge_point, id_tag) DO UPDATE SET
+                answer = excluded.answer, last_used = excluded.last_used
+                """,
+                [("@cp", _id), ("@tag", idTag), ("@answer", JsonSerializer.Serialize(new AuthorizeResponse(entry.Info), OcppJsonContext.Default.AuthorizeResponse)),
+                 ("@used", entry.LastUsed.ToUnixTimeMilliseconds())]);
+        });
+
+        public void ClearCache() => _store.Execute("DELETE FROM ocpp_authorization_cache WHERE charge_point = @cp", ("@cp", _id));
 
         public void RememberConfiguration(string key, string value) =>
             _store.Execute("INSERT INTO ocpp_configuration VALUES (@cp, @k, @v) ON CONFLICT (charge_point, key) DO UPDATE SET value = excluded.value",
