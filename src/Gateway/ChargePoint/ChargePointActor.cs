@@ -51,6 +51,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     private Authorised? _authorised;
     private Reservation? _reservation;
     private bool _finishing;
+    private bool _storeFailing;
     private bool _unavailableRequested;
     private bool _inoperativeScheduled;
     private int _nextPlaceholder;
@@ -101,6 +102,11 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         Receive<LimitTick>(_ => UpdateLimit());
         Receive<BootRetryDue>(_ => { _bootDue = true; TrySend(); });
         Receive<TransactionRetryDue>(_ => TrySend());
+        Receive<StoreRetryDue>(_ =>
+        {
+            _queue.RetryWrites();
+            TrySend();
+        });
         Receive<CallTimedOut>(t => OnCallTimedOut(t.MessageId));
         Receive<ReservationExpired>(r =>
         {
@@ -286,6 +292,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
 
     private void TrySend()
     {
+        WatchStore();
         if (!_connected || _inFlight is not null) return;
         if (_bootDue)
         {
@@ -323,6 +330,23 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         _inFlight = new InFlight(id, action, call, queued, boot);
         _lastSent = Now;
         Timers.StartSingleTimer("call-timeout", new CallTimedOut(id), _settings.CallTimeout ?? TimeSpan.FromSeconds(30));
+    }
+
+    // A store that fails holds the changes in memory (none is lost while the process lives) and
+    // offers no transaction message before its row is written: said once, loudly, and retried.
+    private void WatchStore()
+    {
+        if (_queue.UnwrittenChanges > 0)
+        {
+            if (!_storeFailing) _log.Error("{0}: the charge point store fails; changes are held in memory and transaction messages wait until it is back: {1}", _settings.Id, _queue.StoreError);
+            _storeFailing = true;
+            if (!Timers.IsTimerActive("store-retry")) Timers.StartSingleTimer("store-retry", new StoreRetryDue(), _settings.StoreRetry ?? TimeSpan.FromSeconds(5));
+        }
+        else if (_storeFailing)
+        {
+            _storeFailing = false;
+            _log.Info("{0}: the charge point store is back; every held change is written", _settings.Id);
+        }
     }
 
     private void OnAnswer(InFlight f, IOcppResponse response)
@@ -807,7 +831,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
 
     private ClearCacheResponse ClearCache()
     {
-        _memory?.ClearCache(); // first: when it fails the central system gets InternalError and nothing changed
+        _memory?.ClearCache(); // durable (or held until the store is back) before the answer
         _auth = _auth.ClearCache();
         return new(ClearCacheStatus.Accepted);
     }

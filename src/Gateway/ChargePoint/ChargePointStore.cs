@@ -1,4 +1,6 @@
+using System.Data;
 using System.Data.Common;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
@@ -46,35 +48,57 @@ public sealed class ChargePointStore : IDisposable
 
     private readonly Lock _gate = new();
     private readonly DbConnection _connection;
+    private readonly string _setup;
+    private readonly TimeSpan _retryAfter;
+    // While the database fails, calls fail at once (no wait on a lock or a dead server) until this tick count.
+    private long _failingUntil;
+    private string _lastFailure = "";
+    private long _writes;
+    private long _busyTicks;
+    private long _blockedTicks;
 
     /// <summary>Where the data is (the SQLite file, or the PostgreSQL host and database; never a password).</summary>
     public string Location { get; }
 
-    private ChargePointStore(DbConnection connection, string location, string setup)
+    /// <summary>Statements run so far and the time spent: inside the store (Busy) and by callers including their wait for it (Blocked).</summary>
+    public StoreFigures Figures => new(Interlocked.Read(ref _writes), TimeSpan.FromSeconds(Interlocked.Read(ref _busyTicks) / (double)Stopwatch.Frequency),
+        TimeSpan.FromSeconds(Interlocked.Read(ref _blockedTicks) / (double)Stopwatch.Frequency));
+
+    private ChargePointStore(DbConnection connection, string location, string setup, TimeSpan retryAfter)
     {
         _connection = connection;
         Location = location;
-        _connection.Open();
-        Execute(setup + Tables);
+        _setup = setup;
+        _retryAfter = retryAfter;
+        Run(() => Raw(Tables));
     }
 
     /// <summary>A SQLite file (created with its folder when missing).</summary>
-    public static ChargePointStore Sqlite(string filePath)
+    /// <param name="busyTimeout">how long a statement waits for a lock another process holds before it fails (whole seconds, at least 1)</param>
+    /// <param name="retryAfter">after a failure, how long calls fail at once before the database is tried again</param>
+    public static ChargePointStore Sqlite(string filePath, TimeSpan? busyTimeout = null, TimeSpan? retryAfter = null)
     {
         var path = Path.GetFullPath(filePath);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        return new ChargePointStore(new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString()),
-            path, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = path, Pooling = false, DefaultTimeout = Math.Max(1, (int)(busyTimeout ?? TimeSpan.FromSeconds(5)).TotalSeconds),
+        };
+        return new ChargePointStore(new SqliteConnection(builder.ToString()), path, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;",
+            retryAfter ?? TimeSpan.FromSeconds(2));
     }
 
     /// <summary>A PostgreSQL database (the tables are created when missing).</summary>
-    public static ChargePointStore PostgreSql(string connectionString)
+    /// <param name="retryAfter">after a failure, how long calls fail at once before the database is tried again</param>
+    public static ChargePointStore PostgreSql(string connectionString, TimeSpan? retryAfter = null)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        return new ChargePointStore(new NpgsqlConnection(connectionString), $"postgresql://{builder.Host}:{builder.Port}/{builder.Database}", "");
+        return new ChargePointStore(new NpgsqlConnection(connectionString), $"postgresql://{builder.Host}:{builder.Port}/{builder.Database}", "",
+            retryAfter ?? TimeSpan.FromSeconds(2));
     }
 
     /// <summary>The queue and memory of one charge point (load its queue now).</summary>
+    /// <exception cref="ChargePointStoreException">the database cannot be read</exception>
     public DurableChargePoint For(ChargerId id) => new(this, id.Value);
 
     public void Dispose()
@@ -82,41 +106,83 @@ public sealed class ChargePointStore : IDisposable
         lock (_gate) _connection.Dispose();
     }
 
-    private void Execute(string sql, params (string Name, object? Value)[] parameters)
+    /// <summary>
+    /// Runs <paramref name="work"/> on the connection, (re)opened as needed: a SQLite file locked
+    /// past its busy timeout, or a PostgreSQL server that stopped, is a <see cref="ChargePointStoreException"/>
+    /// naming the store, and the next call after <c>retryAfter</c> tries again on a new connection.
+    /// </summary>
+    private T Run<T>(Func<T> work)
     {
+        var asked = Stopwatch.GetTimestamp();
         lock (_gate)
         {
-            using var command = Command(sql, parameters);
-            command.ExecuteNonQuery();
-        }
-    }
-
-    private void InTransaction(Action<Func<string, (string, object?)[], int>> work)
-    {
-        lock (_gate)
-        {
-            using var tx = _connection.BeginTransaction();
-            work((sql, ps) =>
+            var began = Stopwatch.GetTimestamp();
+            try
             {
-                using var c = Command(sql, ps);
-                c.Transaction = tx;
-                return c.ExecuteNonQuery();
-            });
-            tx.Commit();
+                if (Environment.TickCount64 < Interlocked.Read(ref _failingUntil))
+                    throw new ChargePointStoreException($"The charge point store at {Location} is unavailable: {_lastFailure}");
+                if (_connection.State != ConnectionState.Open)
+                {
+                    _connection.Close();
+                    _connection.Open();
+                    if (_setup.Length > 0) Raw(_setup);
+                }
+                var result = work();
+                Interlocked.Exchange(ref _failingUntil, 0);
+                return result;
+            }
+            catch (Exception e) when (e is DbException or InvalidOperationException or IOException or TimeoutException or System.Net.Sockets.SocketException)
+            {
+                _lastFailure = e.Message;
+                Interlocked.Exchange(ref _failingUntil, Environment.TickCount64 + (long)_retryAfter.TotalMilliseconds);
+                try { _connection.Close(); }
+                catch (Exception closing) when (closing is DbException or InvalidOperationException or IOException) { /* it is being dropped */ }
+                throw new ChargePointStoreException($"The charge point store at {Location} failed: {e.Message}", e);
+            }
+            finally
+            {
+                var done = Stopwatch.GetTimestamp();
+                Interlocked.Increment(ref _writes);
+                Interlocked.Add(ref _busyTicks, done - began);
+                Interlocked.Add(ref _blockedTicks, done - asked);
+            }
         }
     }
 
-    private List<T> Query<T>(string sql, Func<DbDataReader, T> row, params (string Name, object? Value)[] parameters)
+    private int Raw(string sql)
     {
-        lock (_gate)
-        {
-            using var command = Command(sql, parameters);
-            using var reader = command.ExecuteReader();
-            var rows = new List<T>();
-            while (reader.Read()) rows.Add(row(reader));
-            return rows;
-        }
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteNonQuery();
     }
+
+    private void Execute(string sql, params (string Name, object? Value)[] parameters) => Run(() =>
+    {
+        using var command = Command(sql, parameters);
+        return command.ExecuteNonQuery();
+    });
+
+    private void InTransaction(Action<Func<string, (string, object?)[], int>> work) => Run(() =>
+    {
+        using var tx = _connection.BeginTransaction();
+        work((sql, ps) =>
+        {
+            using var c = Command(sql, ps);
+            c.Transaction = tx;
+            return c.ExecuteNonQuery();
+        });
+        tx.Commit();
+        return 0;
+    });
+
+    private List<T> Query<T>(string sql, Func<DbDataReader, T> row, params (string Name, object? Value)[] parameters) => Run(() =>
+    {
+        using var command = Command(sql, parameters);
+        using var reader = command.ExecuteReader();
+        var rows = new List<T>();
+        while (reader.Read()) rows.Add(row(reader));
+        return rows;
+    });
 
     private DbCommand Command(string sql, (string Name, object? Value)[] parameters)
     {
@@ -139,13 +205,51 @@ public sealed class ChargePointStore : IDisposable
         ? call.Request
         : throw new InvalidDataException($"A stored {what} is not a readable OCPP CALL: {(frame.Length > 120 ? frame[..120] + "..." : frame)}");
 
-    /// <summary>One charge point's rows, with the queue mirrored in memory (written through).</summary>
+    /// <summary>
+    /// One charge point's rows, with the queue mirrored in memory (written through). When the
+    /// database fails, no change is lost while the process lives: it is held, in order, and
+    /// written when the store answers again (<see cref="RetryWrites"/>, and before any other
+    /// write); <see cref="Peek"/> never offers a message whose row is not written yet, so a CALL
+    /// is durable before it is sent, and a delivered one leaves the memory at once (it is not sent
+    /// again) and its row when the delete gets through.
+    /// </summary>
     public sealed class DurableChargePoint : ITransactionMessageQueue, IChargePointMemory
     {
         private readonly ChargePointStore _store;
         private readonly string _id;
         private readonly LinkedList<QueuedTransactionMessage> _items = new();
+        private readonly Queue<(string What, Action Write)> _unwritten = new();
+        private readonly HashSet<long> _notStored = [];
         private long _sequence;
+
+        public int UnwrittenChanges => _unwritten.Count;
+
+        public string? StoreError { get; private set; }
+
+        public void RetryWrites()
+        {
+            while (_unwritten.TryPeek(out var next))
+            {
+                try
+                {
+                    next.Write();
+                }
+                catch (ChargePointStoreException e)
+                {
+                    StoreError = $"{_id}: {next.What} is not stored yet ({_unwritten.Count} change(s) held): {e.Message}";
+                    return;
+                }
+                _unwritten.Dequeue();
+            }
+            StoreError = null;
+        }
+
+        // Every write goes behind those still held: the rows change in the order the charge point changed.
+        private void Write(string what, Action write)
+        {
+            _unwritten.Enqueue((what, write));
+            RetryWrites();
+        }
 
         internal DurableChargePoint(ChargePointStore store, string id)
         {
@@ -162,33 +266,47 @@ public sealed class ChargePointStore : IDisposable
 
         public int Count => _items.Count;
 
-        public QueuedTransactionMessage? Peek() => _items.First?.Value;
+        /// <summary>The oldest message once its row is written (null while it is held in memory only).</summary>
+        public QueuedTransactionMessage? Peek()
+        {
+            if (_unwritten.Count > 0) RetryWrites();
+            return _items.First is { } head && !_notStored.Contains(head.Value.Sequence) ? head.Value : null;
+        }
 
         public long Enqueue(IOcppRequest request, int? startPlaceholder = null)
         {
             TransactionMessages.Check(request);
             var m = new QueuedTransactionMessage(_sequence + 1, request, 0, startPlaceholder);
-            _store.Execute("INSERT INTO ocpp_transaction_queue VALUES (@cp, @seq, @frame, 0, @ph)",
-                ("@cp", _id), ("@seq", m.Sequence), ("@frame", Frame(request)), ("@ph", startPlaceholder));
             _sequence = m.Sequence;
-            _items.AddLast(m);
+            var node = _items.AddLast(m);
+            _notStored.Add(m.Sequence);
+            // Written as the message is when the write gets through (a held one may be remapped or counted meanwhile).
+            Write($"transaction message {m.Sequence} ({OcppActions.ForRequest(request).Name})", () =>
+            {
+                _store.Execute("INSERT INTO ocpp_transaction_queue VALUES (@cp, @seq, @frame, @n, @ph)",
+                    ("@cp", _id), ("@seq", m.Sequence), ("@frame", Frame(node.Value.Request)), ("@n", node.Value.FailedAttempts), ("@ph", startPlaceholder));
+                _notStored.Remove(m.Sequence);
+            });
             return m.Sequence;
         }
 
         public void RemoveHead()
         {
             if (_items.First is not { } head) return;
-            _store.Execute("DELETE FROM ocpp_transaction_queue WHERE charge_point = @cp AND sequence = @seq", ("@cp", _id), ("@seq", head.Value.Sequence));
+            var sequence = head.Value.Sequence;
             _items.RemoveFirst();
+            Write($"removal of delivered transaction message {sequence}", () =>
+                _store.Execute("DELETE FROM ocpp_transaction_queue WHERE charge_point = @cp AND sequence = @seq", ("@cp", _id), ("@seq", sequence)));
         }
 
         public QueuedTransactionMessage RecordFailedAttempt()
         {
             var head = _items.First ?? throw new InvalidOperationException("The transaction message queue is empty.");
             var next = head.Value with { FailedAttempts = head.Value.FailedAttempts + 1 };
-            _store.Execute("UPDATE ocpp_transaction_queue SET failed_attempts = @n WHERE charge_point = @cp AND sequence = @seq",
-                ("@n", next.FailedAttempts), ("@cp", _id), ("@seq", next.Sequence));
             head.Value = next;
+            Write($"failed attempt {next.FailedAttempts} of transaction message {next.Sequence}", () =>
+                _store.Execute("UPDATE ocpp_transaction_queue SET failed_attempts = @n WHERE charge_point = @cp AND sequence = @seq",
+                    ("@n", next.FailedAttempts), ("@cp", _id), ("@seq", next.Sequence)));
             return next;
         }
 
@@ -201,13 +319,13 @@ public sealed class ChargePointStore : IDisposable
                 if (!ReferenceEquals(remapped, node.Value)) changed.Add((node, remapped));
             }
             if (changed.Count == 0) return;
-            _store.InTransaction(run =>
+            foreach (var (node, m) in changed) node.Value = m;
+            Write($"transaction id {transactionId} for {placeholder}", () => _store.InTransaction(run =>
             {
                 foreach (var (_, m) in changed)
                     run("UPDATE ocpp_transaction_queue SET frame = @frame WHERE charge_point = @cp AND sequence = @seq",
                         [("@frame", Frame(m.Request)), ("@cp", _id), ("@seq", m.Sequence)]);
-            });
-            foreach (var (node, m) in changed) node.Value = m;
+            }));
         }
 
         public IReadOnlyList<QueuedTransactionMessage> Snapshot() => _items.ToList();
@@ -231,33 +349,33 @@ public sealed class ChargePointStore : IDisposable
             return new RememberedChargePoint(profiles, config, list, open, cache);
         }
 
-        public void RememberProfiles(IReadOnlyList<InstalledProfile> profiles) => _store.InTransaction(run =>
+        public void RememberProfiles(IReadOnlyList<InstalledProfile> profiles) => Write("charging profiles", () => _store.InTransaction(run =>
         {
             run("DELETE FROM ocpp_profile WHERE charge_point = @cp", [("@cp", _id)]);
             for (var i = 0; i < profiles.Count; i++)
                 run("INSERT INTO ocpp_profile VALUES (@cp, @pos, @frame)",
                     [("@cp", _id), ("@pos", i), ("@frame", Frame(new SetChargingProfileRequest(profiles[i].ConnectorId, profiles[i].Profile)))]);
-        });
+        }));
 
         // Kept as the Full SendLocalList that would set it again.
-        public void RememberLocalList(LocalList list) =>
+        public void RememberLocalList(LocalList list) => Write($"local list version {list.Version}", () =>
             _store.Execute("INSERT INTO ocpp_local_list VALUES (@cp, @frame) ON CONFLICT (charge_point) DO UPDATE SET frame = excluded.frame",
-                ("@cp", _id), ("@frame", Frame(new SendLocalListRequest(list.Version, UpdateType.Full, list.Entries))));
+                ("@cp", _id), ("@frame", Frame(new SendLocalListRequest(list.Version, UpdateType.Full, list.Entries)))));
 
         public void RememberTransaction(RememberedTransaction? transaction)
         {
             if (transaction is null)
             {
-                _store.Execute("DELETE FROM ocpp_open_transaction WHERE charge_point = @cp", ("@cp", _id));
+                Write("end of the running transaction", () => _store.Execute("DELETE FROM ocpp_open_transaction WHERE charge_point = @cp", ("@cp", _id)));
                 return;
             }
-            _store.Execute("""
+            Write($"running transaction {transaction.TransactionId}", () => _store.Execute("""
                 INSERT INTO ocpp_open_transaction VALUES (@cp, @c, @tx, @tag, @ms, @at) ON CONFLICT (charge_point) DO UPDATE SET
                 connector = excluded.connector, transaction_id = excluded.transaction_id, id_tag = excluded.id_tag,
                 meter_start = excluded.meter_start, started = excluded.started
                 """,
                 ("@cp", _id), ("@c", transaction.ConnectorId), ("@tx", transaction.TransactionId), ("@tag", transaction.IdTag),
-                ("@ms", transaction.MeterStart), ("@at", transaction.Start.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)));
+                ("@ms", transaction.MeterStart), ("@at", transaction.Start.UtcDateTime.ToString("O", CultureInfo.InvariantCulture))));
         }
 
         private DateTimeOffset Started(string text) =>
@@ -279,7 +397,8 @@ public sealed class ChargePointStore : IDisposable
             }
         }
 
-        public void RememberCacheEntry(string idTag, CachedAuthorization entry, IReadOnlyCollection<string> evicted) => _store.InTransaction(run =>
+        public void RememberCacheEntry(string idTag, CachedAuthorization entry, IReadOnlyCollection<string> evicted) =>
+            Write($"authorisation cache entry {idTag}", () => _store.InTransaction(run =>
         {
             foreach (var gone in evicted)
                 run("DELETE FROM ocpp_authorization_cache WHERE charge_point = @cp AND id_tag = @tag", [("@cp", _id), ("@tag", gone)]);
@@ -289,12 +408,19 @@ public sealed class ChargePointStore : IDisposable
                 """,
                 [("@cp", _id), ("@tag", idTag), ("@answer", JsonSerializer.Serialize(new AuthorizeResponse(entry.Info), OcppJsonContext.Default.AuthorizeResponse)),
                  ("@used", entry.LastUsed.ToUnixTimeMilliseconds())]);
-        });
+        }));
 
-        public void ClearCache() => _store.Execute("DELETE FROM ocpp_authorization_cache WHERE charge_point = @cp", ("@cp", _id));
+        public void ClearCache() =>
+            Write("clearing the authorisation cache", () => _store.Execute("DELETE FROM ocpp_authorization_cache WHERE charge_point = @cp", ("@cp", _id)));
 
-        public void RememberConfiguration(string key, string value) =>
+        public void RememberConfiguration(string key, string value) => Write($"configuration {key}", () =>
             _store.Execute("INSERT INTO ocpp_configuration VALUES (@cp, @k, @v) ON CONFLICT (charge_point, key) DO UPDATE SET value = excluded.value",
-                ("@cp", _id), ("@k", key), ("@v", value));
+                ("@cp", _id), ("@k", key), ("@v", value)));
     }
 }
+
+/// <summary>What a <see cref="ChargePointStore"/> did: statements run, time inside it, time its callers were held (waits for it included).</summary>
+public sealed record StoreFigures(long Statements, TimeSpan Busy, TimeSpan Blocked);
+
+/// <summary>The charge point store's database failed or is unavailable (the message names the store and why).</summary>
+public sealed class ChargePointStoreException(string message, Exception? inner = null) : Exception(message, inner);

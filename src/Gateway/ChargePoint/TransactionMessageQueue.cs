@@ -30,6 +30,15 @@ public interface ITransactionMessageQueue
     void RemapTransactionId(int placeholder, int transactionId);
 
     IReadOnlyList<QueuedTransactionMessage> Snapshot();
+
+    /// <summary>Changes (of the queue, and of the memory when it is the same store) held because the store failed; 0 in memory.</summary>
+    int UnwrittenChanges { get; }
+
+    /// <summary>Why changes are held (names the store and what failed); null when none are.</summary>
+    string? StoreError { get; }
+
+    /// <summary>Tries again to write what is held (nothing to do in memory).</summary>
+    void RetryWrites();
 }
 
 public sealed class InMemoryTransactionMessageQueue : ITransactionMessageQueue
@@ -67,6 +76,12 @@ public sealed class InMemoryTransactionMessageQueue : ITransactionMessageQueue
     }
 
     public IReadOnlyList<QueuedTransactionMessage> Snapshot() => _items.ToList();
+
+    public int UnwrittenChanges => 0;
+
+    public string? StoreError => null;
+
+    public void RetryWrites() { }
 }
 
 /// <summary>Rules every queue implementation shares. Pure.</summary>
