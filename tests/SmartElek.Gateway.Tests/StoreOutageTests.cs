@@ -39,6 +39,7 @@ public sealed class StoreOutageTests(ITestOutputHelper output)
         {
             await Task.Delay(100); // past the store's retryAfter
             queue.RetryWrites();
+            if (queue is ChargePointStore.DurableChargePoint durable) durable.WaitWritten(TimeSpan.FromSeconds(30));
         }
         Assert.True(queue.UnwrittenChanges == 0, $"still held: {queue.StoreError}");
     }
@@ -55,6 +56,7 @@ public sealed class StoreOutageTests(ITestOutputHelper output)
             var cp = store.For(id);
             cp.RememberTransaction(new RememberedTransaction(1, -1, "TAG-OUT", 100, T0));
             cp.Enqueue(start, -1);
+            Assert.True(cp.WaitWritten(TimeSpan.FromSeconds(30)), cp.StoreError);
             Assert.Equal(start, cp.Peek()!.Request);
             await fail();
 
@@ -63,6 +65,7 @@ public sealed class StoreOutageTests(ITestOutputHelper output)
             cp.RememberTransaction(null);
             cp.RemapTransactionId(-1, 42);                  // StartTransaction answered: its row leaves, the others carry 42
             cp.RemoveHead();
+            Assert.False(cp.WaitWritten(TimeSpan.FromSeconds(30)));
             Assert.Equal(2, cp.Count);                       // nothing lost
             Assert.Null(cp.Peek());                          // but nothing offered that is not stored
             Assert.Equal(5, cp.UnwrittenChanges);           // two messages, the forgotten transaction, the remap, the removal
@@ -145,6 +148,7 @@ public sealed class StoreOutageTests(ITestOutputHelper output)
             cp.Tell(new LocalStopRequested());
             var state = await cp.Ask<ChargePointState>(GetState.Instance, TimeSpan.FromSeconds(20));
             Assert.Equal((null, 3), (state.TransactionId, state.QueuedTransactionMessages)); // the actor lives on, nothing lost
+            Assert.False(memory.WaitWritten(TimeSpan.FromSeconds(30)));
             Assert.Contains(file, memory.StoreError);
             // Only status on the wire: no transaction message before its row is written.
             while (await wire.ReceiveOneAsync(TimeSpan.FromMilliseconds(300)) is string text)
@@ -166,7 +170,7 @@ public sealed class StoreOutageTests(ITestOutputHelper output)
         Assert.Equal((9, StopReason.Local), (((StopTransactionRequest)stopCall.Request).TransactionId, ((StopTransactionRequest)stopCall.Request).Reason!.Value));
         Answer(stopCall, new StopTransactionResponse());
         await cp.Ask<ChargePointState>(GetState.Instance);
-        Assert.Equal(0, memory.UnwrittenChanges);
+        Assert.True(memory.WaitWritten(TimeSpan.FromSeconds(30)), memory.StoreError);
         Assert.Empty(memory.Snapshot());
         using var reopened = ChargePointStore.Sqlite(file);
         Assert.Empty(reopened.For(new ChargerId("SE-LOCKED")).Snapshot());

@@ -102,6 +102,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         Receive<LimitTick>(_ => UpdateLimit());
         Receive<BootRetryDue>(_ => { _bootDue = true; TrySend(); });
         Receive<TransactionRetryDue>(_ => TrySend());
+        Receive<StoreWritten>(_ => TrySend());
         Receive<StoreRetryDue>(_ =>
         {
             _queue.RetryWrites();
@@ -177,6 +178,8 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         if (_port is IObservableConnectorPort observable) observable.Attach(Self, Context);
+        var self = Self;
+        _queue.OnWritten(() => self.Tell(StoreWritten.Instance));
         RestartClockAligned();
         UpdateLimit();
         // A port that reports by itself may not know the charger's register yet (a unit recovers it
@@ -336,7 +339,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     // offers no transaction message before its row is written: said once, loudly, and retried.
     private void WatchStore()
     {
-        if (_queue.UnwrittenChanges > 0)
+        if (_queue.StoreError is not null)
         {
             if (!_storeFailing) _log.Error("{0}: the charge point store fails; changes are held in memory and transaction messages wait until it is back: {1}", _settings.Id, _queue.StoreError);
             _storeFailing = true;

@@ -62,6 +62,10 @@ public static class ChargePointProtocol
     internal sealed record BootRetryDue;
     internal sealed record TransactionRetryDue;
     internal sealed record StoreRetryDue;
+    internal sealed record StoreWritten
+    {
+        public static readonly StoreWritten Instance = new();
+    }
     internal sealed record PowerLossStopDue;
     internal sealed record CallTimedOut(string MessageId);
     internal sealed record ReservationExpired(int ReservationId);

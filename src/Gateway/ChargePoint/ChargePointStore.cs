@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 using System.Diagnostics;
@@ -53,15 +54,21 @@ public sealed class ChargePointStore : IDisposable
     // While the database fails, calls fail at once (no wait on a lock or a dead server) until this tick count.
     private long _failingUntil;
     private string _lastFailure = "";
-    private long _writes;
+    private long _roundTrips;
+    private long _changes;
     private long _busyTicks;
+    private readonly BlockingCollection<PendingWrite> _pending = new();
+    private readonly Thread _writer;
+    // Enough to take a whole round of 1,000 charge points' MeterValues in one commit.
+    private const int MostChangesPerBatch = 1000;
     private long _blockedTicks;
 
     /// <summary>Where the data is (the SQLite file, or the PostgreSQL host and database; never a password).</summary>
     public string Location { get; }
 
-    /// <summary>Statements run so far and the time spent: inside the store (Busy) and by callers including their wait for it (Blocked).</summary>
-    public StoreFigures Figures => new(Interlocked.Read(ref _writes), TimeSpan.FromSeconds(Interlocked.Read(ref _busyTicks) / (double)Stopwatch.Frequency),
+    /// <summary>What the store did so far (see <see cref="StoreFigures"/>).</summary>
+    public StoreFigures Figures => new(Interlocked.Read(ref _roundTrips), Interlocked.Read(ref _changes),
+        TimeSpan.FromSeconds(Interlocked.Read(ref _busyTicks) / (double)Stopwatch.Frequency),
         TimeSpan.FromSeconds(Interlocked.Read(ref _blockedTicks) / (double)Stopwatch.Frequency));
 
     private ChargePointStore(DbConnection connection, string location, string setup, TimeSpan retryAfter)
@@ -71,6 +78,8 @@ public sealed class ChargePointStore : IDisposable
         _setup = setup;
         _retryAfter = retryAfter;
         Run(() => Raw(Tables));
+        _writer = new Thread(WriteBatches) { IsBackground = true, Name = "ocpp-store-writer" };
+        _writer.Start();
     }
 
     /// <summary>A SQLite file (created with its folder when missing).</summary>
@@ -99,11 +108,97 @@ public sealed class ChargePointStore : IDisposable
 
     /// <summary>The queue and memory of one charge point (load its queue now).</summary>
     /// <exception cref="ChargePointStoreException">the database cannot be read</exception>
-    public DurableChargePoint For(ChargerId id) => new(this, id.Value);
+    /// <remarks>One instance per charge point and store: its memory mirrors the rows and is what its actor uses.</remarks>
+    public DurableChargePoint For(ChargerId id)
+    {
+        lock (_chargePoints)
+        {
+            if (!_chargePoints.TryGetValue(id.Value, out var chargePoint)) _chargePoints[id.Value] = chargePoint = new DurableChargePoint(this, id.Value);
+            return chargePoint;
+        }
+    }
 
+    private readonly Dictionary<string, DurableChargePoint> _chargePoints = [];
+
+    /// <summary>Writes what was submitted, then closes the database.</summary>
     public void Dispose()
     {
+        // A charge point submits what it changed meanwhile when its last submission is written: let those through too.
+        List<DurableChargePoint> chargePoints;
+        lock (_chargePoints) chargePoints = [.. _chargePoints.Values];
+        foreach (var cp in chargePoints) cp.WaitWritten(TimeSpan.FromSeconds(30));
+        _pending.CompleteAdding();
+        _writer.Join();
         lock (_gate) _connection.Dispose();
+        _pending.Dispose();
+    }
+
+    /// <summary>One charge point's changes, all or none, and what to do when they are written (null) or failed.</summary>
+    internal sealed record PendingWrite(Action<Func<string, (string, object?)[], int>> Statements, Action<ChargePointStoreException?> Done);
+
+    internal void Submit(PendingWrite write)
+    {
+        try
+        {
+            _pending.Add(write);
+        }
+        catch (InvalidOperationException)
+        {
+            write.Done(new ChargePointStoreException($"The charge point store at {Location} is closed."));
+        }
+    }
+
+    // Group commit: whatever the charge points submitted while the last commit ran goes in the next
+    // one, so 1,000 charge points' MeterValues cost one fsync, not 1,000, and no charge point's
+    // actor waits for the disk (it sends a message once it is told its row is written).
+    private void WriteBatches()
+    {
+        var batch = new List<PendingWrite>();
+        foreach (var first in _pending.GetConsumingEnumerable())
+        {
+            batch.Clear();
+            batch.Add(first);
+            while (batch.Count < MostChangesPerBatch && _pending.TryTake(out var more)) batch.Add(more);
+            var error = TryWrite(batch);
+            if (error is not null && batch.Count > 1)
+            {
+                // One change the database refuses must not hold back the others: each alone (at once while it is down).
+                foreach (var w in batch) Done(w, TryWrite([w]));
+                continue;
+            }
+            foreach (var w in batch) Done(w, error);
+        }
+    }
+
+    private ChargePointStoreException? TryWrite(IReadOnlyList<PendingWrite> writes)
+    {
+        try
+        {
+            InTransaction(run => { foreach (var w in writes) w.Statements(run); });
+            Interlocked.Add(ref _changes, writes.Count);
+            return null;
+        }
+        catch (ChargePointStoreException e)
+        {
+            return e;
+        }
+        catch (Exception e)
+        {
+            return new ChargePointStoreException($"The charge point store at {Location} could not write a change: {e.Message}", e);
+        }
+    }
+
+    private static void Done(PendingWrite write, ChargePointStoreException? error)
+    {
+        try
+        {
+            write.Done(error);
+        }
+        catch (Exception e)
+        {
+            // The writer thread must outlive any one charge point's callback.
+            Trace.TraceError($"A charge point store callback failed: {e}");
+        }
     }
 
     /// <summary>
@@ -142,7 +237,7 @@ public sealed class ChargePointStore : IDisposable
             finally
             {
                 var done = Stopwatch.GetTimestamp();
-                Interlocked.Increment(ref _writes);
+                Interlocked.Increment(ref _roundTrips);
                 Interlocked.Add(ref _busyTicks, done - began);
                 Interlocked.Add(ref _blockedTicks, done - asked);
             }
@@ -218,37 +313,89 @@ public sealed class ChargePointStore : IDisposable
         private readonly ChargePointStore _store;
         private readonly string _id;
         private readonly LinkedList<QueuedTransactionMessage> _items = new();
-        private readonly Queue<(string What, Action Write)> _unwritten = new();
+        // The writer thread completes what the charge point's actor submitted: these are shared with it.
+        private readonly Lock _gate = new();
+        private readonly List<Change> _held = [];
+        private List<Change>? _submitted;
         private readonly HashSet<long> _notStored = [];
+        private string? _storeError;
+        private Action? _written;
         private long _sequence;
 
-        public int UnwrittenChanges => _unwritten.Count;
+        private sealed record Change(string What, Action<Func<string, (string, object?)[], int>> Statements, Action? Stored = null);
 
-        public string? StoreError { get; private set; }
-
-        public void RetryWrites()
+        public int UnwrittenChanges
         {
-            while (_unwritten.TryPeek(out var next))
-            {
-                try
-                {
-                    next.Write();
-                }
-                catch (ChargePointStoreException e)
-                {
-                    StoreError = $"{_id}: {next.What} is not stored yet ({_unwritten.Count} change(s) held): {e.Message}";
-                    return;
-                }
-                _unwritten.Dequeue();
-            }
-            StoreError = null;
+            get { lock (_gate) return _held.Count + (_submitted?.Count ?? 0); }
         }
 
-        // Every write goes behind those still held: the rows change in the order the charge point changed.
-        private void Write(string what, Action write)
+        public string? StoreError
         {
-            _unwritten.Enqueue((what, write));
-            RetryWrites();
+            get { lock (_gate) return _storeError; }
+        }
+
+        public void OnWritten(Action written)
+        {
+            lock (_gate) _written = written;
+        }
+
+        public void RetryWrites() => Submit();
+
+        /// <summary>Waits until every change made so far is written or has failed; true when none is left unwritten.</summary>
+        public bool WaitWritten(TimeSpan timeout)
+        {
+            var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+            while (Environment.TickCount64 < deadline)
+            {
+                lock (_gate)
+                {
+                    if (_submitted is null && (_held.Count == 0 || _storeError is not null)) return _held.Count == 0;
+                }
+                Thread.Sleep(1);
+            }
+            return false;
+        }
+
+        // Every change goes behind those not yet written: the rows change in the order the charge point changed them.
+        private void Write(string what, Action<Func<string, (string, object?)[], int>> statements, Action? stored = null)
+        {
+            lock (_gate) _held.Add(new Change(what, statements, stored));
+            Submit();
+        }
+
+        // One submission at a time per charge point, all it holds, written in one of the store's batches.
+        private void Submit()
+        {
+            List<Change> changes;
+            lock (_gate)
+            {
+                if (_submitted is not null || _held.Count == 0) return;
+                changes = _submitted = [.. _held];
+                _held.Clear();
+            }
+            _store.Submit(new PendingWrite(run => { foreach (var c in changes) c.Statements(run); }, error => Completed(changes, error)));
+        }
+
+        private void Completed(List<Change> changes, ChargePointStoreException? error)
+        {
+            Action? written;
+            lock (_gate)
+            {
+                _submitted = null;
+                if (error is null)
+                {
+                    foreach (var c in changes) c.Stored?.Invoke();
+                    _storeError = null;
+                }
+                else
+                {
+                    _held.InsertRange(0, changes);
+                    _storeError = $"{_id}: {changes[0].What} is not stored yet ({_held.Count} change(s) held): {error.Message}";
+                }
+                written = _written;
+            }
+            if (error is null) Submit(); // what was changed meanwhile
+            written?.Invoke();
         }
 
         internal DurableChargePoint(ChargePointStore store, string id)
@@ -269,8 +416,8 @@ public sealed class ChargePointStore : IDisposable
         /// <summary>The oldest message once its row is written (null while it is held in memory only).</summary>
         public QueuedTransactionMessage? Peek()
         {
-            if (_unwritten.Count > 0) RetryWrites();
-            return _items.First is { } head && !_notStored.Contains(head.Value.Sequence) ? head.Value : null;
+            if (_items.First is not { } head) return null;
+            lock (_gate) return _notStored.Contains(head.Value.Sequence) ? null : head.Value;
         }
 
         public long Enqueue(IOcppRequest request, int? startPlaceholder = null)
@@ -279,14 +426,16 @@ public sealed class ChargePointStore : IDisposable
             var m = new QueuedTransactionMessage(_sequence + 1, request, 0, startPlaceholder);
             _sequence = m.Sequence;
             var node = _items.AddLast(m);
-            _notStored.Add(m.Sequence);
-            // Written as the message is when the write gets through (a held one may be remapped or counted meanwhile).
-            Write($"transaction message {m.Sequence} ({OcppActions.ForRequest(request).Name})", () =>
-            {
-                _store.Execute("INSERT INTO ocpp_transaction_queue VALUES (@cp, @seq, @frame, @n, @ph)",
-                    ("@cp", _id), ("@seq", m.Sequence), ("@frame", Frame(node.Value.Request)), ("@n", node.Value.FailedAttempts), ("@ph", startPlaceholder));
-                _notStored.Remove(m.Sequence);
-            });
+            lock (_gate) _notStored.Add(m.Sequence);
+            // Written as the message is when the write gets through (a held one may be remapped or counted
+            // meanwhile; the update that did it follows the insert anyway).
+            Write($"transaction message {m.Sequence} ({OcppActions.ForRequest(request).Name})", run =>
+                {
+                    var now = node.Value;
+                    run("INSERT INTO ocpp_transaction_queue VALUES (@cp, @seq, @frame, @n, @ph)",
+                        [("@cp", _id), ("@seq", m.Sequence), ("@frame", Frame(now.Request)), ("@n", now.FailedAttempts), ("@ph", startPlaceholder)]);
+                },
+                stored: () => _notStored.Remove(m.Sequence));
             return m.Sequence;
         }
 
@@ -295,8 +444,8 @@ public sealed class ChargePointStore : IDisposable
             if (_items.First is not { } head) return;
             var sequence = head.Value.Sequence;
             _items.RemoveFirst();
-            Write($"removal of delivered transaction message {sequence}", () =>
-                _store.Execute("DELETE FROM ocpp_transaction_queue WHERE charge_point = @cp AND sequence = @seq", ("@cp", _id), ("@seq", sequence)));
+            Write($"removal of delivered transaction message {sequence}", run =>
+                run("DELETE FROM ocpp_transaction_queue WHERE charge_point = @cp AND sequence = @seq", [("@cp", _id), ("@seq", sequence)]));
         }
 
         public QueuedTransactionMessage RecordFailedAttempt()
@@ -304,9 +453,9 @@ public sealed class ChargePointStore : IDisposable
             var head = _items.First ?? throw new InvalidOperationException("The transaction message queue is empty.");
             var next = head.Value with { FailedAttempts = head.Value.FailedAttempts + 1 };
             head.Value = next;
-            Write($"failed attempt {next.FailedAttempts} of transaction message {next.Sequence}", () =>
-                _store.Execute("UPDATE ocpp_transaction_queue SET failed_attempts = @n WHERE charge_point = @cp AND sequence = @seq",
-                    ("@n", next.FailedAttempts), ("@cp", _id), ("@seq", next.Sequence)));
+            Write($"failed attempt {next.FailedAttempts} of transaction message {next.Sequence}", run =>
+                run("UPDATE ocpp_transaction_queue SET failed_attempts = @n WHERE charge_point = @cp AND sequence = @seq",
+                    [("@n", next.FailedAttempts), ("@cp", _id), ("@seq", next.Sequence)]));
             return next;
         }
 
@@ -320,18 +469,20 @@ public sealed class ChargePointStore : IDisposable
             }
             if (changed.Count == 0) return;
             foreach (var (node, m) in changed) node.Value = m;
-            Write($"transaction id {transactionId} for {placeholder}", () => _store.InTransaction(run =>
+            Write($"transaction id {transactionId} for {placeholder}", run =>
             {
                 foreach (var (_, m) in changed)
                     run("UPDATE ocpp_transaction_queue SET frame = @frame WHERE charge_point = @cp AND sequence = @seq",
                         [("@frame", Frame(m.Request)), ("@cp", _id), ("@seq", m.Sequence)]);
-            }));
+            });
         }
 
         public IReadOnlyList<QueuedTransactionMessage> Snapshot() => _items.ToList();
 
+        /// <summary>What is remembered, once this charge point's own changes so far are written (or failed).</summary>
         public RememberedChargePoint Recall()
         {
+            WaitWritten(TimeSpan.FromSeconds(30));
             var profiles = _store.Query("SELECT frame FROM ocpp_profile WHERE charge_point = @cp ORDER BY position",
                 r => (SetChargingProfileRequest)Request(r.GetString(0), $"charging profile of {_id}"), ("@cp", _id))
                 .Select(p => new InstalledProfile(p.ConnectorId, p.CsChargingProfiles)).ToList();
@@ -349,33 +500,33 @@ public sealed class ChargePointStore : IDisposable
             return new RememberedChargePoint(profiles, config, list, open, cache);
         }
 
-        public void RememberProfiles(IReadOnlyList<InstalledProfile> profiles) => Write("charging profiles", () => _store.InTransaction(run =>
+        public void RememberProfiles(IReadOnlyList<InstalledProfile> profiles) => Write("charging profiles", run =>
         {
             run("DELETE FROM ocpp_profile WHERE charge_point = @cp", [("@cp", _id)]);
             for (var i = 0; i < profiles.Count; i++)
                 run("INSERT INTO ocpp_profile VALUES (@cp, @pos, @frame)",
                     [("@cp", _id), ("@pos", i), ("@frame", Frame(new SetChargingProfileRequest(profiles[i].ConnectorId, profiles[i].Profile)))]);
-        }));
+        });
 
         // Kept as the Full SendLocalList that would set it again.
-        public void RememberLocalList(LocalList list) => Write($"local list version {list.Version}", () =>
-            _store.Execute("INSERT INTO ocpp_local_list VALUES (@cp, @frame) ON CONFLICT (charge_point) DO UPDATE SET frame = excluded.frame",
-                ("@cp", _id), ("@frame", Frame(new SendLocalListRequest(list.Version, UpdateType.Full, list.Entries)))));
+        public void RememberLocalList(LocalList list) => Write($"local list version {list.Version}", run =>
+            run("INSERT INTO ocpp_local_list VALUES (@cp, @frame) ON CONFLICT (charge_point) DO UPDATE SET frame = excluded.frame",
+                [("@cp", _id), ("@frame", Frame(new SendLocalListRequest(list.Version, UpdateType.Full, list.Entries)))]));
 
         public void RememberTransaction(RememberedTransaction? transaction)
         {
             if (transaction is null)
             {
-                Write("end of the running transaction", () => _store.Execute("DELETE FROM ocpp_open_transaction WHERE charge_point = @cp", ("@cp", _id)));
+                Write("end of the running transaction", run => run("DELETE FROM ocpp_open_transaction WHERE charge_point = @cp", [("@cp", _id)]));
                 return;
             }
-            Write($"running transaction {transaction.TransactionId}", () => _store.Execute("""
+            Write($"running transaction {transaction.TransactionId}", run => run("""
                 INSERT INTO ocpp_open_transaction VALUES (@cp, @c, @tx, @tag, @ms, @at) ON CONFLICT (charge_point) DO UPDATE SET
                 connector = excluded.connector, transaction_id = excluded.transaction_id, id_tag = excluded.id_tag,
                 meter_start = excluded.meter_start, started = excluded.started
                 """,
-                ("@cp", _id), ("@c", transaction.ConnectorId), ("@tx", transaction.TransactionId), ("@tag", transaction.IdTag),
-                ("@ms", transaction.MeterStart), ("@at", transaction.Start.UtcDateTime.ToString("O", CultureInfo.InvariantCulture))));
+                [("@cp", _id), ("@c", transaction.ConnectorId), ("@tx", transaction.TransactionId), ("@tag", transaction.IdTag),
+                 ("@ms", transaction.MeterStart), ("@at", transaction.Start.UtcDateTime.ToString("O", CultureInfo.InvariantCulture))]));
         }
 
         private DateTimeOffset Started(string text) =>
@@ -398,7 +549,7 @@ public sealed class ChargePointStore : IDisposable
         }
 
         public void RememberCacheEntry(string idTag, CachedAuthorization entry, IReadOnlyCollection<string> evicted) =>
-            Write($"authorisation cache entry {idTag}", () => _store.InTransaction(run =>
+            Write($"authorisation cache entry {idTag}", run =>
         {
             foreach (var gone in evicted)
                 run("DELETE FROM ocpp_authorization_cache WHERE charge_point = @cp AND id_tag = @tag", [("@cp", _id), ("@tag", gone)]);
@@ -408,19 +559,23 @@ public sealed class ChargePointStore : IDisposable
                 """,
                 [("@cp", _id), ("@tag", idTag), ("@answer", JsonSerializer.Serialize(new AuthorizeResponse(entry.Info), OcppJsonContext.Default.AuthorizeResponse)),
                  ("@used", entry.LastUsed.ToUnixTimeMilliseconds())]);
-        }));
+        });
 
         public void ClearCache() =>
-            Write("clearing the authorisation cache", () => _store.Execute("DELETE FROM ocpp_authorization_cache WHERE charge_point = @cp", ("@cp", _id)));
+            Write("clearing the authorisation cache", run => run("DELETE FROM ocpp_authorization_cache WHERE charge_point = @cp", [("@cp", _id)]));
 
-        public void RememberConfiguration(string key, string value) => Write($"configuration {key}", () =>
-            _store.Execute("INSERT INTO ocpp_configuration VALUES (@cp, @k, @v) ON CONFLICT (charge_point, key) DO UPDATE SET value = excluded.value",
-                ("@cp", _id), ("@k", key), ("@v", value)));
+        public void RememberConfiguration(string key, string value) => Write($"configuration {key}", run =>
+            run("INSERT INTO ocpp_configuration VALUES (@cp, @k, @v) ON CONFLICT (charge_point, key) DO UPDATE SET value = excluded.value",
+                [("@cp", _id), ("@k", key), ("@v", value)]));
     }
 }
 
-/// <summary>What a <see cref="ChargePointStore"/> did: statements run, time inside it, time its callers were held (waits for it included).</summary>
-public sealed record StoreFigures(long Statements, TimeSpan Busy, TimeSpan Blocked);
+/// <summary>What a <see cref="ChargePointStore"/> did.</summary>
+/// <param name="RoundTrips">database round trips: reads, and commits (each a batch of changes)</param>
+/// <param name="Changes">charge point changes written (each one charge point's submission)</param>
+/// <param name="Busy">time inside the database</param>
+/// <param name="Blocked">time its callers spent in it, their wait for it included (the writer thread's, and reads')</param>
+public sealed record StoreFigures(long RoundTrips, long Changes, TimeSpan Busy, TimeSpan Blocked);
 
 /// <summary>The charge point store's database failed or is unavailable (the message names the store and why).</summary>
 public sealed class ChargePointStoreException(string message, Exception? inner = null) : Exception(message, inner);

@@ -14,10 +14,10 @@ public interface ITransactionMessageQueue
 {
     int Count { get; }
 
-    /// <summary>The oldest message, not yet delivered.</summary>
+    /// <summary>The oldest message, not yet delivered, once it is stored (a durable queue writes it after Enqueue returns).</summary>
     QueuedTransactionMessage? Peek();
 
-    /// <summary>Appends a message (durably, for a durable queue, before it returns); returns its sequence number.</summary>
+    /// <summary>Appends a message (a durable queue offers it once its row is written); returns its sequence number.</summary>
     long Enqueue(IOcppRequest request, int? startPlaceholder = null);
 
     /// <summary>The head was answered (or given up): remove it.</summary>
@@ -39,6 +39,12 @@ public interface ITransactionMessageQueue
 
     /// <summary>Tries again to write what is held (nothing to do in memory).</summary>
     void RetryWrites();
+
+    /// <summary>
+    /// <paramref name="written"/> is called (on any thread) each time changes were written or failed:
+    /// a message <see cref="Peek"/> did not offer yet may be offered now (a queue in memory never calls it).
+    /// </summary>
+    void OnWritten(Action written);
 }
 
 public sealed class InMemoryTransactionMessageQueue : ITransactionMessageQueue
@@ -82,6 +88,8 @@ public sealed class InMemoryTransactionMessageQueue : ITransactionMessageQueue
     public string? StoreError => null;
 
     public void RetryWrites() { }
+
+    public void OnWritten(Action written) { }
 }
 
 /// <summary>Rules every queue implementation shares. Pure.</summary>
