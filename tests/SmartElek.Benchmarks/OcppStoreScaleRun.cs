@@ -12,11 +12,12 @@ namespace SmartElek.Benchmarks;
 /// <c>dotnet run -c Release --project tests/SmartElek.Benchmarks -- scale ocpp-store [--messages 2000] [--chargers 1000] [--meter-interval 10] [--hold 30]</c>:
 /// what the charge points' synchronous store writes cost. First a focused measure on one SQLite
 /// file (WAL, synchronous = FULL): a MeterValues of 8 sampled values queued (insert) and delivered
-/// (delete), one charge point, then two threads on two. Then that many charge points (in-memory
+/// (delete), each waited for until committed, one charge point, then two threads on two. Then that many charge points (in-memory
 /// ports, a vehicle charging on each) in a transaction against the node central system
 /// (ocpp-rpc, strict), MeterValues every --meter-interval seconds: MeterValues received per
-/// second against the rate due, the store's statements per second, the time it was busy and the
-/// time charge points were held in it, and the queue left at the end.
+/// second against the rate due, the store's changes and commits per second (group commit: one
+/// commit takes what all charge points changed meanwhile), the time it was busy and the time threads
+/// were held in it, and the queue left at the end.
 /// </summary>
 public sealed class OcppStoreScaleRun : IScaleRun
 {
@@ -54,6 +55,7 @@ public sealed class OcppStoreScaleRun : IScaleRun
         Console.WriteLine($"SQLite {file} (WAL, synchronous = FULL); {Environment.ProcessorCount} cores, load {Load()}");
         var one = store.For(new ChargerId("SE-MICRO-0"));
         for (var i = 0; i < 50; i++) { one.Enqueue(Reading(i)); one.RemoveHead(); } // warm up
+        one.WaitWritten(TimeSpan.FromSeconds(30));
         var enqueue = new List<double>(messages);
         var remove = new List<double>(messages);
         var watch = Stopwatch.StartNew();
@@ -61,13 +63,15 @@ public sealed class OcppStoreScaleRun : IScaleRun
         {
             var t = Stopwatch.GetTimestamp();
             one.Enqueue(Reading(i));
+            one.WaitWritten(TimeSpan.FromSeconds(30)); // until its row is committed: what a charge point waits before sending it
             enqueue.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
             t = Stopwatch.GetTimestamp();
             one.RemoveHead();
+            one.WaitWritten(TimeSpan.FromSeconds(30));
             remove.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
         }
         Console.WriteLine($"one charge point: {messages} MeterValues queued and delivered in {watch.Elapsed.TotalSeconds:0.00} s = {2 * messages / watch.Elapsed.TotalSeconds:0} writes/s; " +
-            $"Enqueue {Percentiles(enqueue)}; RemoveHead {Percentiles(remove)}");
+            $"Enqueue until stored {Percentiles(enqueue)}; RemoveHead until deleted {Percentiles(remove)}");
 
         var two = new[] { store.For(new ChargerId("SE-MICRO-1")), store.For(new ChargerId("SE-MICRO-2")) };
         var both = new List<double>[] { new(messages), new(messages) };
@@ -78,7 +82,9 @@ public sealed class OcppStoreScaleRun : IScaleRun
             {
                 var t = Stopwatch.GetTimestamp();
                 two[k].Enqueue(Reading(i));
+                two[k].WaitWritten(TimeSpan.FromSeconds(30));
                 two[k].RemoveHead();
+                two[k].WaitWritten(TimeSpan.FromSeconds(30));
                 both[k].Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
             }
         });
@@ -123,12 +129,13 @@ public sealed class OcppStoreScaleRun : IScaleRun
             var record = await cs.RecordAsync();
             var meter = record.Of("MeterValues").Count() - meter0;
             var states = await Task.WhenAll(chargePoints.Select(cp => cp.Ask<ChargePointProtocol.ChargePointState>(ChargePointProtocol.GetState.Instance, TimeSpan.FromSeconds(30))));
-            var statements = figures.Statements - figures0.Statements;
+            var roundTrips = figures.RoundTrips - figures0.RoundTrips;
+            var changes = figures.Changes - figures0.Changes;
             var busy = figures.Busy - figures0.Busy;
             var blocked = figures.Blocked - figures0.Blocked;
             Console.WriteLine($"over {held.TotalSeconds:0.0} s: {meter / held.TotalSeconds:0} MeterValues/s received (due {count / (double)meterSeconds:0}/s); " +
-                $"store {statements / held.TotalSeconds:0} statements/s, busy {busy.TotalSeconds / held.TotalSeconds:P1} of the time " +
-                $"({busy.TotalMilliseconds / Math.Max(1, statements):0.00} ms each), charge points held in it {blocked.TotalSeconds / held.TotalSeconds:0.00} thread-seconds per second");
+                $"store {changes / held.TotalSeconds:0} changes/s in {roundTrips / held.TotalSeconds:0} commits/s, busy {busy.TotalSeconds / held.TotalSeconds:P1} of the time " +
+                $"({busy.TotalMilliseconds / Math.Max(1, roundTrips):0.00} ms each), threads held in it {blocked.TotalSeconds / held.TotalSeconds:0.00} thread-seconds per second");
             Console.WriteLine($"queued at the end: {states.Sum(s => s.QueuedTransactionMessages)} transaction messages (max {states.Max(s => s.QueuedTransactionMessages)} on one); " +
                 $"{record.Failures.Count} strict-mode failures; CPU {cpu / held:0.00} cores; load {Load()}");
         }
