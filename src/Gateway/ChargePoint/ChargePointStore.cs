@@ -14,15 +14,24 @@ namespace SmartElek.Gateway.ChargePoint;
 
 /// <summary>
 /// The charge points' durable memory in a SQLite file or a PostgreSQL database: each one's
-/// transaction message queue, installed charging profiles, local list and changed configuration
-/// (invariant 4). Tables rather than an event-sourced actor because
-/// <see cref="ITransactionMessageQueue"/> is synchronous: a message is stored (SQLite: WAL,
-/// synchronous = FULL) when Enqueue returns, so the charge point never has to stash or answer
-/// before its write is confirmed, and a delivered message is a deleted row (the table holds only
-/// what is still owed; a journal would keep every message forever). Messages are kept as the OCPP
-/// CALL frames they will be sent as, so the stored form is the protocol's own. One connection,
-/// serialised by a lock: the writes are small, and SQLite has one writer anyway. The same SQL
+/// transaction message queue, installed charging profiles, local list, changed configuration,
+/// running transaction and authorisation cache (invariant 4). Tables rather than an event-sourced
+/// actor: a delivered message is a deleted row (the table holds only what is still owed; a journal
+/// would keep every message forever). Messages are kept as the OCPP CALL frames they will be sent
+/// as, so the stored form is the protocol's own.
+/// <para>
+/// Writes leave the charge points' actors at once and are committed by one writer thread in
+/// batches (group commit: SQLite WAL with synchronous = FULL pays one fsync per commit, so one
+/// commit for what 1,000 charge points changed meanwhile). Each charge point's changes reach the
+/// database in the order it made them, a submission all or nothing, so the rows are always a
+/// prefix of its history; a queued message is offered for sending only once its row is committed,
+/// and a delivered one is deleted only after its CALLRESULT. A failing database (a SQLite file
+/// locked past the busy timeout, a PostgreSQL server that stopped) is a
+/// <see cref="ChargePointStoreException"/> naming the store: the changes are held in memory, in
+/// order, and written when it answers again on a new connection; only a process that ends while
+/// the database is down loses what was held. One connection, serialised by a lock; the same SQL
 /// (named parameters, ON CONFLICT upserts) runs on both.
+/// </para>
 /// </summary>
 public sealed class ChargePointStore : IDisposable
 {
