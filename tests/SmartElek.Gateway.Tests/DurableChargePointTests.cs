@@ -133,6 +133,45 @@ public sealed class DurableChargePointTests
         }, iter: iter, threads: 1);
     }
 
+    [Fact]
+    public void What_another_process_reads_while_changes_are_being_committed_is_always_the_queue_after_some_prefix_of_them()
+    {
+        using var folder = new TempFolder();
+        var file = folder.File("prefix.db");
+        var sample = 0;
+        Gen.Select(Gen.Int[0, 4], Gen.Int[1, 5000]).Array[1, 40].Sample(ops =>
+        {
+            var id = new ChargerId($"SE-P-{++sample}");
+            var reference = new InMemoryTransactionMessageQueue();
+            var states = new List<List<string>> { new() };          // the queue after each change, in order
+            using var store = ChargePointStore.Sqlite(file);
+            var durable = store.For(id);
+            var second = 0;
+            foreach (var (kind, value) in ops)
+            {
+                var at = T0.AddSeconds(++second);
+                Action<ITransactionMessageQueue> change = kind switch
+                {
+                    0 => q => q.Enqueue(new StartTransactionRequest(1, "TAG", value, at), -1),
+                    1 => q => q.Enqueue(new MeterValuesRequest(1, [new MeterValue(at, [new SampledValue(value.ToString(), Unit: UnitOfMeasure.Wh)])], -1)),
+                    2 => q => q.Enqueue(new StopTransactionRequest(value, at, -1, "TAG", StopReason.Local)),
+                    3 => q => q.RemoveHead(),
+                    _ => q => q.RemapTransactionId(-1, value),
+                };
+                change(reference);
+                change(durable);
+                states.Add(reference.Snapshot().Select(Frame).ToList());
+                // Another process's view (its own connection, no waiting for the writer): some state of the history.
+                using var reader = ChargePointStore.Sqlite(file);
+                var seen = reader.For(id).Snapshot().Select(Frame).ToList();
+                Assert.True(states.Any(s => s.SequenceEqual(seen)), $"read {seen.Count} messages, not the queue after any prefix of the changes");
+            }
+            Assert.True(durable.WaitWritten(TimeSpan.FromSeconds(30)));
+            using var last = ChargePointStore.Sqlite(file);
+            Assert.Equal(states[^1], last.For(id).Snapshot().Select(Frame));
+        }, iter: 15, threads: 1);
+    }
+
     private static IEnumerable<string> Cached(IReadOnlyDictionary<string, CachedAuthorization> entries) => entries
         .OrderBy(e => e.Key, StringComparer.Ordinal)
         .Select(e => $"{e.Key}|{e.Value.Info.Status}|{e.Value.Info.ExpiryDate?.ToUnixTimeMilliseconds()}|{e.Value.Info.ParentIdTag}|{e.Value.LastUsed.ToUnixTimeMilliseconds()}");
