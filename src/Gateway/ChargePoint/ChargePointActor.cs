@@ -526,7 +526,8 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
             _memory?.RememberCacheEntry(idTag, entry, []);
         }
         var online = _connected && _registration == Registration.Accepted;
-        if (local?.Status == AuthorizationStatus.Accepted && (_config.Bool("LocalPreAuthorize") || !online))
+        // Online, LocalPreAuthorize lets the list or cache start at once; offline, LocalAuthorizeOffline decides whether they may.
+        if (local?.Status == AuthorizationStatus.Accepted && (online ? _config.Bool("LocalPreAuthorize") : _config.Bool("LocalAuthorizeOffline")))
         {
             Authorise(idTag, profile);
             return;
