@@ -434,16 +434,14 @@ public sealed class ChargePointStore : IDisposable
             TransactionMessages.Check(request);
             var m = new QueuedTransactionMessage(_sequence + 1, request, 0, startPlaceholder);
             _sequence = m.Sequence;
-            var node = _items.AddLast(m);
+            _items.AddLast(m);
             lock (_gate) _notStored.Add(m.Sequence);
-            // Written as the message is when the write gets through (a held one may be remapped or counted
-            // meanwhile; the update that did it follows the insert anyway).
+            // Written as it is now: a later remap or failed attempt is a change of its own that follows
+            // it, so what is on disk is always the queue after some prefix of the changes.
+            var frame = Frame(request);
             Write($"transaction message {m.Sequence} ({OcppActions.ForRequest(request).Name})", run =>
-                {
-                    var now = node.Value;
-                    run("INSERT INTO ocpp_transaction_queue VALUES (@cp, @seq, @frame, @n, @ph)",
-                        [("@cp", _id), ("@seq", m.Sequence), ("@frame", Frame(now.Request)), ("@n", now.FailedAttempts), ("@ph", startPlaceholder)]);
-                },
+                run("INSERT INTO ocpp_transaction_queue VALUES (@cp, @seq, @frame, 0, @ph)",
+                    [("@cp", _id), ("@seq", m.Sequence), ("@frame", frame), ("@ph", startPlaceholder)]),
                 stored: () => _notStored.Remove(m.Sequence));
             return m.Sequence;
         }
