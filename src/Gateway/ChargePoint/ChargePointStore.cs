@@ -66,11 +66,12 @@ public sealed class ChargePointStore : IDisposable
     private long _roundTrips;
     private long _changes;
     private long _busyTicks;
+    private long _blockedTicks;
     private readonly BlockingCollection<PendingWrite> _pending = new();
     private readonly Thread _writer;
     // Enough to take a whole round of 1,000 charge points' MeterValues in one commit.
     private const int MostChangesPerBatch = 1000;
-    private long _blockedTicks;
+    private readonly Dictionary<string, DurableChargePoint> _chargePoints = [];
 
     /// <summary>Where the data is (the SQLite file, or the PostgreSQL host and database; never a password).</summary>
     public string Location { get; }
@@ -86,7 +87,16 @@ public sealed class ChargePointStore : IDisposable
         Location = location;
         _setup = setup;
         _retryAfter = retryAfter;
-        Run(() => Raw(Tables));
+        try
+        {
+            Run(() => Raw(Tables));
+        }
+        catch (ChargePointStoreException)
+        {
+            _connection.Dispose();
+            _pending.Dispose();
+            throw;
+        }
         _writer = new Thread(WriteBatches) { IsBackground = true, Name = "ocpp-store-writer" };
         _writer.Start();
     }
@@ -127,7 +137,6 @@ public sealed class ChargePointStore : IDisposable
         }
     }
 
-    private readonly Dictionary<string, DurableChargePoint> _chargePoints = [];
 
     /// <summary>Writes what was submitted, then closes the database.</summary>
     public void Dispose()
