@@ -59,6 +59,34 @@ public sealed class AuthorizationCacheTests(ITestOutputHelper output)
 
     private TestScheduler Scheduler => (TestScheduler)Sys.Scheduler;
 
+    [Fact]
+    public async Task A_remembered_cache_larger_than_AuthorizationCacheMaxEntries_is_trimmed_by_the_eviction_rule_durably()
+    {
+        using var folder = new TempFolder();
+        var file = folder.File("trim.db");
+        var id = new ChargerId("SE-TRIM");
+        using (var store = ChargePointStore.Sqlite(file))
+        {
+            var memory = store.For(id);
+            memory.RememberCacheEntry("OLD-EXPIRED", new CachedAuthorization(new IdTagInfo(AuthorizationStatus.Accepted, T0.AddDays(-1)), T0.AddMinutes(-1)), []);
+            memory.RememberCacheEntry("USED-LONG-AGO", new CachedAuthorization(new IdTagInfo(AuthorizationStatus.Accepted), T0.AddDays(-30)), []);
+            memory.RememberCacheEntry("USED-LATELY", new CachedAuthorization(new IdTagInfo(AuthorizationStatus.Blocked), T0.AddDays(-1)), []);
+            memory.RememberCacheEntry("USED-NOW", new CachedAuthorization(new IdTagInfo(AuthorizationStatus.Accepted, T0.AddDays(1)), T0), []);
+            Assert.True(memory.WaitWritten(TimeSpan.FromSeconds(30)));
+        }
+        using (var store = ChargePointStore.Sqlite(file))
+        {
+            var defaults = ChargePointConfiguration.Default();
+            var config = new ChargePointConfiguration(defaults.Keys.SetItem("AuthorizationCacheMaxEntries", defaults.Keys["AuthorizationCacheMaxEntries"] with { Value = "2" }));
+            var memory = store.For(id);
+            var cp = Sys.ActorOf(ChargePointActor.Props(new ChargePointSettings(id, Configuration: config, Clock: () => T0),
+                new SimulatedConnector(), new ProbeLink(CreateTestProbe().Ref), memory, memory));
+            await cp.Ask<ChargePointState>(GetState.Instance);
+            Assert.True(memory.WaitWritten(TimeSpan.FromSeconds(30)));
+            Assert.Equal(["USED-LATELY", "USED-NOW"], memory.Recall().AuthorizationCache!.Keys.Order(StringComparer.Ordinal));
+        }
+    }
+
     private (IActorRef Cp, TestProbe Wire, SimulatedConnector Connector) Start(ChargePointStore store, string name)
     {
         var wire = CreateTestProbe();
