@@ -59,7 +59,7 @@ public class ChargePointRulesTests
     [Fact]
     public void The_local_list_wins_over_the_cache_and_differential_updates_need_a_newer_version()
     {
-        var auth = LocalAuthorization.Empty.Remember("A", new IdTagInfo(AuthorizationStatus.Accepted, T0.AddHours(-1)));
+        var auth = LocalAuthorization.Empty.Remember("A", new IdTagInfo(AuthorizationStatus.Accepted, T0.AddHours(-1)), T0.AddHours(-2));
         Assert.Equal(AuthorizationStatus.Expired, auth.Lookup("A", T0, true, true)!.Status);
         var (full, s1) = auth.Update(new SendLocalListRequest(3, UpdateType.Full, [new AuthorizationData("A", new IdTagInfo(AuthorizationStatus.Blocked))]), true, 10);
         Assert.Equal(UpdateStatus.Accepted, s1);

@@ -26,7 +26,10 @@ internal sealed class TempFolder : IDisposable
 public sealed class DurableChargePointTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
-    internal enum Op { Start, Meter, Stop, RemoveHead, Fail, Remap, Reopen }
+    internal enum Op { Start, Meter, Stop, RemoveHead, Fail, Remap, Reopen, CacheLearn, CacheUse, ClearCache }
+
+    // Small, so that learning evicts (expired first, then least recently used).
+    private const int CacheCapacity = 3;
 
     // Sequence numbers only order the messages present (a reopened empty queue may start again at 1).
     private static string Frame(QueuedTransactionMessage m) =>
@@ -49,6 +52,7 @@ public sealed class DurableChargePointTests
         {
             var id = new ChargerId($"SE-Q-{++sample}"); // every sample its own charge point: the data stays between samples
             var reference = new InMemoryTransactionMessageQueue();
+            var cache = AuthorizationCache.Empty(CacheCapacity);
             var store = open();
             var durable = store.For(id);
             var second = 0;
@@ -85,6 +89,24 @@ public sealed class DurableChargePointTests
                             reference.RemapTransactionId(placeholder, value);
                             durable.RemapTransactionId(placeholder, value);
                             break;
+                        case Op.CacheLearn:
+                            // Five tags, expiring from 2 s in the past to 2 s ahead (one in five without expiry).
+                            var tag = $"TAG-{value % 5}";
+                            DateTimeOffset? expiry = value % 5 == 0 ? null : at.AddSeconds(placeholder + value % 4);
+                            var info = new IdTagInfo((AuthorizationStatus)(value % 4), expiry, value % 3 == 0 ? "PARENT" : null);
+                            var (learnt, evicted) = cache.Remember(tag, info, at);
+                            cache = learnt;
+                            if (cache.Entries.TryGetValue(tag, out var entry)) durable.RememberCacheEntry(tag, entry, evicted);
+                            break;
+                        case Op.CacheUse:
+                            var (usedCache, used) = cache.Use($"TAG-{value % 5}", at);
+                            cache = usedCache;
+                            if (used is not null) durable.RememberCacheEntry($"TAG-{value % 5}", used, []);
+                            break;
+                        case Op.ClearCache:
+                            cache = cache.Clear();
+                            durable.ClearCache();
+                            break;
                         case Op.Reopen:
                             store.Dispose();
                             store = open();
@@ -92,12 +114,15 @@ public sealed class DurableChargePointTests
                             break;
                     }
                     Assert.Equal(reference.Snapshot().Select(Frame), durable.Snapshot().Select(Frame));
+                    Assert.Equal(Cached(cache.Entries), Cached(durable.Recall().AuthorizationCache!));
                     var sequences = durable.Snapshot().Select(m => m.Sequence).ToList();
                     Assert.Equal(sequences.Order().Distinct(), sequences);
                 }
                 store.Dispose();
                 store = open();
                 Assert.Equal(reference.Snapshot().Select(Frame), store.For(id).Snapshot().Select(Frame));
+                Assert.Equal(Cached(cache.Entries), Cached(store.For(id).Recall().AuthorizationCache!));
+                Assert.Empty(store.For(new ChargerId("SE-OTHER")).Recall().AuthorizationCache!);
                 Assert.Empty(store.For(new ChargerId("SE-OTHER")).Snapshot()); // one charge point's rows are its own
                 Assert.Equal(TransactionMessages.LowestPlaceholder(reference.Snapshot()), TransactionMessages.LowestPlaceholder(durable.Snapshot()));
             }
@@ -107,6 +132,49 @@ public sealed class DurableChargePointTests
             }
         }, iter: iter, threads: 1);
     }
+
+    [Fact]
+    public void What_another_process_reads_while_changes_are_being_committed_is_always_the_queue_after_some_prefix_of_them()
+    {
+        using var folder = new TempFolder();
+        var file = folder.File("prefix.db");
+        var sample = 0;
+        Gen.Select(Gen.Int[0, 4], Gen.Int[1, 5000]).Array[1, 40].Sample(ops =>
+        {
+            var id = new ChargerId($"SE-P-{++sample}");
+            var reference = new InMemoryTransactionMessageQueue();
+            var states = new List<List<string>> { new() };          // the queue after each change, in order
+            using var store = ChargePointStore.Sqlite(file);
+            var durable = store.For(id);
+            var second = 0;
+            foreach (var (kind, value) in ops)
+            {
+                var at = T0.AddSeconds(++second);
+                Action<ITransactionMessageQueue> change = kind switch
+                {
+                    0 => q => q.Enqueue(new StartTransactionRequest(1, "TAG", value, at), -1),
+                    1 => q => q.Enqueue(new MeterValuesRequest(1, [new MeterValue(at, [new SampledValue(value.ToString(), Unit: UnitOfMeasure.Wh)])], -1)),
+                    2 => q => q.Enqueue(new StopTransactionRequest(value, at, -1, "TAG", StopReason.Local)),
+                    3 => q => q.RemoveHead(),
+                    _ => q => q.RemapTransactionId(-1, value),
+                };
+                change(reference);
+                change(durable);
+                states.Add(reference.Snapshot().Select(Frame).ToList());
+                // Another process's view (its own connection, no waiting for the writer): some state of the history.
+                using var reader = ChargePointStore.Sqlite(file);
+                var seen = reader.For(id).Snapshot().Select(Frame).ToList();
+                Assert.True(states.Any(s => s.SequenceEqual(seen)), $"read {seen.Count} messages, not the queue after any prefix of the changes");
+            }
+            Assert.True(durable.WaitWritten(TimeSpan.FromSeconds(30)));
+            using var last = ChargePointStore.Sqlite(file);
+            Assert.Equal(states[^1], last.For(id).Snapshot().Select(Frame));
+        }, iter: 15, threads: 1);
+    }
+
+    private static IEnumerable<string> Cached(IReadOnlyDictionary<string, CachedAuthorization> entries) => entries
+        .OrderBy(e => e.Key, StringComparer.Ordinal)
+        .Select(e => $"{e.Key}|{e.Value.Info.Status}|{e.Value.Info.ExpiryDate?.ToUnixTimeMilliseconds()}|{e.Value.Info.ParentIdTag}|{e.Value.LastUsed.ToUnixTimeMilliseconds()}");
 
     [Fact]
     public void Profiles_and_configuration_are_remembered_across_a_reopen_and_a_broken_row_is_named()

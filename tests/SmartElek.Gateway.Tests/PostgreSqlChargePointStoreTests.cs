@@ -56,6 +56,13 @@ public sealed class PostgreSqlChargePointStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_stopped_server_holds_the_changes_in_order_offers_none_unstored_and_writes_them_when_it_is_back()
+    {
+        await StoreOutageTests.HoldsAndWritesBack(() => ChargePointStore.PostgreSql(_connection, retryAfter: TimeSpan.FromMilliseconds(50)),
+            () => _server.StopAsync(), () => _server.StartAgainAsync(), "postgresql://127.0.0.1:");
+    }
+
+    [Fact]
     public void The_running_transaction_is_remembered_across_a_reconnect_until_it_is_forgotten()
     {
         DurableChargePointTests.RemembersTheRunningTransaction(() => ChargePointStore.PostgreSql(_connection));

@@ -43,6 +43,8 @@ internal sealed class RememberingMemory(RememberedTransaction? running) : ICharg
     public void RememberProfiles(IReadOnlyList<InstalledProfile> profiles) { }
     public void RememberConfiguration(string key, string value) { }
     public void RememberLocalList(LocalList list) { }
+    public void RememberCacheEntry(string idTag, CachedAuthorization entry, IReadOnlyCollection<string> evicted) { }
+    public void ClearCache() { }
 
     public void RememberTransaction(RememberedTransaction? transaction)
     {

@@ -51,12 +51,13 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     private Authorised? _authorised;
     private Reservation? _reservation;
     private bool _finishing;
+    private bool _storeFailing;
     private bool _unavailableRequested;
     private bool _inoperativeScheduled;
     private int _nextPlaceholder;
     private ConnectorStatus? _lastStatus;
-    // StopTransaction.transactionData: StopTxnSampledData / StopTxnAlignedData taken during the transaction.
-    private List<MeterValue> _transactionData = [];
+    // StopTransaction.transactionData: StopTxnSampledData / StopTxnAlignedData taken during the transaction, thinned to StopTxnMaxMeterValues.
+    private TransactionData _transactionData = TransactionData.Empty(TransactionData.MinimumCapacity);
     private decimal? _lastLimit;
     private FirmwareStatus _firmwareStatus = FirmwareStatus.Idle;
     private DiagnosticsStatus _diagnosticsStatus = DiagnosticsStatus.Idle;
@@ -84,6 +85,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         _memory = memory;
         _config = settings.Configuration ?? ChargePointConfiguration.Default();
         _now = settings.Clock ?? (() => DateTimeOffset.UtcNow);
+        _auth = _auth with { Cache = AuthorizationCache.Empty(_config.Int("AuthorizationCacheMaxEntries")) };
         Recall();
 
         Receive<OcppLinkProtocol.Connected>(_ => OnConnected());
@@ -100,6 +102,12 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         Receive<LimitTick>(_ => UpdateLimit());
         Receive<BootRetryDue>(_ => { _bootDue = true; TrySend(); });
         Receive<TransactionRetryDue>(_ => TrySend());
+        Receive<StoreWritten>(_ => TrySend());
+        Receive<StoreRetryDue>(_ =>
+        {
+            _queue.RetryWrites();
+            TrySend();
+        });
         Receive<CallTimedOut>(t => OnCallTimedOut(t.MessageId));
         Receive<ReservationExpired>(r =>
         {
@@ -141,6 +149,17 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
             else _log.Warning("{0}: remembered configuration {1}={2} no longer applies ({3})", _settings.Id, key, value, status);
         }
         _profiles = new ChargingProfiles(kept.Profiles.Where(p => p.Profile.ChargingProfilePurpose != ChargingProfilePurpose.TxProfile).ToImmutableList());
+        if (kept.AuthorizationCache is { Count: > 0 } remembered)
+        {
+            var (cache, evicted) = AuthorizationCache.Of(_auth.Cache.Capacity, remembered, Now);
+            _auth = _auth with { Cache = cache };
+            if (evicted.Count > 0)
+            {
+                // Kept with a larger AuthorizationCacheMaxEntries: the durable copy follows the trimmed one.
+                _memory.ClearCache();
+                foreach (var (tag, entry) in cache.Entries) _memory.RememberCacheEntry(tag, entry, []);
+            }
+        }
         if (kept.LocalList is { } list)
             _auth = _auth with
             {
@@ -159,6 +178,8 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         if (_port is IObservableConnectorPort observable) observable.Attach(Self, Context);
+        var self = Self;
+        _queue.OnWritten(() => self.Tell(StoreWritten.Instance));
         RestartClockAligned();
         UpdateLimit();
         // A port that reports by itself may not know the charger's register yet (a unit recovers it
@@ -274,6 +295,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
 
     private void TrySend()
     {
+        WatchStore();
         if (!_connected || _inFlight is not null) return;
         if (_bootDue)
         {
@@ -313,6 +335,23 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         Timers.StartSingleTimer("call-timeout", new CallTimedOut(id), _settings.CallTimeout ?? TimeSpan.FromSeconds(30));
     }
 
+    // A store that fails holds the changes in memory (none is lost while the process lives) and
+    // offers no transaction message before its row is written: said once, loudly, and retried.
+    private void WatchStore()
+    {
+        if (_queue.StoreError is not null)
+        {
+            if (!_storeFailing) _log.Error("{0}: the charge point store fails; changes are held in memory and transaction messages wait until it is back: {1}", _settings.Id, _queue.StoreError);
+            _storeFailing = true;
+            if (!Timers.IsTimerActive("store-retry")) Timers.StartSingleTimer("store-retry", new StoreRetryDue(), _settings.StoreRetry ?? TimeSpan.FromSeconds(5));
+        }
+        else if (_storeFailing)
+        {
+            _storeFailing = false;
+            _log.Info("{0}: the charge point store is back; every held change is written", _settings.Id);
+        }
+    }
+
     private void OnAnswer(InFlight f, IOcppResponse response)
     {
         if (f.Boot && response is BootNotificationResponse boot) { OnBootAnswer(boot); return; }
@@ -321,6 +360,8 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
             _queue.RemoveHead();
             if (response is StartTransactionResponse start && q.StartPlaceholder is { } placeholder)
                 OnTransactionStarted(placeholder, (StartTransactionRequest)q.Request, start);
+            if (response is StopTransactionResponse { IdTagInfo: { } info } && q.Request is StopTransactionRequest { IdTag: { } tag })
+                LearnAuthorization(tag, info);
             return;
         }
         f.Call?.OnAnswer?.Invoke(response);
@@ -477,9 +518,16 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
             return;
         }
         if (_transaction is not null) return;
-        var local = _auth.Lookup(idTag, Now, _config.Bool("LocalAuthListEnabled"), _config.Bool("AuthorizationCacheEnabled"));
+        var (listEnabled, cacheEnabled) = (_config.Bool("LocalAuthListEnabled"), _config.Bool("AuthorizationCacheEnabled"));
+        var local = _auth.Lookup(idTag, Now, listEnabled, cacheEnabled);
+        if (_auth.AnswersFromCache(idTag, listEnabled, cacheEnabled) && _auth.Cache.Use(idTag, Now) is (var used, { } entry))
+        {
+            _auth = _auth with { Cache = used };
+            _memory?.RememberCacheEntry(idTag, entry, []);
+        }
         var online = _connected && _registration == Registration.Accepted;
-        if (local?.Status == AuthorizationStatus.Accepted && (_config.Bool("LocalPreAuthorize") || !online))
+        // Online, LocalPreAuthorize lets the list or cache start at once; offline, LocalAuthorizeOffline decides whether they may.
+        if (local?.Status == AuthorizationStatus.Accepted && (online ? _config.Bool("LocalPreAuthorize") : _config.Bool("LocalAuthorizeOffline")))
         {
             Authorise(idTag, profile);
             return;
@@ -488,7 +536,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
             onAnswer: r =>
             {
                 var info = ((AuthorizeResponse)r).IdTagInfo;
-                if (_config.Bool("AuthorizationCacheEnabled")) _auth = _auth.Remember(idTag, info);
+                LearnAuthorization(idTag, info);
                 if (info.Status == AuthorizationStatus.Accepted) Authorise(idTag, profile);
                 else _log.Info("{0}: idTag {1} not authorised: {2}", _settings.Id, idTag, info.Status);
             },
@@ -499,6 +547,15 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
                 if (known || (local is null && _config.Bool("AllowOfflineTxForUnknownId"))) Authorise(idTag, profile);
                 else _log.Info("{0}: idTag {1} not authorised offline", _settings.Id, idTag);
             });
+    }
+
+    // OCPP 1.6 §3.5: every idTagInfo the central system gives updates the cache (when enabled), durably.
+    private void LearnAuthorization(string idTag, IdTagInfo info)
+    {
+        if (!_config.Bool("AuthorizationCacheEnabled")) return;
+        var (cache, evicted) = _auth.Cache.Remember(idTag, info, Now);
+        _auth = _auth with { Cache = cache };
+        if (cache.Entries.TryGetValue(idTag, out var entry)) _memory?.RememberCacheEntry(idTag, entry, evicted);
     }
 
     private void Authorise(string idTag, ChargingProfile? profile)
@@ -530,7 +587,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         _transaction = new Transaction(placeholder, a.IdTag, Now, s.Meter.EnergyWh);
         // Remembered before its start is queued: a placeholder found without its start was never begun.
         _memory?.RememberTransaction(new RememberedTransaction(Connector, placeholder, a.IdTag, s.Meter.EnergyWh, _transaction.Start));
-        _transactionData = [];
+        _transactionData = TransactionData.Empty(_config.Int("StopTxnMaxMeterValues"));
         KeepTransactionData("StopTxnSampledData", ReadingContext.TransactionBegin, Now);
         _finishing = false;
         EnqueueTransactionMessage(new StartTransactionRequest(Connector, a.IdTag, (int)s.Meter.EnergyWh, Now, reservationId), placeholder);
@@ -550,7 +607,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         if (_profiles.Installed.Any(i => i.Profile.TransactionId == placeholder))
             SetProfiles(new ChargingProfiles(_profiles.Installed.Select(i => i.Profile.TransactionId == placeholder
                 ? i with { Profile = i.Profile with { TransactionId = answer.TransactionId } } : i).ToImmutableList()));
-        if (_config.Bool("AuthorizationCacheEnabled")) _auth = _auth.Remember(request.IdTag, answer.IdTagInfo);
+        LearnAuthorization(request.IdTag, answer.IdTagInfo);
         if (_cutTransaction?.TransactionId == placeholder)
         {
             // Its stop is not queued yet: it must carry the central system's id.
@@ -570,8 +627,8 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         var s = _port.Read();
         _port.StopCharging(reason);
         KeepTransactionData("StopTxnSampledData", ReadingContext.TransactionEnd, Now);
-        var data = _transactionData.Count > 0 ? _transactionData : null;
-        _transactionData = [];
+        var data = _transactionData.Readings();
+        _transactionData = TransactionData.Empty(TransactionData.MinimumCapacity);
         _transaction = null;
         Timers.Cancel("meter");
         EnqueueTransactionMessage(new StopTransactionRequest((int)s.Meter.EnergyWh, Now, t.Id, t.IdTag, reason, data));
@@ -636,8 +693,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     private void KeepTransactionData(string key, ReadingContext context, DateTimeOffset at)
     {
         if (_transaction is null) return;
-        var reading = Sample(context, _config.Measurands(key), at);
-        if (reading.SampledValue.Count > 0) _transactionData.Add(reading);
+        _transactionData = _transactionData.Add(Sample(context, _config.Measurands(key), at));
     }
 
     private MeterValue Sample(ReadingContext context) => Sample(context, _config.SampledMeasurands(), Now);
@@ -779,6 +835,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
 
     private ClearCacheResponse ClearCache()
     {
+        _memory?.ClearCache(); // durable (or held until the store is back) before the answer
         _auth = _auth.ClearCache();
         return new(ClearCacheStatus.Accepted);
     }

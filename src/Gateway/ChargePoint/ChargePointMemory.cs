@@ -5,11 +5,12 @@ namespace SmartElek.Gateway.ChargePoint;
 
 /// <summary>
 /// What a charge point had before it restarted: its profiles, the configuration the central system
-/// changed, its local authorisation list, and the transaction it had running (null when none).
+/// changed, its local authorisation list, the transaction it had running (null when none) and its
+/// authorisation cache (null: none kept).
 /// </summary>
 public sealed record RememberedChargePoint(
     IReadOnlyList<InstalledProfile> Profiles, IReadOnlyDictionary<string, string> Configuration, LocalList? LocalList = null,
-    RememberedTransaction? Transaction = null)
+    RememberedTransaction? Transaction = null, IReadOnlyDictionary<string, CachedAuthorization>? AuthorizationCache = null)
 {
     public static readonly RememberedChargePoint Nothing = new([], new Dictionary<string, string>());
 }
@@ -37,6 +38,12 @@ public interface IChargePointMemory
     /// loss or a crash (OCPP 1.6: stopped with reason PowerLoss).
     /// </summary>
     void RememberTransaction(RememberedTransaction? transaction);
+
+    /// <summary>An authorisation cache entry learnt or used, and the entries it evicted, in one write.</summary>
+    void RememberCacheEntry(string idTag, CachedAuthorization entry, IReadOnlyCollection<string> evicted);
+
+    /// <summary>ClearCache: every cache entry of this charge point is forgotten.</summary>
+    void ClearCache();
 }
 
 /// <summary>A running transaction as the charge point remembers it across a restart.</summary>

@@ -11,6 +11,7 @@ public enum Registration { NotBooted, Pending, Accepted, Rejected }
 /// <param name="CallTimeout">how long one CALL of ours may wait for its answer</param>
 /// <param name="BootRetry">wait before the next BootNotification when no interval was given or a Boot failed</param>
 /// <param name="Clock">the time source of timestamps (tests may give a virtual clock)</param>
+/// <param name="StoreRetry">while the store fails, how often the held changes are tried again (5 s)</param>
 public sealed record ChargePointSettings(
     ChargerId Id,
     string Vendor = "SmartElek",
@@ -21,7 +22,8 @@ public sealed record ChargePointSettings(
     TimeSpan? CallTimeout = null,
     TimeSpan? BootRetry = null,
     ChargePointConfiguration? Configuration = null,
-    Func<DateTimeOffset>? Clock = null)
+    Func<DateTimeOffset>? Clock = null,
+    TimeSpan? StoreRetry = null)
 {
     public ElectricalSupply SupplyOrDefault => Supply ?? new ElectricalSupply(240m, 1, 32m);
 }
@@ -59,6 +61,11 @@ public static class ChargePointProtocol
     internal sealed record LimitTick;
     internal sealed record BootRetryDue;
     internal sealed record TransactionRetryDue;
+    internal sealed record StoreRetryDue;
+    internal sealed record StoreWritten
+    {
+        public static readonly StoreWritten Instance = new();
+    }
     internal sealed record PowerLossStopDue;
     internal sealed record CallTimedOut(string MessageId);
     internal sealed record ReservationExpired(int ReservationId);

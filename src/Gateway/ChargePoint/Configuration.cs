@@ -7,8 +7,10 @@ namespace SmartElek.Gateway.ChargePoint;
 /// <summary>The kind of value a configuration key holds, checked on ChangeConfiguration.</summary>
 public enum ConfigValueKind { Integer, Boolean, Text, CsvMeasurands }
 
-/// <summary>One configuration key of 1.6 section 9.</summary>
-public sealed record ConfigKey(string Name, ConfigValueKind Kind, bool ReadOnly, string Value, bool WriteOnly = false, bool RebootRequired = false);
+/// <summary>One configuration key of 1.6 section 9 (or one of ours).</summary>
+/// <param name="Minimum">for an integer key: the least value ChangeConfiguration accepts</param>
+public sealed record ConfigKey(string Name, ConfigValueKind Kind, bool ReadOnly, string Value, bool WriteOnly = false, bool RebootRequired = false,
+    int Minimum = 0);
 
 /// <summary>The charge point's configuration (standard keys of the implemented profiles). Immutable.</summary>
 public sealed record ChargePointConfiguration(ImmutableDictionary<string, ConfigKey> Keys)
@@ -39,6 +41,10 @@ public sealed record ChargePointConfiguration(ImmutableDictionary<string, Config
             new("StopTransactionOnInvalidId", ConfigValueKind.Boolean, false, "true"),
             new("StopTxnAlignedData", ConfigValueKind.CsvMeasurands, false, ""),
             new("StopTxnSampledData", ConfigValueKind.CsvMeasurands, false, ""),
+            // Ours: the most MeterValue entries in StopTransaction.transactionData (see TransactionData); taken at each start.
+            new("StopTxnMaxMeterValues", ConfigValueKind.Integer, false, "50", Minimum: TransactionData.MinimumCapacity),
+            // Ours: the most authorisation cache entries kept (expired ones go first, then the least recently used).
+            new("AuthorizationCacheMaxEntries", ConfigValueKind.Integer, true, "1000"),
             new("SupportedFeatureProfiles", ConfigValueKind.Text, true, "Core,FirmwareManagement,LocalAuthListManagement,Reservation,SmartCharging,RemoteTrigger"),
             new("TransactionMessageAttempts", ConfigValueKind.Integer, false, "3"),
             new("TransactionMessageRetryInterval", ConfigValueKind.Integer, false, "60"),
@@ -78,7 +84,7 @@ public sealed record ChargePointConfiguration(ImmutableDictionary<string, Config
     public (ChargePointConfiguration Configuration, ConfigurationStatus Status) Change(string key, string value)
     {
         if (!Keys.TryGetValue(key, out var k)) return (this, ConfigurationStatus.NotSupported);
-        if (k.ReadOnly || !Valid(k.Kind, value)) return (this, ConfigurationStatus.Rejected);
+        if (k.ReadOnly || !Valid(k, value)) return (this, ConfigurationStatus.Rejected);
         var next = new ChargePointConfiguration(Keys.SetItem(k.Name, k with { Value = value }));
         return (next, k.RebootRequired ? ConfigurationStatus.RebootRequired : ConfigurationStatus.Accepted);
     }
@@ -92,9 +98,9 @@ public sealed record ChargePointConfiguration(ImmutableDictionary<string, Config
             .Select(m => OcppEnumConverter<Measurand>.TryParse(m, out var v) ? v : (Measurand?)null)
             .OfType<Measurand>().ToList();
 
-    private static bool Valid(ConfigValueKind kind, string value) => kind switch
+    private static bool Valid(ConfigKey key, string value) => key.Kind switch
     {
-        ConfigValueKind.Integer => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out _),
+        ConfigValueKind.Integer => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= key.Minimum,
         ConfigValueKind.Boolean => value is "true" or "false",
         ConfigValueKind.CsvMeasurands => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .All(m => OcppEnumConverter<Measurand>.TryParse(m, out _)),

@@ -14,10 +14,10 @@ public interface ITransactionMessageQueue
 {
     int Count { get; }
 
-    /// <summary>The oldest message, not yet delivered.</summary>
+    /// <summary>The oldest message, not yet delivered, once it is stored (a durable queue writes it after Enqueue returns).</summary>
     QueuedTransactionMessage? Peek();
 
-    /// <summary>Appends a message (durably, for a durable queue, before it returns); returns its sequence number.</summary>
+    /// <summary>Appends a message (a durable queue offers it once its row is written); returns its sequence number.</summary>
     long Enqueue(IOcppRequest request, int? startPlaceholder = null);
 
     /// <summary>The head was answered (or given up): remove it.</summary>
@@ -30,6 +30,21 @@ public interface ITransactionMessageQueue
     void RemapTransactionId(int placeholder, int transactionId);
 
     IReadOnlyList<QueuedTransactionMessage> Snapshot();
+
+    /// <summary>Changes (of the queue, and of the memory when it is the same store) held because the store failed; 0 in memory.</summary>
+    int UnwrittenChanges { get; }
+
+    /// <summary>Why changes are held (names the store and what failed); null when none are.</summary>
+    string? StoreError { get; }
+
+    /// <summary>Tries again to write what is held (nothing to do in memory).</summary>
+    void RetryWrites();
+
+    /// <summary>
+    /// <paramref name="written"/> is called (on any thread) each time changes were written or failed:
+    /// a message <see cref="Peek"/> did not offer yet may be offered now (a queue in memory never calls it).
+    /// </summary>
+    void OnWritten(Action written);
 }
 
 public sealed class InMemoryTransactionMessageQueue : ITransactionMessageQueue
@@ -67,6 +82,14 @@ public sealed class InMemoryTransactionMessageQueue : ITransactionMessageQueue
     }
 
     public IReadOnlyList<QueuedTransactionMessage> Snapshot() => _items.ToList();
+
+    public int UnwrittenChanges => 0;
+
+    public string? StoreError => null;
+
+    public void RetryWrites() { }
+
+    public void OnWritten(Action written) { }
 }
 
 /// <summary>Rules every queue implementation shares. Pure.</summary>
