@@ -76,9 +76,11 @@ public sealed class ChargerJournalOutageTests(PostgreSqlFixture postgres, ITestO
         Assert.True(readings.Zip(readings.Skip(1)).All(p => p.Item1.At < p.Item2.At && p.Item1.RegisterWh < p.Item2.RegisterWh), "readings in order");
         var duringOutage = readings.Count(r => r.At > outageFrom && r.At < outageTo);
         Assert.True(duringOutage >= 3, $"readings taken during the outage reached the journal ({duringOutage})");
-        // None lost: durable readings are never more than one interval apart, outage or not.
+        // None lost: durable readings are one interval apart, outage or not. The readings ride on the
+        // meter's samples, which a loaded machine may deliver late: 1 s of slack, as the SIGKILL test
+        // allows; a reading lost in the outage would leave a gap of two intervals.
         var widestGap = readings.Zip(readings.Skip(1)).Max(p => p.Item2.At - p.Item1.At);
-        Assert.True(widestGap <= ChargerJournalRig.JournalSettings.DurableReadingInterval + TimeSpan.FromMilliseconds(250), $"widest gap between durable readings {widestGap}");
+        Assert.True(widestGap < 2 * ChargerJournalRig.JournalSettings.DurableReadingInterval, $"widest gap between durable readings {widestGap}");
         var atStamps = session.Select(e => e.At).ToList();
         Assert.Equal(atStamps.Order(), atStamps);
 
