@@ -39,6 +39,7 @@ public static class ChargerJournalProtocol
 /// and folds (<see cref="ChargerJournalState.Apply"/>); the unit decides. A snapshot every
 /// <see cref="ChargerJournalSettings.SnapshotEvery"/> events and at the end of each session bounds
 /// recovery: an idle unit recovers from its snapshot alone, one cut mid-session replays a short tail.
+/// The snapshot after a power-up close comes later (<see cref="ChargerJournalSettings.SnapshotAfterPowerUpClose"/>).
 /// </summary>
 public sealed class ChargerJournal : GuardedPersistentActor, IWithTimers
 {
