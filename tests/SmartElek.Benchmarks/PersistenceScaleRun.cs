@@ -32,7 +32,6 @@ public sealed class PersistenceScaleRun : IScaleRun
 {
     public string Name => "persistence";
 
-    private const int SnapshotEvery = 100;
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
     public async Task RunAsync(string[] args)
@@ -44,14 +43,19 @@ public sealed class PersistenceScaleRun : IScaleRun
         var cut = args.Contains("--cut");
         // With --keep of an earlier run: measure recovery again on its journals, without writing.
         var recoverOnly = args.Contains("--recover-only");
+        // With --keep: write the journals and stop before recovering them, so that a cut seed can be
+        // copied and recovered again and again (a cut recovery closes the sessions it finds).
+        var seedOnly = args.Contains("--seed-only");
         if (IntArg(args, "--min-threads", 0) is var minThreads and > 0)
         {
             // SQLite calls block a pool thread: more threads than cores keep recoveries from queueing.
             ThreadPool.GetMinThreads(out _, out var io);
             ThreadPool.SetMinThreads(minThreads, io);
         }
+        // The product's snapshot cadence unless told otherwise (e.g. 100, the cadence before 2026-11-24).
+        journalSettings = new ChargerJournalSettings { SnapshotEvery = IntArg(args, "--snapshot-every", new ChargerJournalSettings().SnapshotEvery) };
         var extra = Array.IndexOf(args, "--hocon") is var h and >= 0 && h + 1 < args.Length ? args[h + 1] : "";
-        Console.WriteLine($"persistence scale run: {Environment.ProcessorCount} cores, {events:N0} events per write test, {actors:N0} actors x {week:N0} events for recovery, snapshot every {SnapshotEvery}");
+        Console.WriteLine($"persistence scale run: {Environment.ProcessorCount} cores, {events:N0} events per write test, {actors:N0} actors x {week:N0} events for recovery, snapshot every {journalSettings.SnapshotEvery}");
 
         var keep = Array.IndexOf(args, "--keep");
         var folder = keep >= 0 && keep + 1 < args.Length
@@ -60,7 +64,7 @@ public sealed class PersistenceScaleRun : IScaleRun
         try
         {
             var sqlite = new PersistenceOptions { Provider = PersistenceProvider.Sqlite, SqliteDataFolder = folder, SqliteFile = "bench.db" };
-            await RunProviderAsync("SQLite (WAL)", sqlite, _ => null, events, actors, week, cut, recoverOnly, extra);
+            await RunProviderAsync("SQLite (WAL)", sqlite, _ => null, events, actors, week, cut, recoverOnly, seedOnly, extra);
             SqliteConnection.ClearAllPools();
 
             if (!sqliteOnly)
@@ -68,7 +72,7 @@ public sealed class PersistenceScaleRun : IScaleRun
                 await using var server = await ThrowawayPostgreSql.StartAsync(durable: true);
                 var connection = await server.CreateDatabaseAsync("bench");
                 var postgres = new PersistenceOptions { Provider = PersistenceProvider.PostgreSql, PostgreSqlConnectionStringVariable = "BENCH_PG" };
-                await RunProviderAsync("PostgreSQL (fsync on)", postgres, n => n == "BENCH_PG" ? connection : null, events, actors, week, cut, recoverOnly, extra);
+                await RunProviderAsync("PostgreSQL (fsync on)", postgres, n => n == "BENCH_PG" ? connection : null, events, actors, week, cut, recoverOnly, seedOnly, extra);
             }
         }
         finally
@@ -77,7 +81,7 @@ public sealed class PersistenceScaleRun : IScaleRun
         }
     }
 
-    private static async Task RunProviderAsync(string label, PersistenceOptions options, Func<string, string?> environment, int events, int actors, int week, bool cut, bool recoverOnly, string extraHocon)
+    private static async Task RunProviderAsync(string label, PersistenceOptions options, Func<string, string?> environment, int events, int actors, int week, bool cut, bool recoverOnly, bool seedOnly, string extraHocon)
     {
         PersistenceStore.Prepare(options, environment);
         var config = ConfigurationFactory.ParseString(extraHocon)
@@ -117,6 +121,7 @@ public sealed class PersistenceScaleRun : IScaleRun
         {
             await system.Terminate();
         }
+        if (seedOnly) return;
 
         // Warm-up in its own ActorSystem: the first recoveries of a process pay for JIT and the query
         // caches (a node pays that once, at start); printed apart from the measured recovery.
@@ -150,7 +155,9 @@ public sealed class PersistenceScaleRun : IScaleRun
             var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
             var expected = FinalRegister(History(ChargerOf(0), week, cut));
             var wrong = states.Count(s => s.State.DurableRegisterWh != expected || s.ClosedAtPowerUp.Count != (cut ? 2 : 0));
-            var what = cut ? "each cut mid-session (snapshot + tail replayed, power-loss close persisted)" : "each idle at restart (snapshot at its last session's end)";
+            var what = cut
+                ? $"each cut mid-session (snapshot + {TailOf(History(ChargerOf(0), week, cut), cut)}-event tail replayed, power-loss close durable before Recovered)"
+                : "each idle at restart (snapshot at its last session's end)";
             Console.WriteLine($"{label,-22} recovered {actors:N0} charger journals in {recovery.Elapsed.TotalSeconds:N2} s, {cpu.TotalSeconds:N2} s CPU, load {LoadAverage()}: {what}; {(long)actors * week / recovery.Elapsed.TotalSeconds:N0} history events/s, {wrong} wrong");
         }
         finally
@@ -159,7 +166,9 @@ public sealed class PersistenceScaleRun : IScaleRun
         }
     }
 
-    private static readonly ChargerJournalSettings JournalSettings = new() { SnapshotEvery = SnapshotEvery };
+    private static ChargerJournalSettings journalSettings = new();
+
+    private static ChargerJournalSettings JournalSettings => journalSettings;
 
     private static ChargerId ChargerOf(int i) => new($"week-{i}");
 
@@ -173,8 +182,14 @@ public sealed class PersistenceScaleRun : IScaleRun
         var charger = ChargerOf(i);
         var guard = system.ActorOf(ChargerJournal.GuardProps(charger, JournalSettings), $"seed-{i}");
         var history = History(charger, week, cut);
-        foreach (var session in history.Chunk(SessionEvents))
+        var sessions = history.Chunk(SessionEvents).ToList();
+        foreach (var session in cut ? sessions[..^1] : sessions)
             guard.Tell(new ChargerJournalProtocol.Record(session));
+        // The cut session as its unit writes it, one event per command: snapshots fall where the
+        // cadence puts them, and recovery replays the tail after the last one.
+        if (cut)
+            foreach (var e in sessions[^1])
+                guard.Tell(new ChargerJournalProtocol.Record([e]));
         // The guard delivers in order and the journal stashes commands while a write is in flight:
         // this answer comes once every session is stored.
         var state = await guard.Ask<ChargerJournalState>(ChargerJournalProtocol.GetState.Instance, Timeout);
@@ -184,6 +199,21 @@ public sealed class PersistenceScaleRun : IScaleRun
     }
 
     private const int SessionEvents = 72;
+
+    /// <summary>The events after the last snapshot, by ChargerJournal's rule for commands written as <see cref="SeedAsync"/> writes them.</summary>
+    private static long TailOf(List<IWireMessage> history, bool cut)
+    {
+        var sessions = history.Chunk(SessionEvents).ToList();
+        var commands = (cut ? sessions[..^1] : sessions).Concat(cut ? sessions[^1].Select(e => new[] { e }) : []);
+        long sequenceNr = 0, snapshotAt = 0;
+        foreach (var command in commands)
+        {
+            sequenceNr += command.Length;
+            if (sequenceNr - snapshotAt >= JournalSettings.SnapshotEvery || command[^1] is SmartElek.Charger.Sessions.SessionEvents.PluggedOut)
+                snapshotAt = sequenceNr;
+        }
+        return sequenceNr - snapshotAt;
+    }
 
     private static double FinalRegister(IReadOnlyList<IWireMessage> history) => history.OfType<ChargerJournalEvents.EnergyRecorded>().Last().RegisterWh;
 

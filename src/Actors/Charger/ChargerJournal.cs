@@ -39,8 +39,9 @@ public static class ChargerJournalProtocol
 /// and folds (<see cref="ChargerJournalState.Apply"/>); the unit decides. A snapshot every
 /// <see cref="ChargerJournalSettings.SnapshotEvery"/> events and at the end of each session bounds
 /// recovery: an idle unit recovers from its snapshot alone, one cut mid-session replays a short tail.
+/// The snapshot after a power-up close comes later (<see cref="ChargerJournalSettings.SnapshotAfterPowerUpClose"/>).
 /// </summary>
-public sealed class ChargerJournal : GuardedPersistentActor
+public sealed class ChargerJournal : GuardedPersistentActor, IWithTimers
 {
     public const string SessionTag = "session";
     public const string EnergyTag = "energy";
@@ -55,10 +56,20 @@ public sealed class ChargerJournal : GuardedPersistentActor
 
     public override string PersistenceId { get; }
 
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>Timer: the snapshot deferred after a power-up close is due.</summary>
+    private sealed record SnapshotDue
+    {
+        public static readonly SnapshotDue Instance = new();
+        private SnapshotDue() { }
+    }
+
     public static string PersistenceIdOf(ChargerId charger) => "charger-" + charger.Value;
 
     public static Props Props(ChargerId charger, IActorRef guard, ChargerJournalSettings settings) =>
-        Akka.Actor.Props.Create(() => new ChargerJournal(charger, guard, settings));
+        // Arguments, not an expression (see PersistenceGuard.Props): no dynamic method per charger.
+        Akka.Actor.Props.Create<ChargerJournal>(charger, guard, settings);
 
     /// <summary>The guard with this journal inside (child <c>journal</c>); tell it the protocol's commands.</summary>
     public static Props GuardProps(ChargerId charger, ChargerJournalSettings settings)
@@ -86,6 +97,7 @@ public sealed class ChargerJournal : GuardedPersistentActor
             else
                 _state = _state.Apply(e);
         });
+        Command<SnapshotDue>(_ => SaveSnapshotIfBehind());
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(f => _log.Warning("Charger {0}: snapshot at {1} not saved ({2}); recovery replays more events", _charger, f.Metadata.SequenceNr, f.Cause.Message));
         Command<DeleteSnapshotsSuccess>(_ => { });
@@ -126,10 +138,28 @@ public sealed class ChargerJournal : GuardedPersistentActor
         }
         _log.Warning("Charger {0}: session {1} was cut by a power loss; closing it at the last durable reading, {2:0.###} Wh",
             _charger, _state.Session.SessionId, _state.DurableRegisterWh);
-        Persist(close.Cast<IWireMessage>().ToList(), () => replyTo.Tell(new ChargerJournalProtocol.Recovered(_state, close)));
+        Persist(close.Cast<IWireMessage>().ToList(), () =>
+        {
+            replyTo.Tell(new ChargerJournalProtocol.Recovered(_state, close));
+            // The close ends a session, which would take a snapshot now. After a site-wide power cut
+            // every charger closes at once, and a snapshot write each (plus the delete of the old one)
+            // would queue on the database with the closes and the other chargers' recoveries: deferred,
+            // spread over [1, 2] x the delay. It only shortens the next recovery; until it is taken
+            // that recovery replays the closed session's tail, with the same result.
+            var delay = _settings.SnapshotAfterPowerUpClose * (1 + Random.Shared.NextDouble());
+            Timers.StartSingleTimer(nameof(SnapshotDue), SnapshotDue.Instance, delay);
+        }, snapshotAtSessionEnd: false);
     }
 
-    private void Persist(IReadOnlyList<IWireMessage> events, Action? afterLast)
+    private void SaveSnapshotIfBehind()
+    {
+        if (LastSequenceNr <= _snapshotAt)
+            return;
+        _snapshotAt = LastSequenceNr;
+        SaveSnapshot(_state.ToSnapshot());
+    }
+
+    private void Persist(IReadOnlyList<IWireMessage> events, Action? afterLast, bool snapshotAtSessionEnd = true)
     {
         var remaining = events.Count;
         PersistGuarded(events.Select(Tag).ToList(), tagged =>
@@ -140,12 +170,9 @@ public sealed class ChargerJournal : GuardedPersistentActor
             afterLast?.Invoke();
             // Also when a session ends: a unit restarted while idle (the usual case) then recovers from
             // the snapshot alone, with no events to replay.
-            var sessionEnded = events[^1] is SessionEvents.PluggedOut;
-            if (LastSequenceNr - _snapshotAt >= _settings.SnapshotEvery || (sessionEnded && LastSequenceNr > _snapshotAt))
-            {
-                _snapshotAt = LastSequenceNr;
-                SaveSnapshot(_state.ToSnapshot());
-            }
+            var sessionEnded = snapshotAtSessionEnd && events[^1] is SessionEvents.PluggedOut;
+            if (LastSequenceNr - _snapshotAt >= _settings.SnapshotEvery || sessionEnded)
+                SaveSnapshotIfBehind();
         });
     }
 
