@@ -40,21 +40,21 @@ public static class OcppGatewayHosting
             var key = AuthorizationKey(options);
             var baseUrl = new Uri(options.CentralSystemUrl);
             storage ??= new StorageOptions();
-            var store = OpenStore(options, storage);
-            system.RegisterOnTermination(store.Dispose);
+            var openStore = StoreOpener(options, storage);
             var configuration = ChargePointConfiguration.Default(meterSampleSeconds: options.MeterValueSampleSeconds);
-            foreach (var charger in chargers.All)
+            // Each charge point starts once its store has read its queue (the database may be down at start).
+            var starts = chargers.All.Select(charger => new ChargePointStarter.Start(charger.Id, memory =>
             {
                 // A hard reset power-cycles the unit in place (ChargerProtocol.PowerCycle): the site
                 // link, the console and the traffic keep the same reference and follow its power-up.
                 var port = new ChargerUnitPort(charger.Unit, new ChargerUnitPortOptions(LocalIdTag: options.LocalIdTag));
                 var link = new WebSocketLink(new OcppConnectionSettings(baseUrl, charger.Id.Value, key));
-                var memory = store.For(charger.Id);
                 var settings = new ChargePointSettings(charger.Id, SerialNumber: charger.Id.Value,
                     Supply: new ElectricalSupply((decimal)charger.Hardware.Grid.NominalVolts, 1, (decimal)ChargerUnit.RatedAmps),
                     Configuration: configuration);
                 system.ActorOf(ChargePointActor.Props(settings, port, link, memory, memory), ActorName(charger.Id));
-            }
+            })).ToList();
+            system.ActorOf(ChargePointStarter.Props(openStore, starts), "ocpp-store");
         });
     }
 
@@ -77,13 +77,22 @@ public static class OcppGatewayHosting
     /// PostgreSQL the connection string from the environment variable <c>Storage:PostgreSqlConnectionVariable</c>
     /// names). An unusable Storage section throws <see cref="ConfigException"/> naming its keys.
     /// </summary>
-    public static ChargePointStore OpenStore(OcppOptions ocpp, StorageOptions storage, Func<string, string?>? environment = null)
+    public static ChargePointStore OpenStore(OcppOptions ocpp, StorageOptions storage, Func<string, string?>? environment = null) =>
+        StoreOpener(ocpp, storage, environment)();
+
+    /// <summary>
+    /// What opens the store: the configuration is checked now (<see cref="ConfigException"/> naming
+    /// its keys), the database is reached only when it is called (it throws <see cref="ChargePointStoreException"/>
+    /// while the database does not answer).
+    /// </summary>
+    public static Func<ChargePointStore> StoreOpener(OcppOptions ocpp, StorageOptions storage, Func<string, string?>? environment = null)
     {
-        if (SqliteFileOf(ocpp, storage) is { } file) return ChargePointStore.Sqlite(file);
+        if (SqliteFileOf(ocpp, storage) is { } file) return () => ChargePointStore.Sqlite(file);
         string[] storeKeys = ["Storage", "Storage:Provider", "Storage:PostgreSqlConnectionVariable"];
         var errors = HostStorage.Errors(storage, "host.json", environment).Where(e => storeKeys.Contains(e.Key)).ToList();
         if (errors.Count > 0) throw new ConfigException(errors);
-        return ChargePointStore.PostgreSql(HostStorage.ToPersistenceOptions(storage).ConnectionString(environment));
+        var connectionString = HostStorage.ToPersistenceOptions(storage).ConnectionString(environment);
+        return () => ChargePointStore.PostgreSql(connectionString);
     }
 
     private static string? AuthorizationKey(OcppOptions options)

@@ -54,6 +54,42 @@ public sealed class OcppHostTests(ITestOutputHelper output) : InteropTest(output
         }
     }
 
+    [Fact]
+    public async Task With_PostgreSQL_down_at_start_the_host_starts_and_each_charge_point_boots_once_its_store_answers()
+    {
+        const string connectionVariable = "SMARTELEK_TEST_OCPP_POSTGRESQL";
+        await using var postgres = await SmartElek.Actors.Tests.Persistence.ThrowawayPostgreSql.StartAsync();
+        var database = await postgres.CreateDatabaseAsync("ocpphost");
+        using var folder = new TempFolder();
+        Environment.SetEnvironmentVariable(KeyVariable, Password);
+        Environment.SetEnvironmentVariable(connectionVariable, database);
+        var options = Options(folder);
+        options.Ocpp.DataFile = "";
+        options.Storage = new StorageOptions { Provider = "PostgreSql", PostgreSqlConnectionVariable = connectionVariable };
+        ChargerId[] ids = [new("charger-1"), new("charger-2")];
+        await postgres.StopAsync();
+        using var host = BuildHost(options, ids);
+        try
+        {
+            await host.StartAsync();
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            // Nothing is said to the central system while a charge point cannot know its queue.
+            Assert.DoesNotContain((await CentralSystem.RecordAsync()).Received, c => ids.Any(id => id.Value == c.Identity));
+
+            await postgres.StartAgainAsync();
+            var r = await WaitFor("a boot and a status from each charger once the store answers", x => ids.All(id =>
+                x.Received.Any(c => c.Identity == id.Value && c.Method == "BootNotification")
+                && x.Received.Any(c => c.Identity == id.Value && c.Method == "StatusNotification")), 60);
+            Assert.Empty(r.Failures);
+        }
+        finally
+        {
+            await host.StopAsync();
+            Environment.SetEnvironmentVariable(KeyVariable, null);
+            Environment.SetEnvironmentVariable(connectionVariable, null);
+        }
+    }
+
     // OCPP on against the test's central system, everything stored in the test's folder, no vehicles.
     private HostOptions Options(TempFolder folder) => new()
     {

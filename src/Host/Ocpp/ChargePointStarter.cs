@@ -1,0 +1,73 @@
+using Akka.Actor;
+using Akka.Event;
+using SmartElek.Gateway.ChargePoint;
+
+namespace SmartElek.Host.Ocpp;
+
+/// <summary>
+/// Opens the charge points' store and starts each charge point once the store has read its queue.
+/// While the database does not answer (PostgreSQL down when the site starts), it says so once and
+/// tries again every <see cref="RetryEvery"/>: a charge point that cannot read its queue would not
+/// know its running transaction or what it still owes the central system, so it waits. The chargers
+/// themselves run meanwhile; only their OCPP side waits.
+/// </summary>
+public sealed class ChargePointStarter : ReceiveActor, IWithTimers
+{
+    public static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(2);
+
+    /// <summary>One charge point to start: <paramref name="Run"/> creates its actor on its queue and memory.</summary>
+    public sealed record Start(ChargerId Charger, Action<ChargePointStore.DurableChargePoint> Run);
+
+    private sealed record Attempt
+    {
+        public static readonly Attempt Instance = new();
+    }
+
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Func<ChargePointStore> _open;
+    private readonly List<Start> _waiting;
+    private ChargePointStore? _store;
+    private string? _lastFailure;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(Func<ChargePointStore> open, IReadOnlyList<Start> starts) =>
+        Akka.Actor.Props.Create(() => new ChargePointStarter(open, starts));
+
+    public ChargePointStarter(Func<ChargePointStore> open, IReadOnlyList<Start> starts)
+    {
+        _open = open;
+        _waiting = [.. starts];
+        Receive<Attempt>(_ => TryStart());
+    }
+
+    protected override void PreStart() => TryStart();
+
+    protected override void PostStop() => _store?.Dispose();
+
+    private void TryStart()
+    {
+        try
+        {
+            _store ??= _open();
+            while (_waiting.Count > 0)
+            {
+                var start = _waiting[0];
+                start.Run(_store.For(start.Charger));
+                _waiting.RemoveAt(0);
+            }
+            if (_lastFailure is not null)
+                _log.Info("OCPP: the charge points' store at {0} answers again; every charge point has started", _store.Location);
+            _lastFailure = null;
+        }
+        catch (ChargePointStoreException e)
+        {
+            // Once per kind of failure, not every retry: the log stays readable through a long outage.
+            if (e.Message != _lastFailure)
+                _log.Warning("OCPP: {0} charge point(s) wait for their store: {1}; trying again every {2} s",
+                    _waiting.Count, e.Message, RetryEvery.TotalSeconds);
+            _lastFailure = e.Message;
+            Timers.StartSingleTimer(nameof(Attempt), Attempt.Instance, RetryEvery);
+        }
+    }
+}
