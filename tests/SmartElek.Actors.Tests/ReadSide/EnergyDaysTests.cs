@@ -84,13 +84,8 @@ public sealed class EnergyDaysTests
         Assert.Empty(EnergyDays.Read(c1, Midnight.AddHours(1), 10).Slices);
     }
 
-    // One step of a charger's life: time passes, then the register grows by an amount and is read,
-    // or the register is reset.
-    private sealed record Step(double Seconds, double GrowthWh, bool Reset);
-
-    private static readonly Gen<Step> StepGen =
-        Gen.Select(Gen.Double[0, 40 * 3600], Gen.Double[0, 8000], Gen.Int[0, 9])
-            .Select((s, g, r) => new Step(Math.Round(s, 3), g, r == 0));
+    // A charger's steps: up to 40 h each, so that some cross several midnights.
+    private static readonly Gen<RegisterStep> StepGen = RegisterStep.Gen(40 * 3600);
 
     [Fact]
     public void Daily_energy_adds_up_to_the_registers_total_growth_across_resets_and_midnights()
@@ -98,27 +93,8 @@ public sealed class EnergyDaysTests
         var limit = Gen.Int[-3600, 7200].Select(s => s <= 0 ? (TimeSpan?)null : TimeSpan.FromSeconds(s));
         Gen.Select(StepGen.Array[1, 60], Gen.Int[0, 86_399], limit).Sample((steps, startSecond, spreadLimit) =>
         {
-            var at = Midnight.AddSeconds(startSecond);
-            var first = at;
-            EnergyCursor? cursor = null;
-            var register = 0.0;
-            var grown = 0.0;
-            var slices = new List<EnergySlice>();
-            foreach (var step in steps)
-            {
-                at = at.AddSeconds(step.Seconds);
-                if (step.Reset)
-                {
-                    register = 0;
-                    cursor = EnergyDays.Reset(at);
-                    continue;
-                }
-                register += step.GrowthWh;
-                grown += step.GrowthWh;
-                var (next, split) = EnergyDays.Read(cursor, at, register, spreadLimit);
-                cursor = next;
-                slices.AddRange(split);
-            }
+            var first = Midnight.AddSeconds(startSecond);
+            var (slices, grown, at) = RegisterStep.Replay(first, steps, spreadLimit);
             var days = Utc(slices);
             var total = days.Sum(d => d.EnergyWh);
             Assert.True(Math.Abs(total - grown) <= 1e-9 * Math.Max(1, grown), $"daily sum {total} != growth {grown}");

@@ -51,11 +51,8 @@ public sealed class LocalDaysTests
         }
     }
 
-    // A charger's step near a change: time passes, the register grows and is read, or it is reset.
-    private sealed record Step(double Seconds, double GrowthWh, bool Reset);
-
-    private static readonly Gen<Step> StepGen =
-        Gen.Select(Gen.Double[0, 6 * 3600], Gen.Double[0, 8000], Gen.Int[0, 9]).Select((s, g, r) => new Step(Math.Round(s, 3), g, r == 0));
+    // A charger's steps near a change: up to 6 h each.
+    private static readonly Gen<RegisterStep> StepGen = RegisterStep.Gen(6 * 3600);
 
     [Fact]
     public void Energy_per_local_day_adds_up_to_the_registers_growth_across_daylight_saving_changes()
@@ -64,26 +61,7 @@ public sealed class LocalDaysTests
         Gen.Select(Gen.Int[0, Changes.Length - 1], Gen.Int[-2 * 86_400, 86_400], StepGen.Array[1, 40], limit).Sample((change, startSecond, steps, spreadLimit) =>
         {
             var (zone, day, _) = Changes[change];
-            var at = LocalDays.StartOf(day, zone).AddSeconds(startSecond);
-            EnergyCursor? cursor = null;
-            var register = 0.0;
-            var grown = 0.0;
-            var slices = new List<EnergySlice>();
-            foreach (var step in steps)
-            {
-                at = at.AddSeconds(step.Seconds);
-                if (step.Reset)
-                {
-                    register = 0;
-                    cursor = EnergyDays.Reset(at);
-                    continue;
-                }
-                register += step.GrowthWh;
-                grown += step.GrowthWh;
-                var (next, split) = EnergyDays.Read(cursor, at, register, spreadLimit);
-                cursor = next;
-                slices.AddRange(split);
-            }
+            var (slices, grown, _) = RegisterStep.Replay(LocalDays.StartOf(day, zone).AddSeconds(startSecond), steps, spreadLimit);
             var days = EnergyDays.ByDay(slices, zone);
             Assert.True(Math.Abs(days.Sum(d => d.EnergyWh) - grown) <= 1e-9 * Math.Max(1, grown), $"daily sum {days.Sum(d => d.EnergyWh)} != growth {grown}");
             Assert.All(days, d => Assert.True(d.EnergyWh >= 0, $"{d} is negative"));

@@ -48,18 +48,8 @@ public sealed class ReadSideProjectorTests : IAsyncLifetime, IDisposable
     private static ChargerJournalEvents.EnergyRecorded Reading(int minute, double wh, string? session) =>
         new(Charger, T0.AddMinutes(minute), wh, session);
 
-    private async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done, string what)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        T value;
-        do
-        {
-            value = await read();
-            if (done(value)) return value;
-            await Task.Delay(100);
-        } while (DateTime.UtcNow < deadline);
-        throw new Xunit.Sdk.XunitException($"The read side never showed {what}; last {value}.");
-    }
+    private static Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done, string what) =>
+        ReadSideWait.Until(read, done, what, Timeout);
 
     [Fact]
     public async Task Sessions_and_daily_energy_follow_the_journal_across_a_restart_without_double_counting()

@@ -38,18 +38,8 @@ public abstract class RunningSessionProjectionTests : IAsyncLifetime
         if (system is not null) await system.Terminate();
     }
 
-    private static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done, string what)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        T value;
-        do
-        {
-            value = await read();
-            if (done(value)) return value;
-            await Task.Delay(100);
-        } while (DateTime.UtcNow < deadline);
-        throw new Xunit.Sdk.XunitException($"The read side never showed {what}; last {value}.");
-    }
+    private static Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done, string what) =>
+        ReadSideWait.Until(read, done, what, Timeout);
 
     [Fact]
     public async Task A_running_session_shows_its_energy_so_far_and_today_holds_it_until_it_stops()
