@@ -13,8 +13,7 @@ namespace SmartElek.Gateway.Tests;
 
 /// <summary>The authorisation cache (OCPP 1.6 §3.5): bounded, expired entries then the least recently used evicted, kept across a restart.</summary>
 public sealed class AuthorizationCacheTests(ITestOutputHelper output)
-    : Akka.TestKit.Xunit2.TestKit(@"akka.scheduler.implementation = ""Akka.TestKit.TestScheduler, Akka.TestKit""
-                                   akka.test.timefactor = 2", output: output)
+    : Akka.TestKit.Xunit2.TestKit(UnitTestConfig.VirtualClock, output: output)
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 10, 0, 0, TimeSpan.Zero);
 

@@ -21,8 +21,7 @@ internal sealed class ProbeLink(IActorRef probe) : IOcppLink
 
 /// <summary>The charge point's OCPP rules with a scripted central system on the virtual clock.</summary>
 public sealed class ChargePointActorTests(ITestOutputHelper output)
-    : Akka.TestKit.Xunit2.TestKit(@"akka.scheduler.implementation = ""Akka.TestKit.TestScheduler, Akka.TestKit""
-                                   akka.test.timefactor = 2", output: output)
+    : Akka.TestKit.Xunit2.TestKit(UnitTestConfig.VirtualClock, output: output)
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 10, 0, 0, TimeSpan.Zero);
     private TestScheduler Scheduler => (TestScheduler)Sys.Scheduler;

@@ -12,8 +12,7 @@ namespace SmartElek.Gateway.Tests;
 
 /// <summary>Points of issue 5 that had no test of their own: Boot Rejected, DataTransfer, reservations, ChangeAvailability Scheduled, UnlockConnector, the authorisation keys.</summary>
 public sealed class ChargePointBehaviourTests(ITestOutputHelper output)
-    : Akka.TestKit.Xunit2.TestKit(@"akka.scheduler.implementation = ""Akka.TestKit.TestScheduler, Akka.TestKit""
-                                   akka.test.timefactor = 2", output: output)
+    : Akka.TestKit.Xunit2.TestKit(UnitTestConfig.VirtualClock, output: output)
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 10, 0, 0, TimeSpan.Zero);
     private TestScheduler Scheduler => (TestScheduler)Sys.Scheduler;

@@ -58,8 +58,7 @@ internal sealed class RememberingMemory(RememberedTransaction? running) : ICharg
 /// power-up (a unit recovers it from its journal): on the virtual clock, the central system played by the test.
 /// </summary>
 public sealed class PowerLossStopActorTests(ITestOutputHelper output)
-    : Akka.TestKit.Xunit2.TestKit(@"akka.scheduler.implementation = ""Akka.TestKit.TestScheduler, Akka.TestKit""
-                                   akka.test.timefactor = 2", output: output)
+    : Akka.TestKit.Xunit2.TestKit(UnitTestConfig.VirtualClock, output: output)
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 10, 0, 0, TimeSpan.Zero);
     private static readonly RememberedTransaction Cut = new(1, 42, "TAG-CUT", 10_000, T0.AddHours(-2));

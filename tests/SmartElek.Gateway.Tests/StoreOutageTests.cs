@@ -16,8 +16,7 @@ namespace SmartElek.Gateway.Tests;
 /// PostgreSQL server stopped): a clear error, no change lost, no CALL sent before its row is written.
 /// </summary>
 public sealed class StoreOutageTests(ITestOutputHelper output)
-    : Akka.TestKit.Xunit2.TestKit(@"akka.scheduler.implementation = ""Akka.TestKit.TestScheduler, Akka.TestKit""
-                                   akka.test.timefactor = 2", output: output)
+    : Akka.TestKit.Xunit2.TestKit(UnitTestConfig.VirtualClock, output: output)
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 10, 0, 0, TimeSpan.Zero);
 

@@ -13,8 +13,7 @@ namespace SmartElek.Gateway.Tests;
 
 /// <summary>StopTransaction.transactionData stays within StopTxnMaxMeterValues however long the session.</summary>
 public sealed class TransactionDataTests(ITestOutputHelper output)
-    : Akka.TestKit.Xunit2.TestKit(@"akka.scheduler.implementation = ""Akka.TestKit.TestScheduler, Akka.TestKit""
-                                   akka.test.timefactor = 2", output: output)
+    : Akka.TestKit.Xunit2.TestKit(UnitTestConfig.VirtualClock, output: output)
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 18, 0, 0, TimeSpan.Zero);
 
