@@ -16,12 +16,21 @@ public static class ChargerJournalProtocol
     /// </summary>
     public sealed record PowerUp(DateTimeOffset At);
 
-    /// <param name="State">The journal after the power-loss close.</param>
+    /// <param name="State">The journal after the power-loss close; its <see cref="ChargerJournalState.DurableRegisterWh"/>
+    /// is the register R that a unit charging provisionally moves its own register by.</param>
     /// <param name="ClosedAtPowerUp">The events that closed a session cut by the power loss (empty when none was open).</param>
     public sealed record Recovered(ChargerJournalState State, IReadOnlyList<ISessionEvent> ClosedAtPowerUp);
 
     /// <summary>Unit to journal: events decided by the unit, to be made durable in this order. No answer.</summary>
     public sealed record Record(IReadOnlyList<IWireMessage> Events);
+
+    /// <summary>
+    /// Unit to journal: events recorded while the unit charged provisionally (its journal had not
+    /// answered <see cref="PowerUp"/> in time), their register values counted from 0 Wh at power-up.
+    /// Held behind the PowerUp; written after it, moved onto the recovered register by
+    /// <see cref="ProvisionalRebase"/> (not after a register reset). No answer.
+    /// </summary>
+    public sealed record RecordProvisional(IReadOnlyList<IWireMessage> Events);
 
     /// <summary>Answered with the journal's <see cref="ChargerJournalState"/> (what is durable so far).</summary>
     public sealed record GetState
@@ -65,22 +74,39 @@ public sealed class ChargerJournal : GuardedPersistentActor, IWithTimers
         private SnapshotDue() { }
     }
 
+    /// <summary>
+    /// The offset for provisional events: the register recovered at power-up, 0 once a reset is stored.
+    /// Held in the Props, like the meter's register, so that it survives a restart of the journal
+    /// (the database failing again) within the same power-up; null until the PowerUp is handled.
+    /// </summary>
+    public sealed class ProvisionalOffset
+    {
+        public double? Wh { get; internal set; }
+    }
+
+    private readonly ProvisionalOffset _provisional;
+
     public static string PersistenceIdOf(ChargerId charger) => "charger-" + charger.Value;
 
     public static Props Props(ChargerId charger, IActorRef guard, ChargerJournalSettings settings) =>
-        // Arguments, not an expression (see PersistenceGuard.Props): no dynamic method per charger.
-        Akka.Actor.Props.Create<ChargerJournal>(charger, guard, settings);
+        Props(charger, guard, settings, new ProvisionalOffset());
+
+    // Arguments, not an expression (see PersistenceGuard.Props): no dynamic method per charger.
+    private static Props Props(ChargerId charger, IActorRef guard, ChargerJournalSettings settings, ProvisionalOffset provisional) =>
+        Akka.Actor.Props.Create<ChargerJournal>(charger, guard, settings, provisional);
 
     /// <summary>The guard with this journal inside (child <c>journal</c>); tell it the protocol's commands.</summary>
     public static Props GuardProps(ChargerId charger, ChargerJournalSettings settings)
     {
         var valid = settings.Validate();
-        return PersistenceGuard.Props(g => Props(charger, g, valid), "journal", valid.Guard);
+        var provisional = new ProvisionalOffset();
+        return PersistenceGuard.Props(g => Props(charger, g, valid, provisional), "journal", valid.Guard);
     }
 
-    public ChargerJournal(ChargerId charger, IActorRef guard, ChargerJournalSettings settings) : base(guard)
+    public ChargerJournal(ChargerId charger, IActorRef guard, ChargerJournalSettings settings, ProvisionalOffset provisional) : base(guard)
     {
         _charger = charger;
+        _provisional = provisional;
         _settings = settings;
         PersistenceId = PersistenceIdOf(charger);
         Recover<SnapshotOffer>(o =>
@@ -118,6 +144,12 @@ public sealed class ChargerJournal : GuardedPersistentActor, IWithTimers
             case ChargerJournalProtocol.Record r:
                 Persist(r.Events, null);
                 break;
+            case ChargerJournalProtocol.RecordProvisional r when r.Events.FirstOrDefault(e => TagOf(e) is null) is { } stranger:
+                _log.Error("Charger {0}: a charger journal holds no {1}; {2} provisional event(s) not recorded", _charger, stranger.GetType().Name, r.Events.Count);
+                break;
+            case ChargerJournalProtocol.RecordProvisional r:
+                RecordProvisional(r.Events);
+                break;
             case ChargerJournalProtocol.GetState:
                 Sender.Tell(_state);
                 break;
@@ -127,8 +159,21 @@ public sealed class ChargerJournal : GuardedPersistentActor, IWithTimers
         }
     }
 
+    private void RecordProvisional(IReadOnlyList<IWireMessage> events)
+    {
+        // The guard delivers in order and the unit tells PowerUp first, so the offset is known here.
+        if (_provisional.Wh is not { } offset)
+        {
+            _log.Error("Charger {0}: provisional events before the power-up was handled; moved by the register now, {1:0.###} Wh", _charger, _state.DurableRegisterWh);
+            offset = _state.DurableRegisterWh;
+        }
+        Persist(ProvisionalRebase.Rebase(events, offset), null);
+    }
+
     private void PowerUp()
     {
+        // The register after the close is the one a provisionally charging unit continues from.
+        _provisional.Wh = _state.DurableRegisterWh;
         var close = _state.PowerLossClose();
         var replyTo = Sender;
         if (close.Count == 0)
@@ -167,6 +212,10 @@ public sealed class ChargerJournal : GuardedPersistentActor, IWithTimers
             _state = _state.Apply((IWireMessage)tagged.Payload);
             if (--remaining > 0)
                 return;
+            // Provisional events after a reset count from 0 for real: no longer moved. Set once the
+            // reset is stored, so that a command delivered again after a failed write is moved as before.
+            if (_provisional.Wh is { } offset)
+                _provisional.Wh = ProvisionalRebase.OffsetAfter(events, offset);
             afterLast?.Invoke();
             // Also when a session ends: a unit restarted while idle (the usual case) then recovers from
             // the snapshot alone, with no events to replay.

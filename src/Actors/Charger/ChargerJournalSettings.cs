@@ -40,8 +40,18 @@ public sealed record ChargerJournalSettings
     /// </summary>
     public TimeSpan SnapshotAfterPowerUpClose { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// At power-up the unit waits at most this long, relays open, for its journal to recover. Past it
+    /// (the database is down) it charges provisionally: the register counts from 0 Wh at this power-up,
+    /// sessions follow the settings the unit was started with, and what it records is held by the guard
+    /// and moved onto the recovered register once the journal is back (<see cref="ChargerJournalProtocol.RecordProvisional"/>).
+    /// </summary>
+    public TimeSpan RecoveryWait { get; init; } = TimeSpan.FromSeconds(5);
+
     public ChargerJournalSettings Validate()
     {
+        if (RecoveryWait <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(RecoveryWait), RecoveryWait, "The recovery wait must be positive.");
         if (DurableReadingInterval <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(DurableReadingInterval), DurableReadingInterval, "The durable reading interval must be positive.");
         if (SnapshotAfterPowerUpClose < TimeSpan.Zero)

@@ -88,6 +88,19 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
     private bool _settingsChangedBeforeRecovery;
     private bool _registerResetBeforeRecovery;
 
+    // Charging provisionally (the journal did not recover within RecoveryWait): the meter counts from
+    // 0 Wh at power-up and what is recorded is marked so. Once the journal recovers the register R,
+    // the unit's register is the meter's plus R; the session actor's events count on it from its
+    // Rebased answer on, those before it are still provisional.
+    private bool _provisional;
+    private bool _sessionProvisional;
+    private double _registerOffsetWh;
+
+    private sealed record RecoveryWaitElapsed
+    {
+        public static readonly RecoveryWaitElapsed Instance = new();
+    }
+
     // A power cycle under way: since when the relays are held open while the journal flushes.
     private TimeSpan? _poweringDownSince;
 
@@ -142,12 +155,18 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
         Receive<SafetyProtocol.SelfTestResult>(OnSelfTest);
         Receive<SessionProtocol.Changed>(c =>
         {
-            _session = c.State;
+            _session = _sessionProvisional ? ProvisionalRebase.Rebase(c.State, _registerOffsetWh) : c.State;
             foreach (var e in c.Events)
                 _log.Info("Charger {0}: {1}", _id, e);
-            Journal([.. c.Events]);
+            JournalAs(_sessionProvisional, [.. c.Events]);
             Reconcile();
         });
+        Receive<SessionProtocol.Rebased>(r =>
+        {
+            _sessionProvisional = false;
+            _session = r.State;
+        });
+        Receive<RecoveryWaitElapsed>(_ => ChargeProvisionally());
         Receive<SessionProtocol.Refused>(r => _log.Warning("Charger {0}: session refused {1}: {2}", _id, r.Command.GetType().Name, r.Reason));
         Receive<ButtonProtocol.Pressed>(p => _safetyActor.Tell(new SafetyProtocol.SetButtonPressed(p.At)));
         Receive<ButtonProtocol.ActionTriggered>(OnButtonAction);
@@ -280,7 +299,7 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
     private void OnSample(MeterProtocol.Sample sample)
     {
         _reading = sample.Reading;
-        _registerWh = sample.RegisterWh;
+        _registerWh = sample.RegisterWh + _registerOffsetWh;
         _safetyActor.Tell(new SafetyProtocol.Metered(sample.Reading));
         RecordEnergyIfDue();
         Observe();
@@ -397,6 +416,7 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
                 if (!_session.VehiclePresent)
                 {
                     _meterActor.Tell(MeterProtocol.ResetRegister.Instance);
+                    _registerOffsetWh = 0;
                     Journal(new ChargerJournalEvents.RegisterReset(_id, Context.System.Scheduler.Now, _registerWh));
                     _lastDurableWh = -1;
                 }
@@ -433,12 +453,68 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
         _awaitingRecovery = true;
         _journal = Context.ActorOf(ChargerJournal.GuardProps(_id, journal), "journal-guard");
         _journal.Tell(new ChargerJournalProtocol.PowerUp(Context.System.Scheduler.Now));
+        Timers.StartSingleTimer(nameof(RecoveryWaitElapsed), RecoveryWaitElapsed.Instance, journal.RecoveryWait);
+    }
+
+    // The database must not stop charging: past the wait the unit charges on the settings it was
+    // started with, its register counting from 0 Wh, and sends what it records to the guard marked
+    // provisional, behind the PowerUp the guard still holds. Safety is unchanged: the relays still
+    // close only through Reconcile (vehicle asking, authorised, verified, no fault, offer > 0).
+    private void ChargeProvisionally()
+    {
+        if (!_awaitingRecovery || _options.Journal is not { } journal)
+            return;
+        _log.Warning("Charger {0}: charging provisionally, its journal is unavailable (no recovery within {1}); energy counts from 0 Wh until the journal returns",
+            _id, journal.RecoveryWait);
+        _awaitingRecovery = false;
+        _provisional = true;
+        _sessionProvisional = true;
+        _registerWh = 0;
+        StartMeter();
+        if (VehiclePresent)
+        {
+            var at = Context.System.Scheduler.Now;
+            _sessionActor.Tell(new SessionCommand.PlugIn(at, $"{_id}-{at.ToUnixTimeMilliseconds()}", _registerWh, _settings.AutoStart));
+        }
+        Reconcile();
+    }
+
+    // The journal is back after the unit went provisional: the register moves forward by the
+    // recovered R (R + what was counted since power-up), the running session keeps running with the
+    // same energy, and the recovered settings apply unless the user changed them meanwhile.
+    private void EndProvisional(ChargerJournalProtocol.Recovered recovered)
+    {
+        _provisional = false;
+        var state = recovered.State;
+        foreach (var e in recovered.ClosedAtPowerUp)
+            _log.Warning("Charger {0}: closed at power-up: {1}", _id, e);
+        if (state.Settings is { } settings && settings.Validate().Count == 0 && !_settingsChangedBeforeRecovery)
+        {
+            _settings = settings;
+            if (_grant is null)
+                _granted = _options.InitialGrantAmps ?? settings.MaxCurrent;
+        }
+        _recoveredFaults = [.. state.FaultLog];
+        _registerOffsetWh = _registerResetBeforeRecovery ? 0 : state.DurableRegisterWh;
+        _registerWh += _registerOffsetWh;
+        if (_lastDurableWh >= 0)
+            _lastDurableWh += _registerOffsetWh;
+        _session = ProvisionalRebase.Rebase(_session, _registerOffsetWh);
+        _sessionActor.Tell(new SessionProtocol.Rebase(_registerOffsetWh));
+        _log.Warning("Charger {0}: journal recovered; provisional energy moved onto the register at {1:0.###} Wh", _id, _registerOffsetWh);
+        Reconcile();
     }
 
     private void OnRecovered(ChargerJournalProtocol.Recovered recovered)
     {
+        if (_provisional)
+        {
+            EndProvisional(recovered);
+            return;
+        }
         if (!_awaitingRecovery)
             return;
+        Timers.Cancel(nameof(RecoveryWaitElapsed));
         _awaitingRecovery = false;
         var state = recovered.State;
         foreach (var e in recovered.ClosedAtPowerUp)
@@ -466,16 +542,18 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
         Reconcile();
     }
 
-    private void Journal(params IWireMessage[] events)
+    private void Journal(params IWireMessage[] events) => JournalAs(_provisional, events);
+
+    private void JournalAs(bool provisional, IWireMessage[] events)
     {
         if (_options.Journal is null || events.Length == 0)
             return;
-        if (_awaitingRecovery)
+        if (_awaitingRecovery || _provisional)
         {
             _settingsChangedBeforeRecovery |= events.Any(e => e is ChargerJournalEvents.SettingsChanged);
             _registerResetBeforeRecovery |= events.Any(e => e is ChargerJournalEvents.RegisterReset);
         }
-        _journal.Tell(new ChargerJournalProtocol.Record(events));
+        _journal.Tell(provisional ? new ChargerJournalProtocol.RecordProvisional(events) : new ChargerJournalProtocol.Record(events));
     }
 
     // While a vehicle is plugged in, the register becomes durable once per interval when it moved.

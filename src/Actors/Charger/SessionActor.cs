@@ -1,4 +1,5 @@
 using Akka.Actor;
+using SmartElek.Charger.Journal;
 using SmartElek.Charger.Sessions;
 
 namespace SmartElek.Actors.Charger;
@@ -16,6 +17,15 @@ public static class SessionProtocol
     /// the empty start, so the last session is known again. Ignored once a vehicle is in a session.
     /// </summary>
     public sealed record Restore(SessionState State);
+
+    /// <summary>
+    /// The unit charged provisionally and its journal has now recovered the register: the session's
+    /// register values move by <paramref name="ByWh"/> (its energy stays). Answered <see cref="Rebased"/>;
+    /// every event after that answer counts on the moved register.
+    /// </summary>
+    public sealed record Rebase(double ByWh);
+
+    public sealed record Rebased(SessionState State);
 }
 
 /// <summary>
@@ -38,6 +48,11 @@ public sealed class SessionActor : ReceiveActor
                 return;
             _state = r.State;
             Context.Parent.Tell(new SessionProtocol.Changed(_state, []));
+        });
+        Receive<SessionProtocol.Rebase>(r =>
+        {
+            _state = ProvisionalRebase.Rebase(_state, r.ByWh);
+            Context.Parent.Tell(new SessionProtocol.Rebased(_state));
         });
     }
 

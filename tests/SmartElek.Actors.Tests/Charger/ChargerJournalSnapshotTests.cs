@@ -103,6 +103,17 @@ public sealed class ChargerJournalSnapshotTests : IAsyncLifetime
         Assert.Equal(nameof(ChargerJournalSettings.SnapshotAfterPowerUpClose), error.ParamName);
     }
 
+    [Fact]
+    public void A_recovery_wait_that_is_not_positive_is_refused_by_name()
+    {
+        foreach (var wait in new[] { TimeSpan.Zero, TimeSpan.FromSeconds(-1) })
+        {
+            var error = Assert.Throws<ArgumentOutOfRangeException>(() => (new ChargerJournalSettings { RecoveryWait = wait }).Validate());
+            Assert.Equal(nameof(ChargerJournalSettings.RecoveryWait), error.ParamName);
+        }
+        Assert.Equal(TimeSpan.FromSeconds(5), new ChargerJournalSettings().Validate().RecoveryWait);
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
