@@ -95,7 +95,7 @@ public static class SiteHost
                     l.AddLoggerFactory();
                 })
                 .AddChargerPersistence(options.Storage)
-                .AddChargerUnits(ids, chargers, options.Simulation.Seed, HostStorage.Journal(options.Storage),
+                .AddChargerUnits(ids, chargers, options.Simulation.Seed, HostStorage.Journal(options.Storage, options.Ocpp.Enabled),
                     id => topology.Chargers.First(c => c.Id == id).FailSafeAmps)
                 .AddOcppGateway(options, chargers)
                 .WithActors((system, _) => system.ActorOf(VehicleTraffic.Props(chargers.All, options.Simulation), "vehicle-traffic"));

@@ -24,6 +24,9 @@ public sealed class HostStorageTests : IDisposable
         Assert.Equal(PersistenceProvider.Sqlite, persistence.Provider);
         Assert.Equal(Path.GetFullPath(Path.Combine("data", "smartelek.db")), persistence.SqliteFilePath);
         Assert.Equal(TimeSpan.FromSeconds(10), HostStorage.Journal(options.Storage).DurableReadingInterval);
+        // Charging provisionally with the database down at power-up, except under OCPP (its billing reads the register).
+        Assert.NotNull(HostStorage.Journal(options.Storage).RecoveryWait);
+        Assert.Null(HostStorage.Journal(options.Storage, ocppEnabled: true).RecoveryWait);
         Assert.Empty(Errors(options.Storage));
 
         var conf = System.IO.File.ReadAllText(Repository.Config("persistence-postgresql.conf"));

@@ -45,12 +45,15 @@ public sealed record ChargerJournalSettings
     /// (the database is down) it charges provisionally: the register counts from 0 Wh at this power-up,
     /// sessions follow the settings the unit was started with, and what it records is held by the guard
     /// and moved onto the recovered register once the journal is back (<see cref="ChargerJournalProtocol.RecordProvisional"/>).
+    /// Null: the unit waits for its journal however long it takes (an OCPP charge point above it reports
+    /// the register as meterStart/meterStop, and a register that jumps by the recovered value mid-transaction
+    /// would bill that jump).
     /// </summary>
-    public TimeSpan RecoveryWait { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan? RecoveryWait { get; init; } = TimeSpan.FromSeconds(5);
 
     public ChargerJournalSettings Validate()
     {
-        if (RecoveryWait <= TimeSpan.Zero)
+        if (RecoveryWait is { } wait && wait <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(RecoveryWait), RecoveryWait, "The recovery wait must be positive.");
         if (DurableReadingInterval <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(DurableReadingInterval), DurableReadingInterval, "The durable reading interval must be positive.");

@@ -453,7 +453,8 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
         _awaitingRecovery = true;
         _journal = Context.ActorOf(ChargerJournal.GuardProps(_id, journal), "journal-guard");
         _journal.Tell(new ChargerJournalProtocol.PowerUp(Context.System.Scheduler.Now));
-        Timers.StartSingleTimer(nameof(RecoveryWaitElapsed), RecoveryWaitElapsed.Instance, journal.RecoveryWait);
+        if (journal.RecoveryWait is { } wait)
+            Timers.StartSingleTimer(nameof(RecoveryWaitElapsed), RecoveryWaitElapsed.Instance, wait);
     }
 
     // The database must not stop charging: past the wait the unit charges on the settings it was

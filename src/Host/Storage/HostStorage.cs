@@ -28,9 +28,18 @@ public static class HostStorage
         PostgreSqlConnectionStringVariable = storage.PostgreSqlConnectionVariable,
     };
 
-    /// <summary>The unit's journal: durable register readings every <see cref="StorageOptions.DurableReadingSeconds"/>.</summary>
-    public static ChargerJournalSettings Journal(StorageOptions storage) =>
-        new() { DurableReadingInterval = TimeSpan.FromSeconds(storage.DurableReadingSeconds) };
+    /// <summary>
+    /// The unit's journal: durable register readings every <see cref="StorageOptions.DurableReadingSeconds"/>.
+    /// With the database down at power-up a unit charges provisionally after the default wait, except
+    /// under OCPP (<paramref name="ocppEnabled"/>): the central system bills from the register, which jumps
+    /// by the recovered value when the journal returns, so there a unit waits for its journal.
+    /// </summary>
+    public static ChargerJournalSettings Journal(StorageOptions storage, bool ocppEnabled = false) =>
+        new()
+        {
+            DurableReadingInterval = TimeSpan.FromSeconds(storage.DurableReadingSeconds),
+            RecoveryWait = ocppEnabled ? null : new ChargerJournalSettings().RecoveryWait,
+        };
 
     /// <summary>
     /// The read tables of this configuration. A reading's growth is spread over at most two durable-reading

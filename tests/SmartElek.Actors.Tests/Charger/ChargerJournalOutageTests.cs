@@ -110,7 +110,7 @@ public sealed class ChargerJournalOutageTests(PostgreSqlFixture postgres, ITestO
 
         // Second life, the database down: past the recovery wait the unit charges on the Host's settings.
         await postgres.Server.StopAsync();
-        var recoveryWait = ChargerJournalRig.JournalSettings.RecoveryWait;
+        var recoveryWait = ChargerJournalRig.JournalSettings.RecoveryWait!.Value;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         ChargerStatus provisional;
         try
@@ -201,5 +201,32 @@ public sealed class ChargerJournalOutageTests(PostgreSqlFixture postgres, ITestO
         Assert.InRange(pluggedOut.EnergyWh, deliveredWh - toleranceWh, deliveredWh + toleranceWh);
         Assert.Equal(pluggedOut.EnergyWh, pluggedOut.RegisterWh - plugged.RegisterWh, 6);
         Assert.Equal(after.LastSession.EnergyWh, pluggedOut.EnergyWh, 6);
+    }
+
+    [Fact]
+    public async Task Without_a_recovery_wait_the_relays_stay_open_until_the_journal_has_recovered()
+    {
+        var database = await postgres.NewDatabaseAsync("wait-for-journal");
+        await using var rig = new ChargerJournalRig(database, output, ShortBreaker);
+        // As the Host sets it under OCPP: the central system bills from the register, so no provisional register.
+        var waitForJournal = ChargerJournalRig.Options with { Journal = ChargerJournalRig.JournalSettings with { RecoveryWait = null } };
+        await postgres.Server.StopAsync();
+        try
+        {
+            rig.PowerUp(ChargerSettings.Factory with { AutoStart = true }, vehicleIn: true, waitForJournal);
+            await rig.StatusUntilAsync(s => s.RelaysVerified && s.Pilot == SmartElek.Charger.J1772.PilotState.B, "relays verified with the vehicle in");
+            // Longer than the default wait after which a unit would charge provisionally.
+            await Task.Delay(new ChargerJournalSettings().RecoveryWait!.Value * 1.5);
+            var still = await rig.StatusAsync();
+            Assert.False(rig.RelaysClosed, "the relays closed before the journal recovered");
+            Assert.Equal(SessionPhase.NoVehicle, still.Session);
+            Assert.Equal(0, rig.Board.DeliveredWh);
+        }
+        finally
+        {
+            await postgres.Server.StartAgainAsync();
+        }
+        var charging = await rig.StatusUntilAsync(s => s.Session == SessionPhase.Charging && rig.RelaysClosed, "charging once the journal recovered", seconds: 30);
+        Assert.NotNull(charging.SessionId);
     }
 }

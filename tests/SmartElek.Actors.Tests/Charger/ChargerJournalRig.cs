@@ -49,14 +49,14 @@ public sealed class ChargerJournalRig(TestDatabase database, ITestOutputHelper o
     public IActorRef Unit { get; private set; } = ActorRefs.Nobody;
 
     /// <summary>A new ActorSystem and board (the vehicle plugged in first when <paramref name="vehicleIn"/>), then the unit.</summary>
-    public void PowerUp(ChargerSettings settings, bool vehicleIn = false)
+    public void PowerUp(ChargerSettings settings, bool vehicleIn = false, ChargerUnitOptions? options = null)
     {
         System = ActorSystem.Create("journal-life-" + _systems.Count, database.Config(extraHocon));
         _systems.Add(System);
         Board = new SimulatedCharger(ChargerClock.Of(System));
         if (vehicleIn)
             Board.PlugIn(Vehicle);
-        Unit = System.ActorOf(ChargerUnit.Props(Id, Board, settings, Options), "unit");
+        Unit = System.ActorOf(ChargerUnit.Props(Id, Board, settings, options ?? Options), "unit");
     }
 
     /// <summary>Terminates the ActorSystem without stopping the unit first: the crash or the power loss.</summary>
