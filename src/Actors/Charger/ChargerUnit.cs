@@ -486,6 +486,21 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
     private void EndProvisional(ChargerJournalProtocol.Recovered recovered)
     {
         _provisional = false;
+        var state = TakeRecovered(recovered);
+        _registerOffsetWh = _registerResetBeforeRecovery ? 0 : state.DurableRegisterWh;
+        _registerWh += _registerOffsetWh;
+        if (_lastDurableWh >= 0)
+            _lastDurableWh += _registerOffsetWh;
+        _session = ProvisionalRebase.Rebase(_session, _registerOffsetWh);
+        _sessionActor.Tell(new SessionProtocol.Rebase(_registerOffsetWh));
+        _log.Warning("Charger {0}: journal recovered; provisional energy moved onto the register at {1:0.###} Wh", _id, _registerOffsetWh);
+        Reconcile();
+    }
+
+    // What every recovery takes from the journal: its settings (a change made while the journal was
+    // still recovering is newer than what it recovered) and the fault history.
+    private ChargerJournalState TakeRecovered(ChargerJournalProtocol.Recovered recovered)
+    {
         var state = recovered.State;
         foreach (var e in recovered.ClosedAtPowerUp)
             _log.Warning("Charger {0}: closed at power-up: {1}", _id, e);
@@ -496,14 +511,7 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
                 _granted = _options.InitialGrantAmps ?? settings.MaxCurrent;
         }
         _recoveredFaults = [.. state.FaultLog];
-        _registerOffsetWh = _registerResetBeforeRecovery ? 0 : state.DurableRegisterWh;
-        _registerWh += _registerOffsetWh;
-        if (_lastDurableWh >= 0)
-            _lastDurableWh += _registerOffsetWh;
-        _session = ProvisionalRebase.Rebase(_session, _registerOffsetWh);
-        _sessionActor.Tell(new SessionProtocol.Rebase(_registerOffsetWh));
-        _log.Warning("Charger {0}: journal recovered; provisional energy moved onto the register at {1:0.###} Wh", _id, _registerOffsetWh);
-        Reconcile();
+        return state;
     }
 
     private void OnRecovered(ChargerJournalProtocol.Recovered recovered)
@@ -517,17 +525,7 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
             return;
         Timers.Cancel(nameof(RecoveryWaitElapsed));
         _awaitingRecovery = false;
-        var state = recovered.State;
-        foreach (var e in recovered.ClosedAtPowerUp)
-            _log.Warning("Charger {0}: closed at power-up: {1}", _id, e);
-        // A change made while the journal was still recovering is newer than what it recovered.
-        if (state.Settings is { } settings && settings.Validate().Count == 0 && !_settingsChangedBeforeRecovery)
-        {
-            _settings = settings;
-            if (_grant is null)
-                _granted = _options.InitialGrantAmps ?? settings.MaxCurrent;
-        }
-        _recoveredFaults = [.. state.FaultLog];
+        var state = TakeRecovered(recovered);
         // Never below the last durable value: what the meter counted since is lost with the power.
         var durableWh = _registerResetBeforeRecovery ? 0 : state.DurableRegisterWh;
         _register = new EnergyRegister(durableWh);
