@@ -23,15 +23,7 @@ public sealed class ChargerJournalProvisionalTests : IAsyncLifetime
     private static readonly TimeSpan Ask = ChargerJournalRig.Dilated(TimeSpan.FromSeconds(10));
     private static readonly DateTimeOffset T0 = new(2026, 11, 24, 8, 0, 0, TimeSpan.Zero);
 
-    private readonly TempSqliteDatabase _database = new();
-    private readonly List<ActorSystem> _systems = [];
-
-    private (ActorSystem System, IActorRef Journal) Start()
-    {
-        var system = ActorSystem.Create("provisional-life-" + _systems.Count, _database.Database.Config());
-        _systems.Add(system);
-        return (system, system.ActorOf(ChargerJournal.GuardProps(Id, new ChargerJournalSettings()), "journal-guard"));
-    }
+    private readonly JournalLives _lives = new("provisional", Id);
 
     private static async Task AllStoredAsync(IActorRef guard)
     {
@@ -43,14 +35,14 @@ public sealed class ChargerJournalProvisionalTests : IAsyncLifetime
     public async Task Provisional_events_follow_the_power_up_close_moved_onto_the_recovered_register_until_a_reset()
     {
         // First life: a session cut at a durable 1,040 Wh.
-        var (first, journal) = Start();
+        var (first, journal) = _lives.Start(new ChargerJournalSettings());
         journal.Tell(new ChargerJournalProtocol.Record([new SessionEvents.PluggedIn("s-1", T0, 1_000), new SessionEvents.Authorised("s-1", T0, "auto-start")]));
         journal.Tell(new ChargerJournalProtocol.Record([new EnergyRecorded(Id, T0.AddSeconds(10), 1_040, "s-1")]));
         await AllStoredAsync(journal);
         await first.Terminate();
 
         // Second life: what the unit recorded provisionally, its register from 0 Wh, sent behind the PowerUp.
-        var (second, again) = Start();
+        var (second, again) = _lives.Start(new ChargerJournalSettings());
         var t = T0.AddMinutes(5);
         var recovered = await again.Ask<ChargerJournalProtocol.Recovered>(new ChargerJournalProtocol.PowerUp(t), Ask);
         Assert.Equal(1_040, recovered.State.DurableRegisterWh);
@@ -97,10 +89,5 @@ public sealed class ChargerJournalProvisionalTests : IAsyncLifetime
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        foreach (var system in _systems)
-            await system.Terminate();
-        _database.Dispose();
-    }
+    public async Task DisposeAsync() => await _lives.DisposeAsync();
 }

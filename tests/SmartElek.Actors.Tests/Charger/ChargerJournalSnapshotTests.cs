@@ -19,18 +19,10 @@ public sealed class ChargerJournalSnapshotTests : IAsyncLifetime
     private static readonly TimeSpan Ask = ChargerJournalRig.Dilated(TimeSpan.FromSeconds(10));
     private static readonly DateTimeOffset T0 = new(2026, 11, 24, 8, 0, 0, TimeSpan.Zero);
 
-    private readonly TempSqliteDatabase _database = new();
-    private readonly List<ActorSystem> _systems = [];
+    private readonly JournalLives _lives = new("snapshot", Id);
 
     private static ChargerJournalSettings Settings(TimeSpan snapshotDelay) =>
         new() { SnapshotEvery = 100, SnapshotAfterPowerUpClose = snapshotDelay };
-
-    private (ActorSystem System, IActorRef Journal) Start(ChargerJournalSettings settings)
-    {
-        var system = ActorSystem.Create("snapshot-life-" + _systems.Count, _database.Database.Config());
-        _systems.Add(system);
-        return (system, system.ActorOf(ChargerJournal.GuardProps(Id, settings), "journal-guard"));
-    }
 
     private static async Task<long?> LatestSnapshotAsync(ActorSystem system)
     {
@@ -54,7 +46,7 @@ public sealed class ChargerJournalSnapshotTests : IAsyncLifetime
         ];
 
         // First life: a session that the power loss cuts (no stop, no plug-out); no snapshot yet.
-        var (first, journal) = Start(Settings(TimeSpan.FromSeconds(1)));
+        var (first, journal) = _lives.Start(Settings(TimeSpan.FromSeconds(1)));
         foreach (var e in cutSession)
             journal.Tell(new ChargerJournalProtocol.Record([e]));
         Assert.Equal(1_040, (await journal.Ask<ChargerJournalState>(ChargerJournalProtocol.GetState.Instance, Ask)).DurableRegisterWh);
@@ -62,7 +54,7 @@ public sealed class ChargerJournalSnapshotTests : IAsyncLifetime
         await first.Terminate();
 
         // Second life with a delay longer than the test: closed and durable, but no snapshot at the close.
-        var (second, late) = Start(Settings(TimeSpan.FromHours(1)));
+        var (second, late) = _lives.Start(Settings(TimeSpan.FromHours(1)));
         var recovered = await late.Ask<ChargerJournalProtocol.Recovered>(new ChargerJournalProtocol.PowerUp(T0.AddHours(1)), Ask);
         Assert.Equal([typeof(SessionEvents.Stopped), typeof(SessionEvents.PluggedOut)], recovered.ClosedAtPowerUp.Select(e => e.GetType()));
         Assert.False(recovered.State.Session.VehiclePresent);
@@ -71,7 +63,7 @@ public sealed class ChargerJournalSnapshotTests : IAsyncLifetime
         await second.Terminate();
 
         // Third life, before any snapshot: the tail and the close replay to the same state, nothing is closed twice.
-        var (third, again) = Start(Settings(TimeSpan.FromSeconds(1)));
+        var (third, again) = _lives.Start(Settings(TimeSpan.FromSeconds(1)));
         var replayed = await again.Ask<ChargerJournalProtocol.Recovered>(new ChargerJournalProtocol.PowerUp(T0.AddHours(2)), Ask);
         Assert.Empty(replayed.ClosedAtPowerUp);
         Assert.Equal(recovered.State.ToSnapshot() with { Faults = [] }, replayed.State.ToSnapshot() with { Faults = [] });
@@ -79,12 +71,12 @@ public sealed class ChargerJournalSnapshotTests : IAsyncLifetime
         await third.Terminate();
 
         // Fourth life: a close with a 1 s delay is snapshotted within [1 s, 2 s], at the close's last event.
-        var (fourth, cut) = Start(Settings(TimeSpan.FromSeconds(1)));
+        var (fourth, cut) = _lives.Start(Settings(TimeSpan.FromSeconds(1)));
         cut.Tell(new ChargerJournalProtocol.Record([new SessionEvents.PluggedIn("s-2", T0.AddHours(3), 1_040)]));
         cut.Tell(new ChargerJournalProtocol.Record([new EnergyRecorded(Id, T0.AddHours(3).AddSeconds(10), 1_060, "s-2")]));
         await cut.Ask<ChargerJournalState>(ChargerJournalProtocol.GetState.Instance, Ask);
         await fourth.Terminate();
-        var (fifth, closing) = Start(Settings(TimeSpan.FromSeconds(1)));
+        var (fifth, closing) = _lives.Start(Settings(TimeSpan.FromSeconds(1)));
         var closed = await closing.Ask<ChargerJournalProtocol.Recovered>(new ChargerJournalProtocol.PowerUp(T0.AddHours(4)), Ask);
         Assert.Equal(2, closed.ClosedAtPowerUp.Count);
         // 5 + 2 events of s-1, 2 of s-2 and its 2 closing events.
@@ -116,10 +108,5 @@ public sealed class ChargerJournalSnapshotTests : IAsyncLifetime
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        foreach (var system in _systems)
-            await system.Terminate();
-        _database.Dispose();
-    }
+    public async Task DisposeAsync() => await _lives.DisposeAsync();
 }
