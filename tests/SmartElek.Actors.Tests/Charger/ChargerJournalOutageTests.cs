@@ -88,7 +88,7 @@ public sealed class ChargerJournalOutageTests(PostgreSqlFixture postgres, ITestO
         var toleranceWh = 0.02 * deliveredWh + 0.5;
         output.WriteLine($"{events.Count} events, {readings.Count} readings ({duringOutage} taken during the outage, widest gap {widestGap.TotalMilliseconds:0} ms); journal {pluggedOut.EnergyWh:0.00} Wh, delivered {deliveredWh:0.00} Wh, unit {after.LastSession!.EnergyWh:0.00} Wh");
         Assert.InRange(pluggedOut.EnergyWh, deliveredWh - toleranceWh, deliveredWh + toleranceWh);
-        Assert.Equal(after.LastSession.EnergyWh, pluggedOut.EnergyWh, 6);
+        Assert.Equal(after.LastSession.EnergyWh, pluggedOut.EnergyWh, 1e-6);
     }
 
     [Fact]
@@ -199,8 +199,8 @@ public sealed class ChargerJournalOutageTests(PostgreSqlFixture postgres, ITestO
         var toleranceWh = 0.02 * deliveredWh + 0.5;
         output.WriteLine($"recovered {recoveredWh:0.00} Wh (first life {registerAtCut:0.00} Wh); session {pluggedOut.EnergyWh:0.00} Wh from {plugged.RegisterWh:0.00} to {pluggedOut.RegisterWh:0.00} Wh, delivered {deliveredWh:0.00} Wh, unit {after.LastSession!.EnergyWh:0.00} Wh");
         Assert.InRange(pluggedOut.EnergyWh, deliveredWh - toleranceWh, deliveredWh + toleranceWh);
-        Assert.Equal(pluggedOut.EnergyWh, pluggedOut.RegisterWh - plugged.RegisterWh, 6);
-        Assert.Equal(after.LastSession.EnergyWh, pluggedOut.EnergyWh, 6);
+        Assert.Equal(pluggedOut.EnergyWh, pluggedOut.RegisterWh - plugged.RegisterWh, 1e-6);
+        Assert.Equal(after.LastSession.EnergyWh, pluggedOut.EnergyWh, 1e-6);
     }
 
     [Fact]

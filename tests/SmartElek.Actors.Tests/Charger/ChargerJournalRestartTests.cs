@@ -66,8 +66,8 @@ public abstract class ChargerJournalRestartTests(ITestOutputHelper output)
 
         Assert.Equal(StopReason.PowerLoss, stopped.Reason);
         Assert.Equal(lastReading.RegisterWh, stopped.RegisterWh);
-        Assert.Equal(sessionWh, stopped.EnergyWh, 6);
-        Assert.Equal(sessionWh, pluggedOut.EnergyWh, 6);
+        Assert.Equal(sessionWh, stopped.EnergyWh, 1e-6);
+        Assert.Equal(sessionWh, pluggedOut.EnergyWh, 1e-6);
         Assert.Equal(lastReading.At, pluggedOut.At);
         Assert.True(lastReading.RegisterWh > pluggedIn.RegisterWh + intervalWh, "several readings were durable before the crash");
         // What the crash cost: at most one interval of charging (plus metering tolerance); never more than was delivered.

@@ -23,9 +23,9 @@ public class PilotOfferTests
         {
             var offer = PilotOffer.RoundDown(granted);
             var duty = PilotOffer.DutyFor(offer);
-            Assert.Equal(Math.Round(duty * 10), duty * 10, 6);
+            Assert.Equal(Math.Round(duty * 10), duty * 10, 1e-6);
             var read = DutyCycle.ToAmps(duty);
-            Assert.Equal(offer, read, 6);
+            Assert.Equal(offer, read, 1e-6);
             Assert.True(read <= granted + 1e-9, $"vehicle reads {read} A from {duty} % for grant {granted}");
         }, iter: 2000);
 
@@ -44,7 +44,7 @@ public class PilotOfferTests
     [InlineData(80, 80)]
     [InlineData(200, 80)]
     public void Known_grants_round_down_to_a_duty_step(double granted, double expectedOffer) =>
-        Assert.Equal(expectedOffer, PilotOffer.RoundDown(granted), 9);
+        Assert.Equal(expectedOffer, PilotOffer.RoundDown(granted), 1e-9);
 
     [Theory]
     [InlineData(40, 30, 30)]
@@ -52,7 +52,7 @@ public class PilotOfferTests
     [InlineData(5, 30, 0)]
     [InlineData(40, 5, 0)]
     public void Clamp_takes_the_lower_of_grant_and_maximum(double granted, double max, double expected) =>
-        Assert.Equal(expected, PilotOffer.Clamp(granted, max), 9);
+        Assert.Equal(expected, PilotOffer.Clamp(granted, max), 1e-9);
 
     [Fact]
     public void A_grant_that_is_not_a_number_is_refused() =>

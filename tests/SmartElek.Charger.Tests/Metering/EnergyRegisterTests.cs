@@ -25,7 +25,7 @@ public class EnergyRegisterTests
         var register = new EnergyRegister(1000);
         register.Add(At(0, 0));
         register.Add(At(3600, 7200));
-        Assert.Equal(1000 + 3600, register.Wh, 9);
+        Assert.Equal(1000 + 3600, register.Wh, 1e-9);
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public class EnergyRegisterTests
         register.Add(At(3600, -2000));
         Assert.Equal(0, register.Wh);
         register.Add(At(7200, 2000));
-        Assert.Equal(1000, register.Wh, 9);
+        Assert.Equal(1000, register.Wh, 1e-9);
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public class EnergyRegisterTests
         register.Add(At(100, 3600));
         Assert.Equal(0, register.Wh);
         register.Add(At(200, 3600));
-        Assert.Equal(100, register.Wh, 9);
+        Assert.Equal(100, register.Wh, 1e-9);
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public class EnergyRegisterTests
         register.Add(At(0, 3600));
         register.Add(At(10, double.NaN));
         register.Add(At(20, 3600));
-        Assert.Equal(20, register.Wh, 9);
+        Assert.Equal(20, register.Wh, 1e-9);
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public class EnergyRegisterTests
         register.Add(At(3600, 1000));
         Assert.Equal(0, register.Wh);
         register.Add(At(7200, 1000));
-        Assert.Equal(1000, register.Wh, 9);
+        Assert.Equal(1000, register.Wh, 1e-9);
     }
 
     [Theory]

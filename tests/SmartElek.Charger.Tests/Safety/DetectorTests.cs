@@ -11,7 +11,7 @@ public class DetectorTests
     [Fact]
     public void Over_current_needs_more_than_offer_x_1_1_plus_half_an_amp_for_more_than_7_s()
     {
-        Assert.Equal(11.5, OverCurrentDetector.LimitFor(10), 9);
+        Assert.Equal(11.5, OverCurrentDetector.LimitFor(10), 1e-9);
         var d = OverCurrentDetector.Initial;
         bool fault;
         (d, fault) = Feed(d, 0, 11.4, 10);

@@ -70,16 +70,16 @@ public class ChargerSettingsTests
     {
         // 60 kWh battery at 20 %, 10 kWh delivered at 90 %: 9 kWh stored = 15 % -> 35 %, 21 kWh x 6 km/kWh = 126 km.
         var (level, range) = BatteryEstimate.After(Ok, 10);
-        Assert.Equal(35.0, level, 9);
-        Assert.Equal(126.0, range, 9);
+        Assert.Equal(35.0, level, 1e-9);
+        Assert.Equal(126.0, range, 1e-9);
     }
 
     [Fact]
     public void The_estimate_with_nothing_delivered_is_the_starting_level()
     {
         var (level, range) = BatteryEstimate.After(Ok, 0);
-        Assert.Equal(20.0, level, 9);
-        Assert.Equal(72.0, range, 9);
+        Assert.Equal(20.0, level, 1e-9);
+        Assert.Equal(72.0, range, 1e-9);
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public class ChargerSettingsTests
             var s = Ok with { EvBatteryCapacityKwh = capacity, EvStartingLevelPercent = start };
             var (level, range) = BatteryEstimate.After(s, kwh, eff);
             Assert.InRange(level, start - 1e-9, 100.0);
-            Assert.Equal(level / 100 * capacity * s.EvKmPerKwh, range, 6);
+            Assert.Equal(level / 100 * capacity * s.EvKmPerKwh, range, 1e-6);
             var (more, _) = BatteryEstimate.After(s, kwh + 1, eff);
             Assert.True(more >= level);
         }, iter: 500);
@@ -99,7 +99,7 @@ public class ChargerSettingsTests
     {
         var (level, range) = BatteryEstimate.After(Ok, 1000);
         Assert.Equal(100.0, level);
-        Assert.Equal(360.0, range, 9);
+        Assert.Equal(360.0, range, 1e-9);
     }
 
     [Fact]

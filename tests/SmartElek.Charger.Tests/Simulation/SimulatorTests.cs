@@ -33,12 +33,12 @@ public class SimulatorTests
 
         CloseBoth(board);
         _now += TimeSpan.FromSeconds(1);
-        Assert.Equal(30, board.TrueAmps, 6);
+        Assert.Equal(30, board.TrueAmps, 1e-6);
         board.Pilot.Drive(new PilotOutput.Pwm(DutyCycle.FromAmps(10)));
         _now += TimeSpan.FromSeconds(2);
-        Assert.Equal(30, board.TrueAmps, 6);
+        Assert.Equal(30, board.TrueAmps, 1e-6);
         _now += TimeSpan.FromSeconds(1.5);
-        Assert.Equal(10, board.TrueAmps, 1);
+        Assert.Equal(10, board.TrueAmps, 1e-1);
     }
 
     [Fact]
@@ -51,9 +51,9 @@ public class SimulatorTests
         CloseBoth(board);
         var before = board.DeliveredWh;
         _now += TimeSpan.FromHours(1);
-        Assert.Equal(240 * 24, board.DeliveredWh - before, 6);
-        Assert.Equal(board.DeliveredWh / 1000, vehicle.BatteryGainKwh, 9);
-        Assert.Equal(10 + 5.76, vehicle.SocPercent, 6);
+        Assert.Equal(240 * 24, board.DeliveredWh - before, 1e-6);
+        Assert.Equal(board.DeliveredWh / 1000, vehicle.BatteryGainKwh, 1e-9);
+        Assert.Equal(10 + 5.76, vehicle.SocPercent, 1e-6);
     }
 
     [Fact]
@@ -65,14 +65,14 @@ public class SimulatorTests
         _now += TimeSpan.FromMilliseconds(1);
         CloseBoth(board);
         _now += TimeSpan.FromSeconds(1);
-        Assert.Equal(30, board.TrueAmps, 6);
+        Assert.Equal(30, board.TrueAmps, 1e-6);
         _now += TimeSpan.FromMinutes(10);
         Assert.InRange(board.TrueAmps, 2, 29);
         _now += TimeSpan.FromHours(3);
         Assert.True(vehicle.Full);
         Assert.Equal(PilotState.B, vehicle.State);
         Assert.Equal(0, board.TrueAmps);
-        Assert.Equal(5 * 0.21, vehicle.BatteryGainKwh, 6);
+        Assert.Equal(5 * 0.21, vehicle.BatteryGainKwh, 1e-6);
     }
 
     [Fact]
