@@ -32,7 +32,12 @@ internal sealed partial class HostProcess : IDisposable
 
     public static HostProcess Start(string workDir, string hostJson, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true };
+        // Through env(1) with SIGINT back at its default: a test run started in the background
+        // (`.ci/run &`) inherits SIGINT ignored, .NET keeps an ignored SIGINT ignored, and the
+        // Ctrl+C of InterruptAsync would never reach the site.
+        var info = new ProcessStartInfo("env") { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add("--default-signal=INT");
+        info.ArgumentList.Add("dotnet");
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "smartelek-site.dll"));
         foreach (var a in arguments) info.ArgumentList.Add(a);
         info.ArgumentList.Add("--config");
