@@ -22,7 +22,7 @@ public sealed record EnergyMetered(ChargerId Charger, long WattHours, DateTimeOf
 internal sealed partial class PersistenceBenchmarkWireJson : JsonSerializerContext;
 
 /// <summary>
-/// dotnet run -c Release --project tests/SmartElek.Benchmarks -- scale persistence [--events N] [--actors N] [--week N] [--cut] [--sqlite-only] [--keep folder [--recover-only]] [--hocon "extra HOCON"] [--min-threads N]
+/// dotnet run -c Release --project tests/SmartElek.Benchmarks -- scale persistence [--events N] [--actors N] [--week N] [--cut] [--sqlite-only] [--keep folder [--recover-only]] [--hocon "extra HOCON"] [--min-threads N] [--seed-only] [--snapshot-every N] [--no-close]
 /// Prints persisted events per second (PersistAsync and PersistAll in batches of 100) on SQLite and
 /// PostgreSQL, and the time to recover N charger journals (<see cref="ChargerJournal"/> behind its
 /// guard, as in a unit) that each hold a week of readings (one per 10 min), snapshotted every 100
@@ -46,6 +46,8 @@ public sealed class PersistenceScaleRun : IScaleRun
         // With --keep: write the journals and stop before recovering them, so that a cut seed can be
         // copied and recovered again and again (a cut recovery closes the sessions it finds).
         var seedOnly = args.Contains("--seed-only");
+        // Recovery without the power-up close (GetState instead of PowerUp): what the replay alone costs.
+        noClose = args.Contains("--no-close");
         if (IntArg(args, "--min-threads", 0) is var minThreads and > 0)
         {
             // SQLite calls block a pool thread: more threads than cores keep recoveries from queueing.
@@ -147,10 +149,15 @@ public sealed class PersistenceScaleRun : IScaleRun
         try
         {
             var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var gcBefore = GcFigures.Now();
             var recovery = Stopwatch.StartNew();
-            var states = await Task.WhenAll(Enumerable.Range(0, actors).Select(i =>
-                again.ActorOf(ChargerJournal.GuardProps(ChargerOf(i), JournalSettings), $"charger-{i}")
-                    .Ask<ChargerJournalProtocol.Recovered>(new ChargerJournalProtocol.PowerUp(DateTimeOffset.UtcNow), Timeout)));
+            var states = await Task.WhenAll(Enumerable.Range(0, actors).Select(async i =>
+            {
+                var journal = again.ActorOf(ChargerJournal.GuardProps(ChargerOf(i), JournalSettings), $"charger-{i}");
+                return noClose
+                    ? new ChargerJournalProtocol.Recovered(await journal.Ask<ChargerJournalState>(ChargerJournalProtocol.GetState.Instance, Timeout), [])
+                    : await journal.Ask<ChargerJournalProtocol.Recovered>(new ChargerJournalProtocol.PowerUp(DateTimeOffset.UtcNow), Timeout);
+            }));
             recovery.Stop();
             var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
             var expected = FinalRegister(History(ChargerOf(0), week, cut));
@@ -159,6 +166,7 @@ public sealed class PersistenceScaleRun : IScaleRun
                 ? $"each cut mid-session (snapshot + {TailOf(History(ChargerOf(0), week, cut), cut)}-event tail replayed, power-loss close durable before Recovered)"
                 : "each idle at restart (snapshot at its last session's end)";
             Console.WriteLine($"{label,-22} recovered {actors:N0} charger journals in {recovery.Elapsed.TotalSeconds:N2} s, {cpu.TotalSeconds:N2} s CPU, load {LoadAverage()}: {what}; {(long)actors * week / recovery.Elapsed.TotalSeconds:N0} history events/s, {wrong} wrong");
+            Console.WriteLine($"{label,-22} during that recovery: {GcFigures.Now() - gcBefore}");
         }
         finally
         {
@@ -167,6 +175,8 @@ public sealed class PersistenceScaleRun : IScaleRun
     }
 
     private static ChargerJournalSettings journalSettings = new();
+
+    private static bool noClose;
 
     private static ChargerJournalSettings JournalSettings => journalSettings;
 
@@ -319,4 +329,18 @@ public sealed class PersistenceScaleRun : IScaleRun
 
         private EnergyMetered Reading(int n) => new(charger, 1_000_000L + n * 37L, start.AddSeconds(n));
     }
+}
+
+/// <summary>The garbage collector's work between two moments: what a recovery allocates costs pauses on every thread.</summary>
+internal readonly record struct GcFigures(int Gen0, int Gen1, int Gen2, TimeSpan Paused, long AllocatedBytes, int Threads)
+{
+    public static GcFigures Now() => new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
+        GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes(), ThreadPool.ThreadCount);
+
+    public static GcFigures operator -(GcFigures after, GcFigures before) =>
+        new(after.Gen0 - before.Gen0, after.Gen1 - before.Gen1, after.Gen2 - before.Gen2, after.Paused - before.Paused,
+            after.AllocatedBytes - before.AllocatedBytes, after.Threads);
+
+    public override string ToString() =>
+        $"{AllocatedBytes / 1e6:N0} MB allocated, GC gen0/1/2 {Gen0}/{Gen1}/{Gen2}, paused {Paused.TotalSeconds:N2} s; {Threads} pool threads";
 }

@@ -17,7 +17,7 @@ namespace SmartElek.Actors.Serialization;
 public sealed partial class WireCatalog
 {
     private static readonly object Gate = new();
-    private static WireCatalog? current;
+    private static volatile WireCatalog? current;
     private static int assembliesAtBuild;
 
     private readonly Dictionary<string, Type> typesByName;
@@ -30,6 +30,8 @@ public sealed partial class WireCatalog
     {
         get
         {
+            // Read on every (de)serialization: no lock once built (1,000 recoveries at once queued on it).
+            if (current is { } built) return built;
             lock (Gate) return current ??= Rebuild();
         }
     }
