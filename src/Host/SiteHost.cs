@@ -55,7 +55,7 @@ public static class SiteHost
             return 2;
         }
 
-        if (!HostStorage.TryPrepare(options.Storage, hostJson.FullName, System.Console.Error)) return 2;
+        if (!HostStorage.TryPrepare(options.Storage, options.Ocpp.Enabled, hostJson.FullName, System.Console.Error)) return 2;
         using var host = Build(options, ids, topology, hostJson.DirectoryName ?? ".");
         await host.RunAsync(stop);
         return 0;

@@ -34,7 +34,7 @@ internal sealed partial class HostProcess : IDisposable
     {
         // Through env(1) with SIGINT back at its default: a test run started in the background
         // (`.ci/run &`) inherits SIGINT ignored, .NET keeps an ignored SIGINT ignored, and the
-        // Ctrl+C of InterruptAsync would never reach the site.
+        // Ctrl+C of SendInterruptAsync would never reach the site.
         var info = new ProcessStartInfo("env") { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add("--default-signal=INT");
         info.ArgumentList.Add("dotnet");
@@ -47,22 +47,40 @@ internal sealed partial class HostProcess : IDisposable
         return new HostProcess(Process.Start(info)!);
     }
 
+    /// <summary>How a run to its end went: exit code, stdout, stderr.</summary>
+    public sealed record Ending(int Code, string Out, string Err);
+
+    /// <summary>Runs the site (a report, or a start refused) to its end, within 90 s; asserts nothing.</summary>
+    public static async Task<Ending> RunAsync(string workDir, string hostJson, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
+        using var run = Start(workDir, hostJson, environment, arguments);
+        var code = await run.WaitForExitAsync(TimeSpan.FromSeconds(90), $"'{string.Join(' ', arguments)}' did not end");
+        return new Ending(code, run.Text(), run.Errors());
+    }
+
     /// <summary>Runs a command (a report) to its end; its stdout, after asserting exit code 0.</summary>
     public static async Task<string> RunToEndAsync(string workDir, string hostJson, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        using var run = Start(workDir, hostJson, environment, arguments);
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await run.Process.WaitForExitAsync(cts.Token);
-        run.Process.WaitForExit(); // the output's last lines
-        Assert.True(run.Process.ExitCode == 0, $"{string.Join(' ', arguments)} exited {run.Process.ExitCode}: {run.Errors()}");
-        return run.Text();
+        var (code, stdout, stderr) = await RunAsync(workDir, hostJson, environment, arguments);
+        Assert.True(code == 0, $"{string.Join(' ', arguments)} exited {code}: {stderr}");
+        return stdout;
     }
 
-    /// <summary>Ctrl+C, then waits for the clean stop; the exit code.</summary>
-    public async Task<int> InterruptAsync()
+    /// <summary>The rows of a report (its lines split at spaces) that are <paramref name="wanted"/>.</summary>
+    public static List<string[]> ReportRows(string report, Func<string[], bool> wanted) =>
+        report.Split('\n').Select(l => l.Trim().Split(' ')).Where(wanted).ToList();
+
+    /// <summary>Ctrl+C (SIGINT), without waiting: several processes can be stopped at once.</summary>
+    public async Task SendInterruptAsync()
     {
-        using (var kill = Process.Start("kill", ["-INT", Process.Id.ToString(CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var kill = Process.Start("kill", ["-INT", Process.Id.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
+    /// <summary>Waits for the process to end, its output read to the last line; the exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan within, string what)
+    {
+        using var cts = new CancellationTokenSource(within);
         try
         {
             await Process.WaitForExitAsync(cts.Token);
@@ -70,9 +88,17 @@ internal sealed partial class HostProcess : IDisposable
         catch (OperationCanceledException)
         {
             var text = Text();
-            throw new Xunit.Sdk.XunitException($"No clean stop within 30 s of Ctrl+C.\nstdout (end):\n{text[Math.Max(0, text.Length - 6000)..]}\nstderr:\n{Errors()}");
+            throw new Xunit.Sdk.XunitException($"{what} within {within.TotalSeconds:0} s.\nstdout (end):\n{text[Math.Max(0, text.Length - 6000)..]}\nstderr:\n{Errors()}");
         }
+        Process.WaitForExit(); // the output's last lines
         return Process.ExitCode;
+    }
+
+    /// <summary>Ctrl+C, then waits for the clean stop; the exit code.</summary>
+    public async Task<int> InterruptAsync()
+    {
+        await SendInterruptAsync();
+        return await WaitForExitAsync(TimeSpan.FromSeconds(30), "No clean stop after Ctrl+C");
     }
 
     /// <summary>SIGKILL, as a power cut: no shutdown, no flush.</summary>

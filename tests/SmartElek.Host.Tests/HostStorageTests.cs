@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using SmartElek.Actors.Charger;
 using SmartElek.Actors.Persistence;
 using SmartElek.Host.Configuration;
 using SmartElek.Host.Storage;
@@ -65,6 +65,43 @@ public sealed class HostStorageTests : IDisposable
     }
 
     [Fact]
+    public void Started_with_postgresql_down_the_operator_is_told_what_the_chargers_of_this_configuration_do()
+    {
+        var probe = new StorageProbeResult(StorageReach.Unreachable, "db.site:5432/smartelek", "Connection refused");
+        var storage = new StorageOptions { Provider = "PostgreSql" };
+        var provisional = HostStorage.UnreachableAtStart(probe, HostStorage.Journal(storage, ocppEnabled: false));
+        var waiting = HostStorage.UnreachableAtStart(probe, HostStorage.Journal(storage, ocppEnabled: true));
+        Assert.All([provisional, waiting], message => Assert.Contains("PostgreSQL at db.site:5432/smartelek does not answer (Connection refused)", message));
+
+        Assert.Contains($"waits {new ChargerJournalSettings().RecoveryWait!.Value.TotalSeconds:0} s for its journal, then charges provisionally", provisional);
+        Assert.Contains("counts from 0 Wh", provisional);
+        Assert.DoesNotContain("charges nothing", provisional);
+        Assert.DoesNotContain("OCPP", provisional);
+
+        Assert.Contains("OCPP is enabled", waiting);
+        Assert.Contains("charges nothing until its journal has been read", waiting);
+        Assert.DoesNotContain("provisionally", waiting);
+    }
+
+    [Fact]
+    public void Preparing_an_ocpp_site_on_a_postgresql_that_does_not_answer_starts_it_saying_the_chargers_wait_for_their_journals()
+    {
+        // A loopback port nothing listens on: the connection is refused at once.
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var storage = new StorageOptions { Provider = "PostgreSql", PostgreSqlConnectionVariable = "SITE_DB" };
+        var environment = new Dictionary<string, string> { ["SITE_DB"] = $"Host=127.0.0.1;Port={port};Database=smartelek;Username=site;Password=hunter2-secret" };
+
+        var error = new StringWriter();
+        Assert.True(HostStorage.TryPrepare(storage, ocppEnabled: true, File, error, name => environment.GetValueOrDefault(name)));
+        Assert.Contains($"127.0.0.1:{port}/smartelek does not answer", error.ToString());
+        Assert.Contains("charges nothing until its journal has been read", error.ToString());
+        Assert.DoesNotContain("hunter2", error.ToString());
+    }
+
+    [Fact]
     public void The_report_filter_names_each_bad_option()
     {
         var problems = OperatorReports.Problems(new OperatorReports.Filter("a b", "2026-13-01", "yesterday"));
@@ -78,21 +115,8 @@ public sealed class HostStorageTests : IDisposable
         Assert.Equal(new Actors.ReadSide.ReadPeriod(new DateOnly(2026, 11, 1), null), parsed.Value.Period);
     }
 
-    private async Task<(int Code, string Out, string Err)> RunAsync(Dictionary<string, string> environment, params string[] arguments)
-    {
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = _workDir, RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "smartelek-site.dll"));
-        foreach (var a in arguments) info.ArgumentList.Add(a);
-        info.ArgumentList.Add("--config");
-        info.ArgumentList.Add(Repository.Config("host.json"));
-        foreach (var (k, v) in environment) info.Environment[k] = v;
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(cts.Token);
-        return (process.ExitCode, await output, await error);
-    }
+    private Task<HostProcess.Ending> RunAsync(Dictionary<string, string> environment, params string[] arguments) =>
+        HostProcess.RunAsync(_workDir, Repository.Config("host.json"), environment, arguments);
 
     [Fact]
     public async Task The_site_on_postgresql_without_its_variable_exits_2_naming_key_and_variable()

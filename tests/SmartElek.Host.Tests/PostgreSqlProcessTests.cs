@@ -45,9 +45,6 @@ public sealed class PostgreSqlProcessTests : IAsyncLifetime
         ["SMARTELEK__Simulation__ArrivalSocMax"] = "20",
     };
 
-    private static string[]? Row(string report, Func<string[], bool> wanted) =>
-        report.Split('\n').Select(l => l.Trim().Split(' ')).FirstOrDefault(wanted);
-
     private async Task<long> CountAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(_connection);
@@ -59,58 +56,13 @@ public sealed class PostgreSqlProcessTests : IAsyncLifetime
     [Fact]
     public async Task A_session_cut_by_a_kill_on_postgresql_is_closed_as_power_loss_and_the_reports_read_it_from_postgresql()
     {
-        var environment = Environment(_connection);
-
-        // 1. Charging until the simulator has delivered a little energy, then the power goes.
-        HostProcess.StatusLine beforeCut;
-        using (var first = HostProcess.Start(_workDir, HostJson, environment))
-        {
-            try
-            {
-                beforeCut = await first.WaitForStatusAsync("charger-1", s => s.Session == "Charging" && s.SimulatedWh >= 15 && s.DrawnAmps >= 5,
-                    TimeSpan.FromSeconds(120), "a session charging with 15 Wh delivered");
-            }
-            finally
-            {
-                await first.KillAsync();
-            }
-        }
-
-        // 2. The same database again: the unit closes the cut session at power-up and carries on.
-        HostProcess.StatusLine afterRestart;
-        using (var second = HostProcess.Start(_workDir, HostJson, environment))
-        {
-            afterRestart = await second.WaitForStatusAsync("charger-1", s => s.RegisterWh > 0, TimeSpan.FromSeconds(90), "charger-1 recovered after the restart");
-            await Task.Delay(TimeSpan.FromSeconds(2)); // the projectors' batches (0.5 s)
-            Assert.Equal(0, await second.InterruptAsync());
-            Assert.DoesNotContain("Exception", second.Errors());
-        }
+        var scenario = new PowerCutScenario(_workDir, HostJson, Environment(_connection), DurableReadingSeconds);
+        var (beforeCut, afterRestart) = await scenario.CutAndRestartAsync(afterCut: () => { });
         // Everything went to PostgreSQL: no SQLite file was made in the working directory.
         Assert.False(Directory.Exists(Path.Combine(_workDir, "data")), "a data folder (SQLite) was created");
         Assert.True(await CountAsync("SELECT COUNT(*) FROM read_sessions WHERE stop_reason = 'PowerLoss'") >= 1, "no PowerLoss row in PostgreSQL's read_sessions");
-
-        // 3. The operator's view, read from PostgreSQL.
-        var sessions = await HostProcess.RunToEndAsync(_workDir, HostJson, environment, "sessions", "--charger", "charger-1");
-        var cut = Row(sessions, c => c.Length == 10 && c[9] == "PowerLoss");
-        Assert.True(cut is not null, "no session stopped by PowerLoss in:\n" + sessions);
-        var cutEnergyWh = HostProcess.Number(cut[6]) * 1000;
-        var cutRegisterWh = HostProcess.Number(cut[7]) * 1000;
-        Assert.True(cutEnergyWh > 0, $"the cut session kept no energy: {string.Join(' ', cut)}");
-        Assert.NotEqual("-", cut[3]); // plugged out, closed at power-up
-
-        // The register went on from the durable value, never backwards (the report rounds to 1 Wh).
-        Assert.True(afterRestart.RegisterWh >= cutRegisterWh - 0.55,
-            $"register {afterRestart.RegisterWh} Wh after the restart is below the durable {cutRegisterWh} Wh");
-        // At most one durable-reading interval of charging lost against the simulator's exact count,
-        // plus 1 s for the write in flight and the moment between the status line and the kill.
-        const double powerW = 30 * 250;
-        var slackWh = powerW * (DurableReadingSeconds + 1) / 3600;
-        Assert.InRange(cutRegisterWh, beforeCut.SimulatedWh - slackWh, beforeCut.SimulatedWh + slackWh);
-
-        var energy = await HostProcess.RunToEndAsync(_workDir, HostJson, environment, "energy", "--charger", "charger-1");
-        var total = Row(energy, c => c[0] == "total");
-        Assert.True(total is not null, "no total in:\n" + energy);
-        Assert.True(HostProcess.Number(total[2]) * 1000 >= cutRegisterWh - 0.5, $"daily energy {total[2]} kWh is below the register {cutRegisterWh} Wh:\n{energy}");
+        // The operator's view, read from PostgreSQL.
+        await scenario.AssertReportsKeptTheCutSessionAsync(beforeCut, afterRestart);
     }
 
     [Fact]
@@ -122,6 +74,9 @@ public sealed class PostgreSqlProcessTests : IAsyncLifetime
         await site.WaitForTextAsync(p => p.Errors(), "does not answer", TimeSpan.FromSeconds(60));
         Assert.Contains($"127.0.0.1:{_server.Port}/", site.Errors());
         Assert.DoesNotContain("Password", site.Errors(), StringComparison.OrdinalIgnoreCase);
+        // Without OCPP the operator is told the chargers charge provisionally, not that they wait.
+        Assert.Contains("then charges provisionally: its register counts from 0 Wh", site.Errors());
+        Assert.DoesNotContain("charges nothing", site.Errors());
         // A vehicle arrives at once; past its recovery wait the unit charges provisionally (the
         // database must not stop charging), its register counting from 0 Wh at this power-up.
         await site.WaitForStatusAsync("charger-1", s => s.Pilot is "B" or "C", TimeSpan.FromSeconds(60), "a vehicle plugged in");
@@ -143,12 +98,12 @@ public sealed class PostgreSqlProcessTests : IAsyncLifetime
         // Nothing lost: the session and its energy so far are in PostgreSQL and in the reports. The journal
         // still holds the session open (a stop is no unplug): the report shows it running, with its energy.
         var sessions = await HostProcess.RunToEndAsync(_workDir, HostJson, environment, "sessions");
-        var open = Row(sessions, c => c.Length == 10 && c[0] == "charger-1" && c[9] == "running");
+        var open = HostProcess.ReportRows(sessions, c => c.Length == 10 && c[0] == "charger-1" && c[9] == "running").FirstOrDefault();
         Assert.True(open is not null, "no running session of charger-1 in:\n" + sessions);
         Assert.True(HostProcess.Number(open[6]) > 0, "the running session shows no energy so far:\n" + sessions);
         var energy = await HostProcess.RunToEndAsync(_workDir, HostJson, environment, "energy");
-        Assert.True(Row(energy, c => c[0] == "today" && c[2] == "so-far-to") is not null, "the energy report does not mark today as so far:\n" + energy);
-        var total = Row(energy, c => c[0] == "total")!;
+        Assert.True(HostProcess.ReportRows(energy, c => c[0] == "today" && c[2] == "so-far-to").Count > 0, "the energy report does not mark today as so far:\n" + energy);
+        var total = Assert.Single(HostProcess.ReportRows(energy, c => c[0] == "total"));
         Assert.True(HostProcess.Number(total[2]) * 1000 >= charging.RegisterWh - 0.5, $"energy {total[2]} kWh is below the register {charging.RegisterWh} Wh seen charging:\n{energy}");
     }
 
@@ -156,14 +111,11 @@ public sealed class PostgreSqlProcessTests : IAsyncLifetime
     public async Task A_postgresql_that_refuses_the_site_stops_the_start_with_exit_2_naming_the_key_not_the_password()
     {
         var builder = new NpgsqlConnectionStringBuilder(_connection) { Database = "no_such_database", Password = "hunter2-secret" };
-        using var site = HostProcess.Start(_workDir, HostJson, Environment(builder.ConnectionString));
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await site.Process.WaitForExitAsync(cts.Token);
-        site.Process.WaitForExit();
-        Assert.Equal(2, site.Process.ExitCode);
-        Assert.Contains("Storage:PostgreSqlConnectionVariable", site.Errors());
-        Assert.Contains("no_such_database", site.Errors());
-        Assert.DoesNotContain("hunter2", site.Errors() + site.Text());
-        Assert.DoesNotContain("pilot=", site.Text());
+        var (code, stdout, stderr) = await HostProcess.RunAsync(_workDir, HostJson, Environment(builder.ConnectionString));
+        Assert.Equal(2, code);
+        Assert.Contains("Storage:PostgreSqlConnectionVariable", stderr);
+        Assert.Contains("no_such_database", stderr);
+        Assert.DoesNotContain("hunter2", stderr + stdout);
+        Assert.DoesNotContain("pilot=", stdout);
     }
 }

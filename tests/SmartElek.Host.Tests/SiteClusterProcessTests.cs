@@ -1,8 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using System.Text.RegularExpressions;
 using Xunit.Abstractions;
 
@@ -22,8 +20,6 @@ public sealed partial class SiteClusterProcessTests(ITestOutputHelper output) : 
 
     public void Dispose() => Directory.Delete(_workDir, recursive: true);
 
-    private sealed record Node(Process Process, StringBuilder Out, StringBuilder Err);
-
     private static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -33,24 +29,11 @@ public sealed partial class SiteClusterProcessTests(ITestOutputHelper output) : 
         return port;
     }
 
-    private Node Start(string hostJson)
+    private static readonly Dictionary<string, string> Environment = new()
     {
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = _workDir, RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "smartelek-site.dll"));
-        info.ArgumentList.Add("--config");
-        info.ArgumentList.Add(hostJson);
-        info.Environment["SMARTELEK__Simulation__MeanArrivalSeconds"] = "1";
-        info.Environment["SMARTELEK__Console__RefreshMilliseconds"] = "1000";
-        var process = Process.Start(info)!;
-        var node = new Node(process, new StringBuilder(), new StringBuilder());
-        process.OutputDataReceived += (_, e) => { lock (node.Out) node.Out.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (node.Err) node.Err.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return node;
-    }
-
-    private static string Text(StringBuilder b) { lock (b) return b.ToString(); }
+        ["SMARTELEK__Simulation__MeanArrivalSeconds"] = "1",
+        ["SMARTELEK__Console__RefreshMilliseconds"] = "1000",
+    };
 
     [GeneratedRegex(@"(charger-\d) pilot=\w+ status-led=""[^""]*"" granted=([\d.]+)A grant-epoch=(\d+)")]
     private static partial Regex StatusLine();
@@ -73,7 +56,7 @@ public sealed partial class SiteClusterProcessTests(ITestOutputHelper output) : 
             File.WriteAllText(Path.Combine(config, $"host.node{n}.json"), json);
         }
 
-        var nodes = Enumerable.Range(1, 3).Select(n => Start(Path.Combine(config, $"host.node{n}.json"))).ToList();
+        var nodes = Enumerable.Range(1, 3).Select(n => HostProcess.Start(_workDir, Path.Combine(config, $"host.node{n}.json"), Environment)).ToList();
         try
         {
             var chargers = Enumerable.Range(1, 6).Select(i => $"charger-{i}").ToList();
@@ -82,19 +65,19 @@ public sealed partial class SiteClusterProcessTests(ITestOutputHelper output) : 
             while (granted.Count < chargers.Count && DateTime.UtcNow < deadline && nodes.All(n => !n.Process.HasExited))
             {
                 await Task.Delay(500);
-                foreach (Match m in nodes.SelectMany(n => StatusLine().Matches(Text(n.Out))))
+                foreach (Match m in nodes.SelectMany(n => StatusLine().Matches(n.Text())))
                     if (long.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture) > 0) granted.Add(m.Groups[1].Value);
             }
             Assert.True(granted.Count == chargers.Count,
-                $"chargers with an allocator's grant: {string.Join(", ", granted.Order())}\n{Text(nodes[0].Out)[^Math.Min(4000, Text(nodes[0].Out).Length)..]}");
+                $"chargers with an allocator's grant: {string.Join(", ", granted.Order())}\n{nodes[0].Text()[^Math.Min(4000, nodes[0].Text().Length)..]}");
 
             // Let the site charge for a while, with vehicles coming and going, then check every
             // circuit line printed: the granted amps always within the limit; what the chargers may
             // draw too, once every charger has reported (before, the allocator counts an unheard
             // charger at its full rating while it sits at its fail-safe 0 A).
-            var allReported = nodes.Select(n => Text(n.Out).Length).ToList();
+            var allReported = nodes.Select(n => n.Text().Length).ToList();
             await Task.Delay(TimeSpan.FromSeconds(15));
-            var circuits = nodes.SelectMany(n => CircuitLine().Matches(Text(n.Out))).ToList();
+            var circuits = nodes.SelectMany(n => CircuitLine().Matches(n.Text())).ToList();
             Assert.NotEmpty(circuits);
             foreach (var m in circuits)
             {
@@ -102,7 +85,7 @@ public sealed partial class SiteClusterProcessTests(ITestOutputHelper output) : 
                 var limit = double.Parse(m.Groups[5].Value, CultureInfo.InvariantCulture);
                 Assert.True(grantedAmps <= limit + 0.05, $"granted over its limit: {m.Value}");
             }
-            var later = nodes.SelectMany((n, i) => CircuitLine().Matches(Text(n.Out)[allReported[i]..])).ToList();
+            var later = nodes.SelectMany((n, i) => CircuitLine().Matches(n.Text()[allReported[i]..])).ToList();
             Assert.NotEmpty(later);
             foreach (var m in later)
             {
@@ -115,23 +98,15 @@ public sealed partial class SiteClusterProcessTests(ITestOutputHelper output) : 
                 circuits.Last(m => m.Groups[1].Value == "feeder").Value);
 
             foreach (var node in nodes)
-                using (var kill = Process.Start("kill", ["-INT", node.Process.Id.ToString(CultureInfo.InvariantCulture)])!)
-                    await kill.WaitForExitAsync();
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            foreach (var node in nodes)
-            {
-                await node.Process.WaitForExitAsync(cts.Token);
-                Assert.Equal(0, node.Process.ExitCode);
-                Assert.DoesNotContain("Exception", Text(node.Err));
-            }
+                await node.SendInterruptAsync();
+            var codes = await Task.WhenAll(nodes.Select(n => n.WaitForExitAsync(TimeSpan.FromSeconds(60), "No clean stop after Ctrl+C")));
+            Assert.All(codes, code => Assert.Equal(0, code));
+            Assert.All(nodes, node => Assert.DoesNotContain("Exception", node.Errors()));
         }
         finally
         {
             foreach (var node in nodes)
-            {
-                if (!node.Process.HasExited) node.Process.Kill(entireProcessTree: true);
-                node.Process.Dispose();
-            }
+                node.Dispose();
         }
     }
 }

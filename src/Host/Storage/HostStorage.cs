@@ -96,10 +96,10 @@ public static class HostStorage
     /// PostgreSQL: one connection attempt. A server that refuses this site (no such database, bad
     /// credentials) is a configuration error: false, naming Storage:PostgreSqlConnectionVariable. A server
     /// that does not answer is waited for: true, after telling the operator on <paramref name="error"/>
-    /// that the chargers keep their relays open until it answers (their journals come first) and start
-    /// by themselves then; nothing is lost meanwhile, because nothing is charged.
+    /// what the chargers do meanwhile (<see cref="UnreachableAtStart"/>), which depends on
+    /// <paramref name="ocppEnabled"/>.
     /// </summary>
-    public static bool TryPrepare(StorageOptions storage, string hostJsonFile, TextWriter error, Func<string, string?>? environment = null)
+    public static bool TryPrepare(StorageOptions storage, bool ocppEnabled, string hostJsonFile, TextWriter error, Func<string, string?>? environment = null)
     {
         var options = ToPersistenceOptions(storage);
         if (options.Provider != PersistenceProvider.Sqlite)
@@ -112,7 +112,7 @@ public static class HostStorage
                         $"PostgreSQL at {probe.Where} (from '{storage.PostgreSqlConnectionVariable}') refuses this site: {probe.Reason}")}");
                     return false;
                 case StorageReach.Unreachable:
-                    error.WriteLine(UnreachableAtStart(probe));
+                    error.WriteLine(UnreachableAtStart(probe, Journal(storage, ocppEnabled)));
                     return true;
                 default:
                     ReadStoreOf(storage, environment).EnsureSchemaAsync().GetAwaiter().GetResult();
@@ -132,11 +132,21 @@ public static class HostStorage
         }
     }
 
-    /// <summary>What the operator is told when the site starts with its PostgreSQL database down.</summary>
-    public static string UnreachableAtStart(StorageProbeResult probe) =>
-        $"Storage: PostgreSQL at {probe.Where} does not answer ({probe.Reason}). The site starts anyway and waits for it: "
-        + "each charger keeps its relays open and charges nothing until its journal has been read, then starts by itself. "
-        + "Nothing is lost meanwhile. Retrying with back-off (up to 30 s).";
+    /// <summary>
+    /// What the operator is told when the site starts with its PostgreSQL database down: what its charger
+    /// units, with the <paramref name="journal"/> settings of this configuration (<see cref="Journal"/>), do
+    /// until the database answers. Waiting for the journal (<see cref="ChargerJournalSettings.RecoveryWait"/>
+    /// null) is the OCPP configuration's; otherwise a unit charges provisionally past its wait.
+    /// </summary>
+    public static string UnreachableAtStart(StorageProbeResult probe, ChargerJournalSettings journal) =>
+        $"Storage: PostgreSQL at {probe.Where} does not answer ({probe.Reason}). The site starts anyway and waits for it. "
+        + (journal.RecoveryWait is { } wait
+            ? $"Each charger waits {wait.TotalSeconds:0.###} s for its journal, then charges provisionally: its register counts from 0 Wh "
+              + "at this power-up, what it records is held in memory, and when the database answers that is written and the register "
+              + "moves on from the recovered value (a process that dies before then loses what was held, never a stored reading). "
+            : "OCPP is enabled (the central system bills from the register, which must not restart from 0 Wh): each charger keeps "
+              + "its relays open and charges nothing until its journal has been read, then starts by itself. Nothing is lost meanwhile. ")
+        + "Retrying with back-off (up to 30 s).";
 
     /// <summary>
     /// Puts the node on its database: wire serialization and the journal, snapshot store and read

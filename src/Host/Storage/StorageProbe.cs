@@ -21,7 +21,7 @@ public sealed record StorageProbeResult(StorageReach Reach, string Where, string
 
 /// <summary>
 /// One short connection attempt to the configured PostgreSQL database, told apart the way an operator
-/// acts on it: unreachable (wait; the chargers keep their relays open until their journals are read)
+/// acts on it: unreachable (wait; what the chargers do meanwhile: <see cref="HostStorage.UnreachableAtStart"/>)
 /// or refused (a configuration error to fix). SQLite always answers: it is a file created at start.
 /// </summary>
 public static class StorageProbe
