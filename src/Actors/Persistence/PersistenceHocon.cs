@@ -13,6 +13,9 @@ public static class PersistenceHocon
     public const string JournalPluginId = "akka.persistence.journal.sql";
     public const string SnapshotPluginId = "akka.persistence.snapshot-store.sql";
 
+    /// <summary>Akka.Persistence.Sql's journal with a direct replay (<see cref="SqlJournal"/>).</summary>
+    public static readonly string JournalClass = typeof(SqlJournal).AssemblyQualifiedName!.Split(", Version=")[0];
+
     /// <summary>The read journal id, for <c>PersistenceQuery.Get(system).ReadJournalFor&lt;SqlReadJournal&gt;(...)</c>.</summary>
     public const string ReadJournalPluginId = "akka.persistence.query.journal.sql";
 
@@ -54,7 +57,7 @@ public static class PersistenceHocon
               journal {
                 plugin = "{{JournalPluginId}}"
                 sql {
-                  class = "Akka.Persistence.Sql.Journal.SqlWriteJournal, Akka.Persistence.Sql"
+                  class = "{{JournalClass}}"
                   connection-string = {{connection}}
                   provider-name = {{provider}}
                   table-mapping = default

@@ -1,9 +1,11 @@
 using System.Data.Common;
 using Akka.Actor;
+using Akka.Persistence;
 using Akka.Persistence.Query;
 using Akka.Persistence.Sql.Query;
 using Akka.Streams;
 using Akka.Streams.Dsl;
+using CsCheck;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using SmartElek.Actors.Persistence;
@@ -144,6 +146,52 @@ public abstract class PersistenceContractTests : IAsyncLifetime
         Assert.All(journalRows, r => Assert.Equal(("test.ledger.credited.v1", WireSerializer.Id), r));
         var snapshotRows = await ReadRowsAsync("SELECT manifest, serializer_id FROM snapshot WHERE persistence_id = 'ledger-rows-1'");
         Assert.Equal([("test.ledger.snapshot.v1", WireSerializer.Id)], snapshotRows);
+    }
+
+    [Fact]
+    public async Task A_replay_reads_exactly_what_the_plugins_own_query_reads()
+    {
+        // SqlJournal replays with its own SELECT; the plugin's read journal (its batched query over
+        // the same rows) is the reference: same events, same order, deletes and windows honoured.
+        var system = StartSystem();
+        var journal = Akka.Persistence.Persistence.Instance.Apply(system).JournalFor(null);
+        var query = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(PersistenceHocon.ReadJournalPluginId);
+        var materializer = system.Materializer();
+        var run = 0;
+        await Gen.Select(Gen.Int[1, 30], Gen.Int[0, 32], Gen.Int[0, 32], Gen.Int[0, 32], Gen.Int[1, 40]).SampleAsync(async t =>
+        {
+            var (count, deleteTo, from, span, max) = t;
+            var charger = new ChargerId("replay-" + Interlocked.Increment(ref run));
+            var pid = "ledger-" + charger.Value;
+            var ledger = system.ActorOf(TestLedger.Props(charger));
+            await CreditAllAsync(ledger, RandomAmounts(run, count), run % 2 == 0 ? "energy" : null);
+            await ledger.GracefulStop(Timeout);
+            if (deleteTo > 0)
+                Assert.IsType<DeleteMessagesSuccess>(await journal.Ask<object>((IActorRef replyTo) => new DeleteMessagesTo(pid, deleteTo, replyTo), Timeout, CancellationToken.None));
+
+            var expected = await query.CurrentEventsByPersistenceId(pid, from, from + span).Take(max)
+                .RunWith(Sink.Seq<EventEnvelope>(), materializer);
+            var replay = new TaskCompletionSource<(IReadOnlyList<IPersistentRepresentation> Events, long Highest)>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var collector = system.ActorOf(Props.Create(() => new ReplayCollector(replay)));
+            journal.Tell(new ReplayMessages(from, from + span, max, pid, collector));
+            var (replayed, highest) = await replay.Task.WaitAsync(Timeout);
+
+            // The journal looks for the highest sequence number from the window's start on.
+            if (from <= count) Assert.Equal(count, highest);
+            Assert.Equal(expected.Select(e => (e.SequenceNr, e.Event, e.Timestamp)), replayed.Select(r => (r.SequenceNr, r.Payload, r.Timestamp)));
+            Assert.All(replayed, r => Assert.Equal((pid, false, "test.ledger.credited.v1"), (r.PersistenceId, r.IsDeleted, r.Manifest)));
+        }, iter: 12, threads: 1);
+    }
+
+    private sealed class ReplayCollector : ReceiveActor
+    {
+        public ReplayCollector(TaskCompletionSource<(IReadOnlyList<IPersistentRepresentation>, long)> done)
+        {
+            var events = new List<IPersistentRepresentation>();
+            Receive<ReplayedMessage>(m => events.Add(m.Persistent));
+            Receive<RecoverySuccess>(s => done.TrySetResult((events, s.HighestSequenceNr)));
+            Receive<ReplayMessagesFailure>(f => done.TrySetException(f.Cause));
+        }
     }
 
     private async Task<List<(string Manifest, int Serializer)>> ReadRowsAsync(string sql)
