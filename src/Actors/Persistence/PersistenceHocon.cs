@@ -14,7 +14,12 @@ public static class PersistenceHocon
     public const string SnapshotPluginId = "akka.persistence.snapshot-store.sql";
 
     /// <summary>Akka.Persistence.Sql's journal with a direct replay (<see cref="SqlJournal"/>).</summary>
-    public static readonly string JournalClass = typeof(SqlJournal).AssemblyQualifiedName!.Split(", Version=")[0];
+    public static readonly string JournalClass = ClassName(typeof(SqlJournal));
+
+    /// <summary>Akka.Persistence.Sql's snapshot store with a direct load of the latest snapshot (<see cref="SqlSnapshots"/>).</summary>
+    public static readonly string SnapshotStoreClass = ClassName(typeof(SqlSnapshots));
+
+    private static string ClassName(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
 
     /// <summary>The read journal id, for <c>PersistenceQuery.Get(system).ReadJournalFor&lt;SqlReadJournal&gt;(...)</c>.</summary>
     public const string ReadJournalPluginId = "akka.persistence.query.journal.sql";
@@ -70,7 +75,7 @@ public static class PersistenceHocon
               snapshot-store {
                 plugin = "{{SnapshotPluginId}}"
                 sql {
-                  class = "Akka.Persistence.Sql.Snapshot.SqlSnapshotStore, Akka.Persistence.Sql"
+                  class = "{{SnapshotStoreClass}}"
                   connection-string = {{connection}}
                   provider-name = {{provider}}
                   table-mapping = default

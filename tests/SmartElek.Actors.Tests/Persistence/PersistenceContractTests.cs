@@ -183,6 +183,43 @@ public abstract class PersistenceContractTests : IAsyncLifetime
         }, iter: 12, threads: 1);
     }
 
+    [Fact]
+    public async Task The_latest_snapshot_loaded_is_the_last_one_saved_at_or_below_the_bound()
+    {
+        // SqlSnapshots loads with its own SELECT; the model is what was saved. A time bound goes to the plugin's query.
+        var system = StartSystem();
+        var store = Akka.Persistence.Persistence.Instance.Apply(system).SnapshotStoreFor(null);
+        var run = 0;
+        await Gen.Select(Gen.Int[1, 60].HashSet[0, 6], Gen.Int[0, 70], Gen.Int[0, 2], Gen.Bool).SampleAsync(async t =>
+        {
+            var (saved, randomBound, boundKind, timeBound) = t;
+            // The latest (what a recovery asks), exactly a saved one, or anywhere.
+            long bound = boundKind switch { 0 => long.MaxValue, 1 when saved.Count > 0 => saved.Max(), _ => randomBound };
+            var pid = "snapshots-" + Interlocked.Increment(ref run);
+            var metadata = new Dictionary<long, SnapshotMetadata>();
+            foreach (var sequenceNr in saved)
+            {
+                var taken = new SnapshotMetadata(pid, sequenceNr, DateTime.UtcNow);
+                Assert.IsType<SaveSnapshotSuccess>(await store.Ask<object>(new SaveSnapshot(taken, new LedgerSnapshot(sequenceNr * 10, (int)sequenceNr)), Timeout));
+                metadata[sequenceNr] = taken;
+            }
+            var criteria = timeBound ? new SnapshotSelectionCriteria(bound, DateTime.UtcNow.AddDays(1)) : new SnapshotSelectionCriteria(bound);
+            var answer = await store.Ask<object>(new LoadSnapshot(pid, criteria, long.MaxValue), Timeout);
+            if (answer is LoadSnapshotFailed failed) throw new Xunit.Sdk.XunitException("The load failed: " + failed.Cause);
+            var loaded = Assert.IsType<LoadSnapshotResult>(answer);
+
+            var expected = saved.Where(s => s <= bound).DefaultIfEmpty(-1).Max();
+            if (expected < 0)
+            {
+                Assert.Null(loaded.Snapshot);
+                return;
+            }
+            Assert.NotNull(loaded.Snapshot);
+            Assert.Equal(new LedgerSnapshot(expected * 10, expected), loaded.Snapshot.Snapshot);
+            Assert.Equal((pid, (long)expected, metadata[expected].Timestamp), (loaded.Snapshot.Metadata.PersistenceId, loaded.Snapshot.Metadata.SequenceNr, loaded.Snapshot.Metadata.Timestamp));
+        }, iter: 12, threads: 1);
+    }
+
     private sealed class ReplayCollector : ReceiveActor
     {
         public ReplayCollector(TaskCompletionSource<(IReadOnlyList<IPersistentRepresentation>, long)> done)

@@ -66,7 +66,7 @@ public sealed class PersistenceOptionsTests
         Assert.Equal(PersistenceHocon.JournalPluginId, hocon.GetString("akka.persistence.journal.plugin"));
         Assert.Equal(PersistenceHocon.SnapshotPluginId, hocon.GetString("akka.persistence.snapshot-store.plugin"));
         Assert.Equal("SmartElek.Actors.Persistence.SqlJournal, SmartElek.Actors", hocon.GetString("akka.persistence.journal.sql.class"));
-        Assert.Equal("Akka.Persistence.Sql.Snapshot.SqlSnapshotStore, Akka.Persistence.Sql", hocon.GetString("akka.persistence.snapshot-store.sql.class"));
+        Assert.Equal("SmartElek.Actors.Persistence.SqlSnapshots, SmartElek.Actors", hocon.GetString("akka.persistence.snapshot-store.sql.class"));
         Assert.Equal("Akka.Persistence.Sql.Query.SqlReadJournalProvider, Akka.Persistence.Sql", hocon.GetString("akka.persistence.query.journal.sql.class"));
         Assert.True(hocon.GetBoolean("akka.persistence.journal.sql.auto-initialize"));
         Assert.True(hocon.GetBoolean("akka.persistence.snapshot-store.sql.auto-initialize"));
