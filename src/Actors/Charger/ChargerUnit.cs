@@ -58,7 +58,7 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
     private IActorRef _buttonActor = ActorRefs.Nobody;
 
     private MeterReading _reading;
-    private double _registerWh;
+    private EnergyRecording _recording = EnergyRecording.PowerUp;
     private NetworkIndication _network = NetworkIndication.Searching;
     private SetButtonAction? _lastButtonAction;
     private ChargerStatus? _published;
@@ -67,18 +67,6 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
     // power-up the relays stay open, no session starts and the meter child waits.
     private IActorRef _journal = ActorRefs.Nobody;
     private IReadOnlyList<FaultLogEntry> _recoveredFaults = [];
-    private TimeSpan? _lastDurableAt;
-    private double _lastDurableWh = -1;
-    private bool _settingsChangedBeforeRecovery;
-    private bool _registerResetBeforeRecovery;
-
-    // Charging provisionally (the journal did not recover within RecoveryWait): the meter counts from
-    // 0 Wh at power-up and what is recorded is marked so. Once the journal recovers the register R,
-    // the unit's register is the meter's plus R; the session actor's events count on it from its
-    // Rebased answer on, those before it are still provisional.
-    private bool _provisional;
-    private bool _sessionProvisional;
-    private double _registerOffsetWh;
 
     private sealed record RecoveryWaitElapsed
     {
@@ -134,15 +122,16 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
         Receive<SafetyProtocol.SelfTestResult>(OnSelfTest);
         Receive<SessionProtocol.Changed>(c =>
         {
-            Apply(new ChargerUnitFact.SessionChanged(_sessionProvisional ? ProvisionalRebase.Rebase(c.State, _registerOffsetWh) : c.State));
+            var provisional = _recording.SessionProvisional;
+            Apply(new ChargerUnitFact.SessionChanged(_recording.OnRegister(c.State)));
             foreach (var e in c.Events)
                 _log.Info("Charger {0}: {1}", _id, e);
-            JournalAs(_sessionProvisional, [.. c.Events]);
+            JournalAs(provisional, [.. c.Events]);
             Reconcile();
         });
         Receive<SessionProtocol.Rebased>(r =>
         {
-            _sessionProvisional = false;
+            _recording = _recording.SessionRebased();
             Apply(new ChargerUnitFact.SessionChanged(r.State));
         });
         Receive<RecoveryWaitElapsed>(_ => ChargeProvisionally());
@@ -173,7 +162,7 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
         });
         Receive<Terminated>(t => _subscribers.Remove(t.ActorRef));
         Receive<ChargerProtocol.StartCharging>(s => Command(new SessionCommand.Authorise(Context.System.Scheduler.Now, s.By)));
-        Receive<ChargerProtocol.StopCharging>(s => Command(new SessionCommand.Stop(Context.System.Scheduler.Now, s.Reason, _registerWh)));
+        Receive<ChargerProtocol.StopCharging>(s => Command(new SessionCommand.Stop(Context.System.Scheduler.Now, s.Reason, _recording.RegisterWh)));
         Receive<ChargerProtocol.UpdateSettings>(OnSettings);
         Receive<ChargerProtocol.GetFaultLog>(_ => Sender.Tell(new ChargerProtocol.FaultLog([.. _recoveredFaults, .. _state.Safety.Log])));
         Receive<ChargerJournalProtocol.Recovered>(OnRecovered);
@@ -274,16 +263,16 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
         _safetyActor.Tell(new SafetyProtocol.PilotChanged(changed.State, changed.At));
         var at = ChargerClock.ToDateTime(changed.At);
         if (!wasPresent && _state.VehiclePresent && !_state.AwaitingRecovery)
-            _sessionActor.Tell(new SessionCommand.PlugIn(at, $"{_id}-{at.ToUnixTimeMilliseconds()}", _registerWh, _state.Settings.AutoStart));
+            _sessionActor.Tell(new SessionCommand.PlugIn(at, $"{_id}-{at.ToUnixTimeMilliseconds()}", _recording.RegisterWh, _state.Settings.AutoStart));
         else if (changed.State == PilotState.A && _state.Session.VehiclePresent)
-            _sessionActor.Tell(new SessionCommand.PlugOut(at, _registerWh));
+            _sessionActor.Tell(new SessionCommand.PlugOut(at, _recording.RegisterWh));
         Reconcile();
     }
 
     private void OnSample(MeterProtocol.Sample sample)
     {
         _reading = sample.Reading;
-        _registerWh = sample.RegisterWh + _registerOffsetWh;
+        _recording = _recording.Sampled(sample.RegisterWh);
         _safetyActor.Tell(new SafetyProtocol.Metered(sample.Reading));
         RecordEnergyIfDue();
         Observe();
@@ -390,9 +379,8 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
                 if (!_state.Session.VehiclePresent)
                 {
                     _meterActor.Tell(MeterProtocol.ResetRegister.Instance);
-                    _registerOffsetWh = 0;
-                    Journal(new ChargerJournalEvents.RegisterReset(_id, Context.System.Scheduler.Now, _registerWh));
-                    _lastDurableWh = -1;
+                    _recording = _recording.RegisterReset();
+                    Journal(new ChargerJournalEvents.RegisterReset(_id, Context.System.Scheduler.Now, _recording.RegisterWh));
                 }
                 else
                     _log.Warning("Charger {0}: metering reset skipped while a vehicle is plugged in", _id);
@@ -442,14 +430,12 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
         _log.Warning("Charger {0}: charging provisionally, its journal is unavailable (no recovery within {1}); energy counts from 0 Wh until the journal returns",
             _id, journal.RecoveryWait);
         Apply(new ChargerUnitFact.AwaitingRecovery(false));
-        _provisional = true;
-        _sessionProvisional = true;
-        _registerWh = 0;
+        _recording = _recording.ChargingProvisionally();
         StartMeter();
         if (_state.VehiclePresent)
         {
             var at = Context.System.Scheduler.Now;
-            _sessionActor.Tell(new SessionCommand.PlugIn(at, $"{_id}-{at.ToUnixTimeMilliseconds()}", _registerWh, _state.Settings.AutoStart));
+            _sessionActor.Tell(new SessionCommand.PlugIn(at, $"{_id}-{at.ToUnixTimeMilliseconds()}", _recording.RegisterWh, _state.Settings.AutoStart));
         }
         Reconcile();
     }
@@ -459,15 +445,12 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
     // same energy, and the recovered settings apply unless the user changed them meanwhile.
     private void EndProvisional(ChargerJournalProtocol.Recovered recovered)
     {
-        _provisional = false;
         var state = TakeRecovered(recovered);
-        _registerOffsetWh = _registerResetBeforeRecovery ? 0 : state.DurableRegisterWh;
-        _registerWh += _registerOffsetWh;
-        if (_lastDurableWh >= 0)
-            _lastDurableWh += _registerOffsetWh;
-        Apply(new ChargerUnitFact.SessionChanged(ProvisionalRebase.Rebase(_state.Session, _registerOffsetWh)));
-        _sessionActor.Tell(new SessionProtocol.Rebase(_registerOffsetWh));
-        _log.Warning("Charger {0}: journal recovered; provisional energy moved onto the register at {1:0.###} Wh", _id, _registerOffsetWh);
+        _recording = _recording.ProvisionalEnded(state.DurableRegisterWh);
+        var offsetWh = _recording.OffsetWh;
+        Apply(new ChargerUnitFact.SessionChanged(ProvisionalRebase.Rebase(_state.Session, offsetWh)));
+        _sessionActor.Tell(new SessionProtocol.Rebase(offsetWh));
+        _log.Warning("Charger {0}: journal recovered; provisional energy moved onto the register at {1:0.###} Wh", _id, offsetWh);
         Reconcile();
     }
 
@@ -478,7 +461,7 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
         var state = recovered.State;
         foreach (var e in recovered.ClosedAtPowerUp)
             _log.Warning("Charger {0}: closed at power-up: {1}", _id, e);
-        if (state.Settings is { } settings && settings.Validate().Count == 0 && !_settingsChangedBeforeRecovery)
+        if (state.Settings is { } settings && settings.Validate().Count == 0 && !_recording.SettingsChangedBeforeRecovery)
             Apply(new ChargerUnitFact.SettingsRecovered(settings));
         _recoveredFaults = [.. state.FaultLog];
         return state;
@@ -486,7 +469,7 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
 
     private void OnRecovered(ChargerJournalProtocol.Recovered recovered)
     {
-        if (_provisional)
+        if (_recording.Provisional)
         {
             EndProvisional(recovered);
             return;
@@ -497,31 +480,26 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
         Apply(new ChargerUnitFact.AwaitingRecovery(false));
         var state = TakeRecovered(recovered);
         // Never below the last durable value: what the meter counted since is lost with the power.
-        var durableWh = _registerResetBeforeRecovery ? 0 : state.DurableRegisterWh;
-        _register = new EnergyRegister(durableWh);
-        _registerWh = _lastDurableWh = durableWh;
+        _recording = _recording.Recovered(state.DurableRegisterWh);
+        _register = new EnergyRegister(_recording.RegisterWh);
         StartMeter();
         _sessionActor.Tell(new SessionProtocol.Restore(state.Session));
         // A vehicle still plugged in starts a new session, as a plug-in would.
         if (_state.VehiclePresent)
         {
             var at = Context.System.Scheduler.Now;
-            _sessionActor.Tell(new SessionCommand.PlugIn(at, $"{_id}-{at.ToUnixTimeMilliseconds()}", _registerWh, _state.Settings.AutoStart));
+            _sessionActor.Tell(new SessionCommand.PlugIn(at, $"{_id}-{at.ToUnixTimeMilliseconds()}", _recording.RegisterWh, _state.Settings.AutoStart));
         }
         Reconcile();
     }
 
-    private void Journal(params IWireMessage[] events) => JournalAs(_provisional, events);
+    private void Journal(params IWireMessage[] events) => JournalAs(_recording.Provisional, events);
 
     private void JournalAs(bool provisional, IWireMessage[] events)
     {
         if (_options.Journal is null || events.Length == 0)
             return;
-        if (_state.AwaitingRecovery || _provisional)
-        {
-            _settingsChangedBeforeRecovery |= events.Any(e => e is ChargerJournalEvents.SettingsChanged);
-            _registerResetBeforeRecovery |= events.Any(e => e is ChargerJournalEvents.RegisterReset);
-        }
+        _recording = _recording.Journaled(events, beforeRecovery: _state.AwaitingRecovery);
         _journal.Tell(provisional ? new ChargerJournalProtocol.RecordProvisional(events) : new ChargerJournalProtocol.Record(events));
     }
 
@@ -532,14 +510,12 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
     // the energy a crash can leave unrecorded is at most one interval of charging.
     private void RecordEnergyIfDue()
     {
-        if (_options.Journal is not { } journal || _state.AwaitingRecovery || !_state.Session.VehiclePresent || _registerWh <= _lastDurableWh)
+        if (_options.Journal is not { } journal || _state.AwaitingRecovery || !_state.Session.VehiclePresent)
             return;
         var now = Now;
-        if (_lastDurableAt is { } last && now - last + _options.MeterPoll <= journal.DurableReadingInterval)
-            return;
-        _lastDurableAt = now;
-        _lastDurableWh = _registerWh;
-        Journal(new ChargerJournalEvents.EnergyRecorded(_id, ChargerClock.ToDateTime(now), _registerWh, _state.Session.SessionId));
+        (_recording, var record) = _recording.TakeReadingIfDue(now, _options.MeterPoll, journal.DurableReadingInterval);
+        if (record)
+            Journal(new ChargerJournalEvents.EnergyRecorded(_id, ChargerClock.ToDateTime(now), _recording.RegisterWh, _state.Session.SessionId));
     }
 
     private sealed record PowerDownTick
@@ -562,11 +538,12 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
         Apply(new ChargerUnitFact.PowerDownStarted(Now));
         _hardware.OpenBothRelays();
         Reconcile();
-        if (_options.Journal is not null && !_state.AwaitingRecovery && _state.Session.VehiclePresent && _registerWh > _lastDurableWh)
+        if (_options.Journal is not null && !_state.AwaitingRecovery && _state.Session.VehiclePresent)
         {
-            _lastDurableAt = Now;
-            _lastDurableWh = _registerWh;
-            Journal(new ChargerJournalEvents.EnergyRecorded(_id, ChargerClock.ToDateTime(Now), _registerWh, _state.Session.SessionId));
+            var now = Now;
+            (_recording, var record) = _recording.TakeReadingAtPowerDown(now);
+            if (record)
+                Journal(new ChargerJournalEvents.EnergyRecorded(_id, ChargerClock.ToDateTime(now), _recording.RegisterWh, _state.Session.SessionId));
         }
         Timers.StartSingleTimer(nameof(PowerDownTick), PowerDownTick.Instance, PowerDownPoll);
     }
@@ -622,7 +599,7 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
     {
         var state = _state;
         if (state.Session.Authorised)
-            _sessionActor.Tell(new SessionCommand.Observe(Context.System.Scheduler.Now, state.RelaysClosed, state.Pilot == PilotState.C, state.AppliedOfferAmps, _reading.Amps, _registerWh));
+            _sessionActor.Tell(new SessionCommand.Observe(Context.System.Scheduler.Now, state.RelaysClosed, state.Pilot == PilotState.C, state.AppliedOfferAmps, _reading.Amps, _recording.RegisterWh));
     }
 
     private ChargerStatus Status()
@@ -635,13 +612,13 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
             .Select(f => new FaultInfo(f.Kind, ChargerClock.ToDateTime(f.Since), f.Detail, f.Latched,
                 f.RetryAt is { } r ? ChargerClock.ToDateTime(r) : null, f.Rule.OcppErrorCode, f.Rule.Clearing))
             .ToList();
-        var sessionKwh = session.EnergyWh(_registerWh) / 1000;
+        var sessionKwh = session.EnergyWh(_recording.RegisterWh) / 1000;
         var (evLevel, evRange) = BatteryEstimate.After(state.Settings, sessionKwh);
         return new ChargerStatus(
             _id, state.Settings.Name, now, state.Pilot,
             _hardware.RelayL1.Commanded, _hardware.RelayL2.Commanded, state.RelaysVerified,
             StatusLed.For(state.StatusShown ?? StatusIndication.NoVehicle), NetworkLed.For(_network),
-            state.GrantedAmps, state.AppliedOfferAmps, _reading.Amps, _reading.Volts, _reading.ActivePowerW, _registerWh,
+            state.GrantedAmps, state.AppliedOfferAmps, _reading.Amps, _reading.Volts, _reading.ActivePowerW, _recording.RegisterWh,
             session.Phase, session.SessionId, sessionKwh,
             session.PluggedInAt is { } p ? now - p : TimeSpan.Zero, evLevel, evRange, session.LastCompleted,
             faults, state.Thermal, state.Safety.TripCount(FaultKind.GfciTrip), _lastButtonAction)
