@@ -7,7 +7,6 @@ using SmartElek.Charger.J1772;
 using SmartElek.Charger.Journal;
 using SmartElek.Charger.Leds;
 using SmartElek.Charger.Metering;
-using SmartElek.Charger.Relays;
 using SmartElek.Charger.Safety;
 using SmartElek.Charger.Sessions;
 using SmartElek.Charger.Settings;
