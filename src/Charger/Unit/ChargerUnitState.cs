@@ -247,34 +247,25 @@ public sealed record ChargerUnitState
     public ChargerUnitActions Reconcile(bool anyRelayCommandedClosed)
     {
         var target = TargetOffer();
-        var next = this;
-        double? setOffer = null;
-        if (target != CommandedOffer)
-        {
-            setOffer = target;
-            next = next with { CommandedOffer = target };
-        }
+        double? setOffer = target != CommandedOffer ? target : null;
 
         var open = false;
         long? selfTest = null;
+        var pending = SelfTestPending;
         if (MustOpen())
         {
-            next = next with { SelfTestPending = null };
+            pending = null;
             open = RelaysClosed || anyRelayCommandedClosed;
         }
         else if (!RelaysClosed && SelfTestPending is null)
-        {
-            selfTest = CloseAttempts + 1;
-            next = next with { CloseAttempts = selfTest.Value, SelfTestPending = selfTest };
-        }
+            pending = selfTest = CloseAttempts + 1;
 
         var indication = Indication();
-        StatusIndication? show = null;
-        if (indication != StatusShown)
-        {
-            show = indication;
-            next = next with { StatusShown = indication };
-        }
+        StatusIndication? show = indication != StatusShown ? indication : null;
+
+        var next = setOffer is null && selfTest is null && show is null && pending == SelfTestPending
+            ? this
+            : this with { CommandedOffer = target, CloseAttempts = selfTest ?? CloseAttempts, SelfTestPending = pending, StatusShown = indication };
         return new ChargerUnitActions(next, setOffer, open, selfTest, show);
     }
 
