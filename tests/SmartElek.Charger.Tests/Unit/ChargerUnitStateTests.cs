@@ -238,6 +238,30 @@ public class ChargerUnitStateTests
             });
     }
 
+    [Fact]
+    public void A_grant_counts_as_applied_exactly_when_the_pilot_carries_no_more_than_it()
+    {
+        // Invariant 2 rests on this: the allocator frees a charger's amps only once it reports the lower grant applied.
+        var facts = Gen.Frequency((3, Facts), (2, SomeAmps.Select(a => (Fact)new Fact.OfferApplied(a))));
+        Gen.Select(Settings, facts.Array[1, 40], (settings, list) => (settings, list)).Sample(t =>
+        {
+            var state = ChargerUnitState.PowerUp(t.settings);
+            foreach (var fact in t.list)
+            {
+                var before = state;
+                state = state.Apply(fact);
+                if (state.AppliedGrant != before.AppliedGrant)
+                {
+                    var g = Assert.IsType<SiteProtocol.CurrentGrant>(state.Grant);
+                    Assert.True(state.AppliedOfferAmps <= g.Amps, $"grant {g.GrantSeq} of {g.Amps} A applied with {state.AppliedOfferAmps} A on the pilot");
+                    Assert.Equal((g.AllocatorEpoch, g.GrantSeq), state.AppliedGrant);
+                }
+                if (fact is Fact.Granted or Fact.OfferApplied && state.Grant is { } grant && state.AppliedOfferAmps <= grant.Amps)
+                    Assert.Equal((grant.AllocatorEpoch, grant.GrantSeq), state.AppliedGrant);
+            }
+        });
+    }
+
     private enum Move { Fact, PilotApplies, SelfTestPasses, SelfTestFails, RelaysReport }
 
     private sealed record Step(Move Move, Fact? Fact)
