@@ -47,6 +47,7 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
     // created again from the last durable value before the meter child starts.
     private EnergyRegister _register = new();
 
+    // What the unit knows and has commanded; its pure rules decide the offer and the relays.
     private ChargerUnitState _state;
     private IActorRef _pilotActor = ActorRefs.Nobody;
     private IActorRef _relayActor = ActorRefs.Nobody;
@@ -57,7 +58,9 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
     private IActorRef _buttonActor = ActorRefs.Nobody;
 
     private MeterReading _reading;
+    // The register and what of it the journal holds; its pure rules decide when a reading is due.
     private EnergyRecording _recording = EnergyRecording.PowerUp;
+    // Shown to subscribers only: no decision depends on these.
     private NetworkIndication _network = NetworkIndication.Searching;
     private SetButtonAction? _lastButtonAction;
     private ChargerStatus? _published;
