@@ -7,18 +7,19 @@ using SmartElek.Charger.J1772;
 using SmartElek.Charger.Journal;
 using SmartElek.Charger.Leds;
 using SmartElek.Charger.Metering;
-using SmartElek.Charger.Relays;
 using SmartElek.Charger.Safety;
 using SmartElek.Charger.Sessions;
 using SmartElek.Charger.Settings;
+using SmartElek.Charger.Unit;
 using SmartElek.Site;
 
 namespace SmartElek.Actors.Charger;
 
 /// <summary>
 /// The supervisor of one SmartElek #4500: pilot, relay, meter, safety, session, button and LED
-/// children. It holds the unit's view, routes between the children and decides the offer and the
-/// relays. The same subtree is the whole actor system of one unit, or one of many on a node.
+/// children. It holds the unit's view (<see cref="ChargerUnitState"/>), routes between the children
+/// and carries out what that state decides about the offer and the relays. The same subtree is the
+/// whole actor system of one unit, or one of many on a node.
 ///
 /// Invariant 5: the relays are open whenever the pilot is not in C, a fault is active, or the
 /// offer is 0 A. Each input change re-runs <see cref="Reconcile"/>; opening is immediate, closing
@@ -28,7 +29,7 @@ namespace SmartElek.Actors.Charger;
 public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
     /// <summary>The #4500's continuous output rating.</summary>
-    public const double RatedAmps = 30;
+    public const double RatedAmps = ChargerUnitState.RatedAmps;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -46,7 +47,8 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
     // created again from the last durable value before the meter child starts.
     private EnergyRegister _register = new();
 
-    private ChargerSettings _settings;
+    // What the unit knows and has commanded; its pure rules decide the offer and the relays.
+    private ChargerUnitState _state;
     private IActorRef _pilotActor = ActorRefs.Nobody;
     private IActorRef _relayActor = ActorRefs.Nobody;
     private IActorRef _meterActor = ActorRefs.Nobody;
@@ -55,54 +57,23 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
     private IActorRef _ledActor = ActorRefs.Nobody;
     private IActorRef _buttonActor = ActorRefs.Nobody;
 
-    private PilotState _pilot = PilotState.A;
-    private bool _leavingC;
-    private double _granted;
-    private SiteProtocol.CurrentGrant? _grant;
-    private (long Epoch, long Seq) _appliedGrant;
-    private double? _currentLimit;
-    private bool _operative = true;
-    private double _wantedOffer = -1;
-    private double _appliedOffer;
-    private bool _relaysClosed;
-    private bool _relaysVerified;
-    private SafetyState _safety = SafetyState.Initial;
-    private ThermalLevel _thermal = ThermalLevel.Normal;
-    private SessionState _session = SessionState.Empty;
     private MeterReading _reading;
-    private double _registerWh;
-    private StatusIndication? _statusShown;
+    // The register and what of it the journal holds; its pure rules decide when a reading is due.
+    private EnergyRecording _recording = EnergyRecording.PowerUp;
+    // Shown to subscribers only: no decision depends on these.
     private NetworkIndication _network = NetworkIndication.Searching;
-    private long _closeAttempt;
-    private long? _selfTestPending;
     private SetButtonAction? _lastButtonAction;
     private ChargerStatus? _published;
 
     // Persistence (ChargerUnitOptions.Journal): the journal's guard, and until it answers the
     // power-up the relays stay open, no session starts and the meter child waits.
     private IActorRef _journal = ActorRefs.Nobody;
-    private bool _awaitingRecovery;
     private IReadOnlyList<FaultLogEntry> _recoveredFaults = [];
-    private TimeSpan? _lastDurableAt;
-    private double _lastDurableWh = -1;
-    private bool _settingsChangedBeforeRecovery;
-    private bool _registerResetBeforeRecovery;
-
-    // Charging provisionally (the journal did not recover within RecoveryWait): the meter counts from
-    // 0 Wh at power-up and what is recorded is marked so. Once the journal recovers the register R,
-    // the unit's register is the meter's plus R; the session actor's events count on it from its
-    // Rebased answer on, those before it are still provisional.
-    private bool _provisional;
-    private bool _sessionProvisional;
-    private double _registerOffsetWh;
 
     private sealed record RecoveryWaitElapsed
     {
         public static readonly RecoveryWaitElapsed Instance = new();
     }
-
-    // A power cycle under way: since when the relays are held open while the journal flushes.
-    private TimeSpan? _poweringDownSince;
 
     public static Props Props(ChargerId id, IChargerHardware hardware, ChargerSettings settings, ChargerUnitOptions? options = null)
     {
@@ -116,38 +87,36 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
     {
         _id = id;
         _hardware = hardware;
-        _settings = settings;
         _options = options;
-        _granted = options.InitialGrantAmps ?? settings.MaxCurrent;
+        _state = ChargerUnitState.PowerUp(settings, options.InitialGrantAmps);
 
         Receive<PilotProtocol.StateChanged>(OnPilot);
         Receive<PilotProtocol.OfferApplied>(o =>
         {
-            _appliedOffer = o.Amps;
-            NoteGrantApplied();
+            Apply(new ChargerUnitFact.OfferApplied(o.Amps));
             _safetyActor.Tell(new SafetyProtocol.OfferApplied(o.Amps));
             Reconcile();
         });
         Receive<PilotProtocol.LeavingC>(_ =>
         {
-            _leavingC = true;
+            Apply(ChargerUnitFact.LeavingC.Instance);
             Reconcile();
         });
         Receive<PilotProtocol.StayedInC>(_ =>
         {
-            _leavingC = false;
+            Apply(ChargerUnitFact.StayedInC.Instance);
             Reconcile();
         });
         Receive<PilotProtocol.DiodeFault>(d => _safetyActor.Tell(new SafetyProtocol.DiodeFailed(d.At, d.LowVolts)));
         Receive<RelayProtocol.Verified>(_ =>
         {
-            _relaysVerified = true;
+            Apply(ChargerUnitFact.RelaysVerified.Instance);
             Reconcile();
         });
         Receive<RelayProtocol.WeldDetected>(w => _safetyActor.Tell(new SafetyProtocol.Welded(string.Join(",", w.Lines), w.At)));
         Receive<RelayProtocol.PositionChanged>(p =>
         {
-            _relaysClosed = p.Closed;
+            Apply(new ChargerUnitFact.RelaysMoved(p.Closed));
             Reconcile();
         });
         Receive<MeterProtocol.Sample>(OnSample);
@@ -155,16 +124,17 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
         Receive<SafetyProtocol.SelfTestResult>(OnSelfTest);
         Receive<SessionProtocol.Changed>(c =>
         {
-            _session = _sessionProvisional ? ProvisionalRebase.Rebase(c.State, _registerOffsetWh) : c.State;
+            var provisional = _recording.SessionProvisional;
+            Apply(new ChargerUnitFact.SessionChanged(_recording.OnRegister(c.State)));
             foreach (var e in c.Events)
                 _log.Info("Charger {0}: {1}", _id, e);
-            JournalAs(_sessionProvisional, [.. c.Events]);
+            JournalAs(provisional, [.. c.Events]);
             Reconcile();
         });
         Receive<SessionProtocol.Rebased>(r =>
         {
-            _sessionProvisional = false;
-            _session = r.State;
+            _recording = _recording.SessionRebased();
+            Apply(new ChargerUnitFact.SessionChanged(r.State));
         });
         Receive<RecoveryWaitElapsed>(_ => ChargeProvisionally());
         Receive<SessionProtocol.Refused>(r => _log.Warning("Charger {0}: session refused {1}: {2}", _id, r.Command.GetType().Name, r.Reason));
@@ -176,7 +146,7 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
         Receive<ChargerProtocol.SetCurrentLimit>(OnCurrentLimit);
         Receive<ChargerProtocol.SetAvailability>(a =>
         {
-            _operative = a.Operative;
+            Apply(new ChargerUnitFact.AvailabilitySet(a.Operative));
             Sender.Tell(ChargerProtocol.CommandResult.Ok);
             Reconcile();
         });
@@ -194,12 +164,12 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
         });
         Receive<Terminated>(t => _subscribers.Remove(t.ActorRef));
         Receive<ChargerProtocol.StartCharging>(s => Command(new SessionCommand.Authorise(Context.System.Scheduler.Now, s.By)));
-        Receive<ChargerProtocol.StopCharging>(s => Command(new SessionCommand.Stop(Context.System.Scheduler.Now, s.Reason, _registerWh)));
+        Receive<ChargerProtocol.StopCharging>(s => Command(new SessionCommand.Stop(Context.System.Scheduler.Now, s.Reason, _recording.RegisterWh)));
         Receive<ChargerProtocol.UpdateSettings>(OnSettings);
-        Receive<ChargerProtocol.GetFaultLog>(_ => Sender.Tell(new ChargerProtocol.FaultLog([.. _recoveredFaults, .. _safety.Log])));
+        Receive<ChargerProtocol.GetFaultLog>(_ => Sender.Tell(new ChargerProtocol.FaultLog([.. _recoveredFaults, .. _state.Safety.Log])));
         Receive<ChargerJournalProtocol.Recovered>(OnRecovered);
         Receive<PersistenceGuardProtocol.Overflowed>(o => _log.Error("Charger {0}: journal full ({1} held during a database outage); not recorded: {2}", _id, o.Capacity, o.Command));
-        Receive<ChargerProtocol.GetSettings>(_ => Sender.Tell(_settings));
+        Receive<ChargerProtocol.GetSettings>(_ => Sender.Tell(_state.Settings));
         Receive<ChargerProtocol.SetNetworkIndication>(n => ShowNetwork(n.Indication));
         Receive<ChargerProtocol.PowerCycle>(OnPowerCycle);
         Receive<PowerDownTick>(_ => OnPowerDownTick());
@@ -227,7 +197,10 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
         _hardware.OpenBothRelays();
         _relayActor.Tell(new RelayProtocol.Open("a child actor failed"));
         if (!child.Equals(_ledActor) && !child.Equals(_buttonActor))
+        {
             _recovering.Add(child);
+            Apply(new ChargerUnitFact.ChildrenRestarting(true));
+        }
     }
 
     protected override void PreStart()
@@ -262,7 +235,7 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
     protected override bool AroundReceive(Receive receive, object message)
     {
         // While powering down, what the user or the charge point asks is for the next power-up.
-        if (_poweringDownSince is not null && message is ChargerProtocol.SetCurrentLimit or ChargerProtocol.SetAvailability
+        if (_state.PoweringDown && message is ChargerProtocol.SetCurrentLimit or ChargerProtocol.SetAvailability
                 or ChargerProtocol.StartCharging or ChargerProtocol.StopCharging or ChargerProtocol.UpdateSettings)
         {
             Stash.Stash();
@@ -270,7 +243,10 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
         }
         var recovered = _recovering.Count > 0 && _recovering.Remove(Sender);
         if (recovered)
+        {
+            Apply(new ChargerUnitFact.ChildrenRestarting(_recovering.Count > 0));
             _log.Warning("Charger {0}: {1} reports again after its restart", _id, Sender.Path.Name);
+        }
         var handled = base.AroundReceive(receive, message);
         if (recovered)
             Reconcile();
@@ -280,26 +256,25 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
 
     private TimeSpan Now => ChargerClock.Now(Context.System.Scheduler);
 
-    private bool VehiclePresent => _pilot is PilotState.B or PilotState.C or PilotState.D;
+    private void Apply(ChargerUnitFact fact) => _state = _state.Apply(fact);
 
     private void OnPilot(PilotProtocol.StateChanged changed)
     {
-        var wasPresent = VehiclePresent;
-        _pilot = changed.State;
-        _leavingC = false;
+        var wasPresent = _state.VehiclePresent;
+        Apply(new ChargerUnitFact.PilotChanged(changed.State));
         _safetyActor.Tell(new SafetyProtocol.PilotChanged(changed.State, changed.At));
         var at = ChargerClock.ToDateTime(changed.At);
-        if (!wasPresent && VehiclePresent && !_awaitingRecovery)
-            _sessionActor.Tell(new SessionCommand.PlugIn(at, $"{_id}-{at.ToUnixTimeMilliseconds()}", _registerWh, _settings.AutoStart));
-        else if (changed.State == PilotState.A && _session.VehiclePresent)
-            _sessionActor.Tell(new SessionCommand.PlugOut(at, _registerWh));
+        if (!wasPresent && _state.VehiclePresent && !_state.AwaitingRecovery)
+            _sessionActor.Tell(new SessionCommand.PlugIn(at, $"{_id}-{at.ToUnixTimeMilliseconds()}", _recording.RegisterWh, _state.Settings.AutoStart));
+        else if (changed.State == PilotState.A && _state.Session.VehiclePresent)
+            _sessionActor.Tell(new SessionCommand.PlugOut(at, _recording.RegisterWh));
         Reconcile();
     }
 
     private void OnSample(MeterProtocol.Sample sample)
     {
         _reading = sample.Reading;
-        _registerWh = sample.RegisterWh + _registerOffsetWh;
+        _recording = _recording.Sampled(sample.RegisterWh);
         _safetyActor.Tell(new SafetyProtocol.Metered(sample.Reading));
         RecordEnergyIfDue();
         Observe();
@@ -307,13 +282,13 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
 
     private void OnSafety(SafetyProtocol.Changed changed)
     {
-        var weldCleared = _safety.Active.ContainsKey(FaultKind.RelayWelded) && !changed.State.Active.ContainsKey(FaultKind.RelayWelded);
-        var newEntries = changed.State.Log.Except(_safety.Log).ToList();
+        var safety = _state.Safety;
+        var weldCleared = safety.Active.ContainsKey(FaultKind.RelayWelded) && !changed.State.Active.ContainsKey(FaultKind.RelayWelded);
+        var newEntries = changed.State.Log.Except(safety.Log).ToList();
         foreach (var entry in newEntries)
             _log.Warning("Charger {0}: fault {1} {2} at {3}: {4}", _id, entry.Kind, entry.Type, ChargerClock.ToDateTime(entry.At), entry.Detail);
         Journal([.. newEntries.Select(e => ChargerJournalEvents.FaultRecorded.Of(_id, e))]);
-        _safety = changed.State;
-        _thermal = changed.Thermal;
+        Apply(new ChargerUnitFact.SafetyChanged(changed.State, changed.Thermal));
         if (weldCleared)
             _relayActor.Tell(RelayProtocol.Verify.Instance);
         Reconcile();
@@ -321,12 +296,10 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
 
     private void OnSelfTest(SafetyProtocol.SelfTestResult result)
     {
-        if (result.Attempt != _selfTestPending)
-            return;
-        _selfTestPending = null;
-        if (result.Passed && !MustOpen() && !_relaysClosed)
+        (_state, var outcome) = _state.SelfTestAnswered(result.Attempt, result.Passed);
+        if (outcome == SelfTestOutcome.CloseRelays)
             _relayActor.Tell(RelayProtocol.Close.Instance);
-        else
+        else if (outcome == SelfTestOutcome.Reconcile)
             Reconcile();
     }
 
@@ -342,7 +315,7 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
             _log.Warning("Charger {0}: ignored an invalid offer of {1} A (must be 0 A or more)", _id, offer.Amps);
             return;
         }
-        _granted = offer.Amps;
+        Apply(new ChargerUnitFact.Offered(offer.Amps));
         Reconcile();
     }
 
@@ -361,16 +334,8 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
             _log.Warning("Charger {0}: ignored an invalid grant of {1} A (must be 0 A or more)", _id, grant.Amps);
             return;
         }
-        _grant = grant;
-        _granted = grant.Amps;
+        Apply(new ChargerUnitFact.Granted(grant));
         Reconcile();
-        NoteGrantApplied();
-    }
-
-    private void NoteGrantApplied()
-    {
-        if (_grant is { } g && _appliedOffer <= g.Amps)
-            _appliedGrant = (g.AllocatorEpoch, g.GrantSeq);
     }
 
     private void OnCurrentLimit(ChargerProtocol.SetCurrentLimit limit)
@@ -380,7 +345,7 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
             Sender.Tell(new ChargerProtocol.CommandResult(false, $"a current limit of {a} A is impossible (must be 0 A or more, or none)"));
             return;
         }
-        _currentLimit = limit.Amps;
+        Apply(new ChargerUnitFact.CurrentLimitSet(limit.Amps));
         Sender.Tell(ChargerProtocol.CommandResult.Ok);
         Reconcile();
     }
@@ -393,9 +358,9 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
             Sender.Tell(new ChargerProtocol.SettingsRejected(errors));
             return;
         }
-        _settings = update.Settings;
-        Journal(new ChargerJournalEvents.SettingsChanged(_id, Context.System.Scheduler.Now, _settings));
-        Sender.Tell(new ChargerProtocol.SettingsUpdated(_settings));
+        Apply(new ChargerUnitFact.SettingsChanged(update.Settings));
+        Journal(new ChargerJournalEvents.SettingsChanged(_id, Context.System.Scheduler.Now, update.Settings));
+        Sender.Tell(new ChargerProtocol.SettingsUpdated(update.Settings));
         Reconcile();
     }
 
@@ -410,15 +375,14 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
             case SetButtonAction.RestoreFactorySettings:
             case SetButtonAction.FactoryResetAndLeaveNetwork:
             case SetButtonAction.FactoryResetAtPowerUp:
-                _settings = ChargerSettings.Factory;
-                Journal(new ChargerJournalEvents.SettingsChanged(_id, Context.System.Scheduler.Now, _settings));
+                Apply(new ChargerUnitFact.SettingsChanged(ChargerSettings.Factory));
+                Journal(new ChargerJournalEvents.SettingsChanged(_id, Context.System.Scheduler.Now, ChargerSettings.Factory));
                 // Metering resets only between sessions, so a running session's energy stays whole.
-                if (!_session.VehiclePresent)
+                if (!_state.Session.VehiclePresent)
                 {
                     _meterActor.Tell(MeterProtocol.ResetRegister.Instance);
-                    _registerOffsetWh = 0;
-                    Journal(new ChargerJournalEvents.RegisterReset(_id, Context.System.Scheduler.Now, _registerWh));
-                    _lastDurableWh = -1;
+                    _recording = _recording.RegisterReset();
+                    Journal(new ChargerJournalEvents.RegisterReset(_id, Context.System.Scheduler.Now, _recording.RegisterWh));
                 }
                 else
                     _log.Warning("Charger {0}: metering reset skipped while a vehicle is plugged in", _id);
@@ -434,7 +398,7 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
 
     private void Command(SessionCommand command)
     {
-        var decision = _session.Decide(command);
+        var decision = _state.Session.Decide(command);
         if (decision.Rejected is { } why)
         {
             Sender.Tell(new ChargerProtocol.CommandResult(false, why));
@@ -450,7 +414,7 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
     // The journal runs on the default dispatcher whatever the unit's: persistence is real I/O.
     private void StartJournal(ChargerJournalSettings journal)
     {
-        _awaitingRecovery = true;
+        Apply(new ChargerUnitFact.AwaitingRecovery(true));
         _journal = Context.ActorOf(ChargerJournal.GuardProps(_id, journal), "journal-guard");
         _journal.Tell(new ChargerJournalProtocol.PowerUp(Context.System.Scheduler.Now));
         if (journal.RecoveryWait is { } wait)
@@ -463,19 +427,17 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
     // close only through Reconcile (vehicle asking, authorised, verified, no fault, offer > 0).
     private void ChargeProvisionally()
     {
-        if (!_awaitingRecovery || _options.Journal is not { } journal)
+        if (!_state.AwaitingRecovery || _options.Journal is not { } journal)
             return;
         _log.Warning("Charger {0}: charging provisionally, its journal is unavailable (no recovery within {1}); energy counts from 0 Wh until the journal returns",
             _id, journal.RecoveryWait);
-        _awaitingRecovery = false;
-        _provisional = true;
-        _sessionProvisional = true;
-        _registerWh = 0;
+        Apply(new ChargerUnitFact.AwaitingRecovery(false));
+        _recording = _recording.ChargingProvisionally();
         StartMeter();
-        if (VehiclePresent)
+        if (_state.VehiclePresent)
         {
             var at = Context.System.Scheduler.Now;
-            _sessionActor.Tell(new SessionCommand.PlugIn(at, $"{_id}-{at.ToUnixTimeMilliseconds()}", _registerWh, _settings.AutoStart));
+            _sessionActor.Tell(new SessionCommand.PlugIn(at, $"{_id}-{at.ToUnixTimeMilliseconds()}", _recording.RegisterWh, _state.Settings.AutoStart));
         }
         Reconcile();
     }
@@ -485,15 +447,12 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
     // same energy, and the recovered settings apply unless the user changed them meanwhile.
     private void EndProvisional(ChargerJournalProtocol.Recovered recovered)
     {
-        _provisional = false;
         var state = TakeRecovered(recovered);
-        _registerOffsetWh = _registerResetBeforeRecovery ? 0 : state.DurableRegisterWh;
-        _registerWh += _registerOffsetWh;
-        if (_lastDurableWh >= 0)
-            _lastDurableWh += _registerOffsetWh;
-        _session = ProvisionalRebase.Rebase(_session, _registerOffsetWh);
-        _sessionActor.Tell(new SessionProtocol.Rebase(_registerOffsetWh));
-        _log.Warning("Charger {0}: journal recovered; provisional energy moved onto the register at {1:0.###} Wh", _id, _registerOffsetWh);
+        _recording = _recording.ProvisionalEnded(state.DurableRegisterWh);
+        var offsetWh = _recording.OffsetWh;
+        Apply(new ChargerUnitFact.SessionChanged(ProvisionalRebase.Rebase(_state.Session, offsetWh)));
+        _sessionActor.Tell(new SessionProtocol.Rebase(offsetWh));
+        _log.Warning("Charger {0}: journal recovered; provisional energy moved onto the register at {1:0.###} Wh", _id, offsetWh);
         Reconcile();
     }
 
@@ -504,54 +463,45 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
         var state = recovered.State;
         foreach (var e in recovered.ClosedAtPowerUp)
             _log.Warning("Charger {0}: closed at power-up: {1}", _id, e);
-        if (state.Settings is { } settings && settings.Validate().Count == 0 && !_settingsChangedBeforeRecovery)
-        {
-            _settings = settings;
-            if (_grant is null)
-                _granted = _options.InitialGrantAmps ?? settings.MaxCurrent;
-        }
+        if (state.Settings is { } settings && settings.Validate().Count == 0 && !_recording.SettingsChangedBeforeRecovery)
+            Apply(new ChargerUnitFact.SettingsRecovered(settings));
         _recoveredFaults = [.. state.FaultLog];
         return state;
     }
 
     private void OnRecovered(ChargerJournalProtocol.Recovered recovered)
     {
-        if (_provisional)
+        if (_recording.Provisional)
         {
             EndProvisional(recovered);
             return;
         }
-        if (!_awaitingRecovery)
+        if (!_state.AwaitingRecovery)
             return;
         Timers.Cancel(nameof(RecoveryWaitElapsed));
-        _awaitingRecovery = false;
+        Apply(new ChargerUnitFact.AwaitingRecovery(false));
         var state = TakeRecovered(recovered);
         // Never below the last durable value: what the meter counted since is lost with the power.
-        var durableWh = _registerResetBeforeRecovery ? 0 : state.DurableRegisterWh;
-        _register = new EnergyRegister(durableWh);
-        _registerWh = _lastDurableWh = durableWh;
+        _recording = _recording.Recovered(state.DurableRegisterWh);
+        _register = new EnergyRegister(_recording.RegisterWh);
         StartMeter();
         _sessionActor.Tell(new SessionProtocol.Restore(state.Session));
         // A vehicle still plugged in starts a new session, as a plug-in would.
-        if (VehiclePresent)
+        if (_state.VehiclePresent)
         {
             var at = Context.System.Scheduler.Now;
-            _sessionActor.Tell(new SessionCommand.PlugIn(at, $"{_id}-{at.ToUnixTimeMilliseconds()}", _registerWh, _settings.AutoStart));
+            _sessionActor.Tell(new SessionCommand.PlugIn(at, $"{_id}-{at.ToUnixTimeMilliseconds()}", _recording.RegisterWh, _state.Settings.AutoStart));
         }
         Reconcile();
     }
 
-    private void Journal(params IWireMessage[] events) => JournalAs(_provisional, events);
+    private void Journal(params IWireMessage[] events) => JournalAs(_recording.Provisional, events);
 
     private void JournalAs(bool provisional, IWireMessage[] events)
     {
         if (_options.Journal is null || events.Length == 0)
             return;
-        if (_awaitingRecovery || _provisional)
-        {
-            _settingsChangedBeforeRecovery |= events.Any(e => e is ChargerJournalEvents.SettingsChanged);
-            _registerResetBeforeRecovery |= events.Any(e => e is ChargerJournalEvents.RegisterReset);
-        }
+        _recording = _recording.Journaled(events, beforeRecovery: _state.AwaitingRecovery);
         _journal.Tell(provisional ? new ChargerJournalProtocol.RecordProvisional(events) : new ChargerJournalProtocol.Record(events));
     }
 
@@ -562,14 +512,12 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
     // the energy a crash can leave unrecorded is at most one interval of charging.
     private void RecordEnergyIfDue()
     {
-        if (_options.Journal is not { } journal || _awaitingRecovery || !_session.VehiclePresent || _registerWh <= _lastDurableWh)
+        if (_options.Journal is not { } journal || _state.AwaitingRecovery || !_state.Session.VehiclePresent)
             return;
         var now = Now;
-        if (_lastDurableAt is { } last && now - last + _options.MeterPoll <= journal.DurableReadingInterval)
-            return;
-        _lastDurableAt = now;
-        _lastDurableWh = _registerWh;
-        Journal(new ChargerJournalEvents.EnergyRecorded(_id, ChargerClock.ToDateTime(now), _registerWh, _session.SessionId));
+        (_recording, var record) = _recording.TakeReadingIfDue(now, _options.MeterPoll, journal.DurableReadingInterval);
+        if (record)
+            Journal(new ChargerJournalEvents.EnergyRecorded(_id, ChargerClock.ToDateTime(now), _recording.RegisterWh, _state.Session.SessionId));
     }
 
     private sealed record PowerDownTick
@@ -586,24 +534,25 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
     // session's last changes (an OCPP stop just before the reset) reach the journal; then restart.
     private void OnPowerCycle(ChargerProtocol.PowerCycle cycle)
     {
-        if (_poweringDownSince is not null)
+        if (_state.PoweringDown)
             return;
         _log.Warning("Charger {0}: power cycle ({1}): relays open, journal flushed, then the unit powers up again", _id, cycle.By);
-        _poweringDownSince = Now;
+        Apply(new ChargerUnitFact.PowerDownStarted(Now));
         _hardware.OpenBothRelays();
         Reconcile();
-        if (_options.Journal is not null && !_awaitingRecovery && _session.VehiclePresent && _registerWh > _lastDurableWh)
+        if (_options.Journal is not null && !_state.AwaitingRecovery && _state.Session.VehiclePresent)
         {
-            _lastDurableAt = Now;
-            _lastDurableWh = _registerWh;
-            Journal(new ChargerJournalEvents.EnergyRecorded(_id, ChargerClock.ToDateTime(Now), _registerWh, _session.SessionId));
+            var now = Now;
+            (_recording, var record) = _recording.TakeReadingAtPowerDown(now);
+            if (record)
+                Journal(new ChargerJournalEvents.EnergyRecorded(_id, ChargerClock.ToDateTime(now), _recording.RegisterWh, _state.Session.SessionId));
         }
         Timers.StartSingleTimer(nameof(PowerDownTick), PowerDownTick.Instance, PowerDownPoll);
     }
 
     private void OnPowerDownTick()
     {
-        if (_poweringDownSince is null)
+        if (!_state.PoweringDown)
             return;
         if (_options.Journal is null)
             throw new PowerCycled(_id, "no journal to flush");
@@ -612,7 +561,7 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
 
     private void OnJournalStatusAtPowerDown(PersistenceGuardProtocol.Status status)
     {
-        if (_poweringDownSince is not { } since || _options.Journal is not { } journal)
+        if (_state.PoweringDownSince is not { } since || _options.Journal is not { } journal)
             return;
         if (status.Pending == 0)
             throw new PowerCycled(_id, "journal flushed");
@@ -630,88 +579,57 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
         _ledActor.Tell(new LedProtocol.ShowNetwork(indication));
     }
 
-    private double TargetOffer()
-    {
-        if (!_relaysVerified || _safety.Faulted || !VehiclePresent || !_session.Authorised || !_operative || _poweringDownSince is not null)
-            return 0;
-        var cap = Math.Min(Math.Min(_settings.MaxCurrent, RatedAmps), _currentLimit ?? double.MaxValue);
-        var amps = PilotOffer.Clamp(_granted * ThermalDerating.Factor(_thermal), cap);
-        return amps < _settings.MinCurrent ? 0 : amps;
-    }
-
-    // A stop that is not a fault (user stop, allocator pause) still opens at once: invariant 5 ranks
-    // above contact wear. The wear is limited instead by the 5 s offer pacing and by closing only
-    // after the vehicle asks (C), so a close never happens under load.
-    private bool MustOpen() =>
-        RelayPolicy.MustBeOpen(_leavingC ? PilotState.B : _pilot, _safety.Faulted, Math.Min(_appliedOffer, TargetOffer()))
-        || !_session.Authorised || !_relaysVerified || _recovering.Count > 0 || _awaitingRecovery || _poweringDownSince is not null;
-
+    // Carries out what the state decides: the pilot's offer, opening the relays (also when a close
+    // may be in flight on the hardware), a self-test before closing, the STATUS LED.
     private void Reconcile()
     {
-        var target = TargetOffer();
-        if (target != _wantedOffer)
-        {
-            _wantedOffer = target;
-            _pilotActor.Tell(new PilotProtocol.SetOffer(target));
-        }
-
-        if (MustOpen())
-        {
-            _selfTestPending = null;
-            if (_relaysClosed || _hardware.RelayL1.Commanded == RelayPosition.Closed || _hardware.RelayL2.Commanded == RelayPosition.Closed)
-                _relayActor.Tell(new RelayProtocol.Open("invariant 5"));
-        }
-        else if (!_relaysClosed && _selfTestPending is null)
-        {
-            _selfTestPending = ++_closeAttempt;
-            _safetyActor.Tell(new SafetyProtocol.SelfTestBeforeClose(_closeAttempt));
-        }
-
-        ShowStatus(_safety.Faulted ? StatusIndication.Fault
-            : !VehiclePresent ? StatusIndication.NoVehicle
-            : _relaysClosed && _session.Phase == SessionPhase.Charging ? StatusIndication.Charging
-            : StatusIndication.PluggedNotCharging);
+        var actions = _state.Reconcile(
+            _hardware.RelayL1.Commanded == RelayPosition.Closed || _hardware.RelayL2.Commanded == RelayPosition.Closed);
+        _state = actions.State;
+        if (actions.SetOffer is { } offer)
+            _pilotActor.Tell(new PilotProtocol.SetOffer(offer));
+        if (actions.OpenRelays)
+            _relayActor.Tell(new RelayProtocol.Open("invariant 5"));
+        if (actions.SelfTestBeforeClose is { } attempt)
+            _safetyActor.Tell(new SafetyProtocol.SelfTestBeforeClose(attempt));
+        if (actions.ShowStatus is { } indication)
+            _ledActor.Tell(new LedProtocol.ShowStatus(indication));
         Observe();
     }
 
     private void Observe()
     {
-        if (_session.Authorised)
-            _sessionActor.Tell(new SessionCommand.Observe(Context.System.Scheduler.Now, _relaysClosed, _pilot == PilotState.C, _appliedOffer, _reading.Amps, _registerWh));
-    }
-
-    private void ShowStatus(StatusIndication indication)
-    {
-        if (indication == _statusShown)
-            return;
-        _statusShown = indication;
-        _ledActor.Tell(new LedProtocol.ShowStatus(indication));
+        var state = _state;
+        if (state.Session.Authorised)
+            _sessionActor.Tell(new SessionCommand.Observe(Context.System.Scheduler.Now, state.RelaysClosed, state.Pilot == PilotState.C, state.AppliedOfferAmps, _reading.Amps, _recording.RegisterWh));
     }
 
     private ChargerStatus Status()
     {
         var now = Context.System.Scheduler.Now;
-        var faults = _safety.Active.Values
+        var state = _state;
+        var session = state.Session;
+        var faults = state.Safety.Active.Values
             .OrderBy(f => f.Since)
             .Select(f => new FaultInfo(f.Kind, ChargerClock.ToDateTime(f.Since), f.Detail, f.Latched,
                 f.RetryAt is { } r ? ChargerClock.ToDateTime(r) : null, f.Rule.OcppErrorCode, f.Rule.Clearing))
             .ToList();
-        var sessionKwh = _session.EnergyWh(_registerWh) / 1000;
-        var (evLevel, evRange) = BatteryEstimate.After(_settings, sessionKwh);
+        var sessionKwh = session.EnergyWh(_recording.RegisterWh) / 1000;
+        var (evLevel, evRange) = BatteryEstimate.After(state.Settings, sessionKwh);
         return new ChargerStatus(
-            _id, _settings.Name, now, _pilot,
-            _hardware.RelayL1.Commanded, _hardware.RelayL2.Commanded, _relaysVerified,
-            StatusLed.For(_statusShown ?? StatusIndication.NoVehicle), NetworkLed.For(_network),
-            _granted, _appliedOffer, _reading.Amps, _reading.Volts, _reading.ActivePowerW, _registerWh,
-            _session.Phase, _session.SessionId, sessionKwh,
-            _session.PluggedInAt is { } p ? now - p : TimeSpan.Zero, evLevel, evRange, _session.LastCompleted,
-            faults, _thermal, _safety.TripCount(FaultKind.GfciTrip), _lastButtonAction)
+            _id, state.Settings.Name, now, state.Pilot,
+            _hardware.RelayL1.Commanded, _hardware.RelayL2.Commanded, state.RelaysVerified,
+            StatusLed.For(state.StatusShown ?? StatusIndication.NoVehicle), NetworkLed.For(_network),
+            state.GrantedAmps, state.AppliedOfferAmps, _reading.Amps, _reading.Volts, _reading.ActivePowerW, _recording.RegisterWh,
+            session.Phase, session.SessionId, sessionKwh,
+            session.PluggedInAt is { } p ? now - p : TimeSpan.Zero, evLevel, evRange, session.LastCompleted,
+            faults, state.Thermal, state.Safety.TripCount(FaultKind.GfciTrip), _lastButtonAction)
         {
-            AppliedGrantEpoch = _appliedGrant.Epoch,
-            AppliedGrantSeq = _appliedGrant.Seq,
-            GrantLimit = _grant?.LimitReason,
-            CurrentLimitAmps = _currentLimit,
-            Operative = _operative,
+            AppliedGrantEpoch = state.AppliedGrant.Epoch,
+            AppliedGrantSeq = state.AppliedGrant.Seq,
+            GrantLimit = state.Grant?.LimitReason,
+            CurrentLimitAmps = state.CurrentLimitAmps,
+            Operative = state.Operative,
             FrequencyHz = _reading.FrequencyHz,
             PowerFactor = _reading.PowerFactor,
         };
