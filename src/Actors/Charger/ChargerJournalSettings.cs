@@ -20,11 +20,14 @@ public sealed record ChargerJournalSettings
 
     /// <summary>
     /// A snapshot is saved every this many events and when a session ends, so recovery reads one
-    /// snapshot and fewer than this many events (none for a unit that was idle). Measured on
-    /// 2026-11-24: 1,000 units cut mid-session recover with a 19-event tail in the same CPU as with
-    /// a 70-event one (the per-recovery queries dominate), so more snapshot writes would buy nothing.
+    /// snapshot and fewer than this many events (none for a unit that was idle). Since the recovery
+    /// reads are plain queries (SqlJournal, SqlSnapshots) the tail is what a cut recovery pays for:
+    /// 1,000 units cut mid-session took 3.1-4.1 s CPU with a 10-event tail against 4.8-4.9 s with a
+    /// 70-event one (2026-11-25, fresh processes, load 8). The price is one snapshot write (and the
+    /// delete of the one before) per 20 events: at one durable reading per 10 s, one per 200 s of
+    /// charging, 5 a second for 1,000 chargers charging at once.
     /// </summary>
-    public int SnapshotEvery { get; init; } = 100;
+    public int SnapshotEvery { get; init; } = 20;
 
     /// <summary>
     /// A power cycle (<see cref="ChargerProtocol.PowerCycle"/>) waits at most this long, relays open,
