@@ -70,8 +70,11 @@ public abstract class ChargerJournalRestartTests(ITestOutputHelper output)
         Assert.Equal(sessionWh, pluggedOut.EnergyWh, 1e-6);
         Assert.Equal(lastReading.At, pluggedOut.At);
         Assert.True(lastReading.RegisterWh > pluggedIn.RegisterWh + intervalWh, "several readings were durable before the crash");
-        // What the crash cost: at most one interval of charging (plus metering tolerance); never more than was delivered.
-        Assert.InRange(deliveredWh - sessionWh, -toleranceWh, intervalWh + toleranceWh);
+        // What the crash cost: at most one interval of charging (plus metering tolerance, and 1 s for a
+        // meter sample that arrives late on a loaded machine: the rig's interval is 1 s, not the product's 10 s);
+        // never more than was delivered.
+        var lateSampleWh = powerW / 3600;
+        Assert.InRange(deliveredWh - sessionWh, -toleranceWh, intervalWh + lateSampleWh + toleranceWh);
 
         Assert.True(back.RegisterWh >= lastReading.RegisterWh, $"register {back.RegisterWh} Wh fell below the durable {lastReading.RegisterWh} Wh");
         Assert.Equal(StopReason.PowerLoss, back.LastSession!.StopReason);
