@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using SmartElek.Site.Allocation;
 using SmartElek.Site.Topology;
@@ -11,11 +12,15 @@ namespace SmartElek.Benchmarks;
 /// </summary>
 public sealed class AllocationScaleRun : IScaleRun
 {
-    public string Name => "allocation";
+    private readonly Argument<int> rounds = ScaleOptions.PositiveArgument("rounds", 200, "Timed allocation rounds per size (after 20 of warm-up).");
 
-    public Task RunAsync(string[] args)
+    public string Name => "allocation";
+    public string Description => "Times full allocation rounds on the 3-level tree at 100, 1,000 and 10,000 chargers (median, p99, max).";
+    public IEnumerable<Argument> Arguments => [rounds];
+
+    public Task RunAsync(ParseResult parse)
     {
-        var rounds = args.Length > 0 && int.TryParse(args[0], out var r) ? r : 200;
+        var rounds = parse.GetValue(this.rounds);
         var now = new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
         foreach (var size in new[] { 100, 1_000, 10_000 })
         {

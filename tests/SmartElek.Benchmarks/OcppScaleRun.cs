@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using Akka.Actor;
 using SmartElek.Actors.Charger;
@@ -23,19 +24,19 @@ public sealed class OcppScaleRun : IScaleRun
 {
     private const string Password = "scale-key-0123456789";
 
+    private readonly Option<int> chargers = ScaleOptions.Positive("--chargers", 1000, "Charge points started at once, each with its own WebSocket.");
+    private readonly Option<int> holdSeconds = ScaleOptions.Positive("--hold", 15, "Seconds to hold the connections once all have reported their status.");
+    private readonly Option<bool> connectorOnlyOption = new("--connector-only") { Description = "A plain in-memory port instead of ChargerUnit on SimulatedCharger." };
+
     public string Name => "ocpp";
+    public string Description => "That many real chargers connected at once to the node central system (ocpp-rpc): time to boot and report, memory and CPU.";
+    public IEnumerable<Option> Options => [chargers, holdSeconds, connectorOnlyOption];
 
-    private static string Arg(string[] args, string name, string fallback)
+    public async Task RunAsync(ParseResult parse)
     {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-    }
-
-    public async Task RunAsync(string[] args)
-    {
-        var count = int.Parse(Arg(args, "--chargers", "1000"), System.Globalization.CultureInfo.InvariantCulture);
-        var hold = TimeSpan.FromSeconds(int.Parse(Arg(args, "--hold", "15"), System.Globalization.CultureInfo.InvariantCulture));
-        var connectorOnly = args.Contains("--connector-only");
+        var count = parse.GetValue(chargers);
+        var hold = TimeSpan.FromSeconds(parse.GetValue(holdSeconds));
+        var connectorOnly = parse.GetValue(connectorOnlyOption);
         var folder = Directory.CreateTempSubdirectory("smartelek-ocpp-scale-").FullName;
         await using var cs = await CentralSystemProcess.StartAsync(Password, heartbeatSeconds: 300);
         var system = ActorSystem.Create("ocpp-scale", "akka.loglevel = WARNING");

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using Akka.Actor;
 using SmartElek.Gateway.ChargePoint;
@@ -23,24 +24,25 @@ public sealed class OcppStoreScaleRun : IScaleRun
 {
     private const string Password = "store-key-0123456789";
 
-    public string Name => "ocpp-store";
+    private readonly Option<int> messages = ScaleOptions.Positive("--messages", 2000, "MeterValues queued and delivered in the focused measure on one SQLite file (one charge point, then two on two threads).");
+    private readonly Option<int> chargers = ScaleOptions.Positive("--chargers", 1000, "Charge points charging against the node central system.");
+    private readonly Option<int> meterInterval = ScaleOptions.Positive("--meter-interval", 10, "Seconds between a charge point's MeterValues.");
+    private readonly Option<int> holdSeconds = ScaleOptions.Positive("--hold", 30, "Seconds measured once all are in a transaction.");
 
-    private static int Arg(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
-    }
+    public string Name => "ocpp-store";
+    public string Description => "What the charge points' synchronous SQLite store writes cost: one file focused, then that many charge points charging.";
+    public IEnumerable<Option> Options => [messages, chargers, meterInterval, holdSeconds];
 
     private static MeterValuesRequest Reading(int i) => new(1, [new MeterValue(DateTimeOffset.UnixEpoch.AddSeconds(i),
         ChargePointConfiguration.Default().SampledMeasurands().Select(m => new SampledValue("1234.5", ReadingContext.SamplePeriodic, Measurand: m)).ToList())], 1000 + i);
 
-    public async Task RunAsync(string[] args)
+    public async Task RunAsync(ParseResult parse)
     {
         var folder = Directory.CreateTempSubdirectory("smartelek-ocpp-store-").FullName;
         try
         {
-            Micro(Path.Combine(folder, "micro.db"), Arg(args, "--messages", 2000));
-            await Sessions(Path.Combine(folder, "sessions.db"), Arg(args, "--chargers", 1000), Arg(args, "--meter-interval", 10), Arg(args, "--hold", 30));
+            Micro(Path.Combine(folder, "micro.db"), parse.GetValue(messages));
+            await Sessions(Path.Combine(folder, "sessions.db"), parse.GetValue(chargers), parse.GetValue(meterInterval), parse.GetValue(holdSeconds));
         }
         finally
         {

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json.Serialization;
 using Akka.Actor;
@@ -30,38 +31,54 @@ internal sealed partial class PersistenceBenchmarkWireJson : JsonSerializerConte
 /// </summary>
 public sealed class PersistenceScaleRun : IScaleRun
 {
+    private readonly Option<int> eventsOption = ScaleOptions.Positive("--events", 20_000, "Events per write test.");
+    private readonly Option<int> actorsOption = ScaleOptions.Positive("--actors", 1_000, "Charger journals seeded and recovered.");
+    private readonly Option<int> weekOption = ScaleOptions.Positive("--week", 7 * 24 * 6, "Events in each charger journal (one reading per 10 min).");
+    private readonly Option<bool> sqliteOnlyOption = new("--sqlite-only") { Description = "SQLite only: no PostgreSQL server." };
+    private readonly Option<bool> cutOption = new("--cut") { Description = "Every charger cut mid-session: recovery replays a tail and closes the session." };
+    private readonly Option<string?> keepOption = new("--keep") { Description = "Folder of the SQLite journals, kept after the run (a temporary folder, deleted, when left out)." };
+    private readonly Option<bool> recoverOnlyOption = new("--recover-only") { Description = "With --keep of an earlier run: measure recovery again on its journals, without writing." };
+    private readonly Option<bool> seedOnlyOption = new("--seed-only") { Description = "With --keep: write the journals and stop before recovering them." };
+    private readonly Option<bool> noCloseOption = new("--no-close") { Description = "Recover without the power-up close (GetState instead of PowerUp): what the replay alone costs." };
+    private readonly Option<string> hoconOption = new("--hocon") { Description = "Extra HOCON over the run's Akka configuration.", DefaultValueFactory = _ => "" };
+    private readonly Option<int> minThreadsOption = ScaleOptions.AtLeast(0, "--min-threads", 0, "The thread pool's minimum worker threads (0: left as it is).");
+    private readonly Option<int> snapshotEveryOption = ScaleOptions.Positive("--snapshot-every", new ChargerJournalSettings().SnapshotEvery, "Events between a charger journal's snapshots (the product's cadence by default).");
+
     public string Name => "persistence";
+    public string Description => "Persisted events per second on SQLite and PostgreSQL, and the time to recover that many charger journals of a week each.";
+    public IEnumerable<Option> Options => [eventsOption, actorsOption, weekOption, cutOption, sqliteOnlyOption, keepOption, recoverOnlyOption, seedOnlyOption,
+        snapshotEveryOption, noCloseOption, hoconOption, minThreadsOption];
 
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
-    public async Task RunAsync(string[] args)
+    public async Task RunAsync(ParseResult parse)
     {
-        var events = IntArg(args, "--events", 20_000);
-        var actors = IntArg(args, "--actors", 1_000);
-        var week = IntArg(args, "--week", 7 * 24 * 6);
-        var sqliteOnly = args.Contains("--sqlite-only");
-        var cut = args.Contains("--cut");
+        var events = parse.GetValue(eventsOption);
+        var actors = parse.GetValue(actorsOption);
+        var week = parse.GetValue(weekOption);
+        var sqliteOnly = parse.GetValue(sqliteOnlyOption);
+        var cut = parse.GetValue(cutOption);
         // With --keep of an earlier run: measure recovery again on its journals, without writing.
-        var recoverOnly = args.Contains("--recover-only");
+        var recoverOnly = parse.GetValue(recoverOnlyOption);
         // With --keep: write the journals and stop before recovering them, so that a cut seed can be
         // copied and recovered again and again (a cut recovery closes the sessions it finds).
-        var seedOnly = args.Contains("--seed-only");
+        var seedOnly = parse.GetValue(seedOnlyOption);
         // Recovery without the power-up close (GetState instead of PowerUp): what the replay alone costs.
-        noClose = args.Contains("--no-close");
-        if (IntArg(args, "--min-threads", 0) is var minThreads and > 0)
+        noClose = parse.GetValue(noCloseOption);
+        if (parse.GetValue(minThreadsOption) is var minThreads and > 0)
         {
             // SQLite calls block a pool thread: more threads than cores keep recoveries from queueing.
             ThreadPool.GetMinThreads(out _, out var io);
             ThreadPool.SetMinThreads(minThreads, io);
         }
         // The product's snapshot cadence unless told otherwise (e.g. 100, the cadence before 2026-11-24).
-        journalSettings = new ChargerJournalSettings { SnapshotEvery = IntArg(args, "--snapshot-every", new ChargerJournalSettings().SnapshotEvery) };
-        var extra = Array.IndexOf(args, "--hocon") is var h and >= 0 && h + 1 < args.Length ? args[h + 1] : "";
+        journalSettings = new ChargerJournalSettings { SnapshotEvery = parse.GetValue(snapshotEveryOption) };
+        var extra = parse.GetValue(hoconOption)!;
         Console.WriteLine($"persistence scale run: {Environment.ProcessorCount} cores, {events:N0} events per write test, {actors:N0} actors x {week:N0} events for recovery, snapshot every {journalSettings.SnapshotEvery}");
 
-        var keep = Array.IndexOf(args, "--keep");
-        var folder = keep >= 0 && keep + 1 < args.Length
-            ? Path.GetFullPath(args[keep + 1])
+        var keep = parse.GetValue(keepOption);
+        var folder = keep is not null
+            ? Path.GetFullPath(keep)
             : Path.Combine(Path.GetTempPath(), "smartelek-bench-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
@@ -79,7 +96,7 @@ public sealed class PersistenceScaleRun : IScaleRun
         }
         finally
         {
-            if (keep < 0 && Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+            if (keep is null && Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         }
     }
 
@@ -271,12 +288,6 @@ public sealed class PersistenceScaleRun : IScaleRun
     // The machine is shared: the figures mean little without the load they were taken under.
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
-
-    private static int IntArg(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) && v > 0 ? v : fallback;
-    }
 
     /// <summary>Writes N readings as fast as the journal takes them: PersistAsync one by one, or PersistAll in batches of 100.</summary>
     private sealed class MeterWriter : ReceivePersistentActor

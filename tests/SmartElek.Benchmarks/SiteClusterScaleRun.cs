@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.CommandLine;
 using System.Diagnostics;
 using Akka.Actor;
 using SmartElek.Actors.Charger;
@@ -30,7 +31,11 @@ public sealed class SiteClusterScaleRun : IScaleRun
     const double PanelLimit = 160; // 200 A panel
     const int FreeVehiclesPerPanel = 5;
 
+    private readonly Argument<int> panels = ScaleOptions.PositiveArgument("panels", 60, "Panels of 10 chargers each, run by 3 cluster nodes.");
+
     public string Name => "site";
+    public string Description => "A site of panels x 10 ChargerUnits on 3 cluster nodes: time from vehicle seen to offer applied, and to a 6th vehicle's fair share.";
+    public IEnumerable<Argument> Arguments => [panels];
 
     sealed class Watch
     {
@@ -94,9 +99,9 @@ public sealed class SiteClusterScaleRun : IScaleRun
         },
     };
 
-    public async Task RunAsync(string[] args)
+    public async Task RunAsync(ParseResult parse)
     {
-        var panels = args.Length > 0 && int.TryParse(args[0], out var p) ? p : 60;
+        var panels = parse.GetValue(this.panels);
         var topology = SiteTopology.FromSpec(Site(panels));
         var hocon = Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING")
             .WithFallback(SiteCluster.LoadHocon(FindRepoFile("config/akka.site.hocon")));
