@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Akka.Persistence;
 
 namespace SmartElek.Actors.Persistence;
@@ -67,6 +68,36 @@ public abstract class GuardedPersistentActor : ReceivePersistentActor
             apply(e);
             if (CountDownInFlight()) Guard.Tell(new PersistenceGuardProtocol.Stored(deliveryId));
         });
+    }
+
+    // The database away: the guard tells the operator once per outage. Akka.Persistence would log an
+    // error with a stack trace at every back-off attempt; the trace goes to debug level here.
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        Log.Debug("{0}: write of {1} #{2} failed: {3}", PersistenceId, @event.GetType().Name, sequenceNr, cause);
+        Guard.Tell(new PersistenceGuardProtocol.Failed($"write of {Describe(@event)} #{sequenceNr}", Cause(cause)));
+    }
+
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        // A recovery handler that threw is a bug, not an outage: Akka.Persistence's error, with its trace.
+        if (message is not null)
+        {
+            base.OnRecoveryFailure(reason, message);
+            return;
+        }
+        Log.Debug("{0}: recovery failed at #{1}: {2}", PersistenceId, LastSequenceNr, reason);
+        Guard.Tell(new PersistenceGuardProtocol.Failed("recovery", Cause(reason)));
+    }
+
+    private static string Describe(object @event) => (@event is Akka.Persistence.Journal.Tagged t ? t.Payload : @event).GetType().Name;
+
+    // The innermost exception says what is wrong (connection refused, database is locked); the outer ones wrap it.
+    private static string Cause(Exception e)
+    {
+        var inner = e;
+        while (inner.InnerException is not null) inner = inner.InnerException;
+        return inner == e ? $"{e.GetType().Name}: {e.Message}" : $"{inner.GetType().Name}: {inner.Message}";
     }
 
     protected override void OnReplaySuccess()

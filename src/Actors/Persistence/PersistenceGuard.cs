@@ -23,6 +23,12 @@ public static class PersistenceGuardProtocol
     /// <summary>Persistent actor to guard: the journal refused the events (e.g. they cannot be serialized); retrying cannot help.</summary>
     public sealed record Refused(long DeliveryId, string Reason);
 
+    /// <summary>
+    /// Persistent actor to guard: a write or a recovery failed (the database is away, most likely) and
+    /// the actor stops. The guard tells the operator once per outage, not at every back-off attempt.
+    /// </summary>
+    public sealed record Failed(string What, string Cause);
+
     /// <summary>Guard to caller: the in-memory buffer is full, this command was not taken.</summary>
     public sealed record Overflowed(object Command, int Capacity);
 
@@ -34,9 +40,10 @@ public static class PersistenceGuardProtocol
 
     /// <summary>
     /// <paramref name="Pending"/> commands are held in memory (sent or waiting) until stored;
-    /// <paramref name="Recoveries"/> counts how often the persistent actor came back after the first start.
+    /// <paramref name="Recoveries"/> counts how often the persistent actor came back after the first start;
+    /// <paramref name="Failures"/> how often a write or a recovery failed.
     /// </summary>
-    public sealed record Status(bool Ready, int Pending, long Stored, long Refused, long Overflowed, long Recoveries);
+    public sealed record Status(bool Ready, int Pending, long Stored, long Refused, long Overflowed, long Recoveries, long Failures);
 }
 
 /// <summary>How long to wait between attempts to restart the persistent actor, and how much to hold meanwhile.</summary>
@@ -44,6 +51,9 @@ public sealed record PersistenceGuardSettings
 {
     /// <summary>At most this many commands are held in memory; more are answered <see cref="PersistenceGuardProtocol.Overflowed"/>.</summary>
     public int Capacity { get; init; } = 10_000;
+
+    /// <summary>While failures go on with the same cause, the operator is reminded this often (each attempt is logged at debug level).</summary>
+    public TimeSpan FailureReminder { get; init; } = TimeSpan.FromMinutes(5);
 
     public TimeSpan MinBackoff { get; init; } = TimeSpan.FromSeconds(1);
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
@@ -95,6 +105,11 @@ public sealed class PersistenceGuard : ReceiveActor
     private long refused;
     private long overflowed;
     private long readies;
+    private long failures;
+    // The outage under way: since when, the cause last told, and when it was told.
+    private DateTime? failingSince;
+    private string? toldCause;
+    private DateTime toldAt;
 
     /// <param name="persistentActorProps">Props of the persistent actor, given the guard's ref to talk back to.</param>
     /// <param name="name">The persistent actor's name (the back-off supervisor is called <c>{name}-backoff</c>).</param>
@@ -125,14 +140,16 @@ public sealed class PersistenceGuard : ReceiveActor
             refused++;
             log.Error("Journal refused {0} for good: {1}", p.Command.GetType().Name, m.Reason);
         });
+        Receive<PersistenceGuardProtocol.Failed>(OnFailed);
         Receive<Terminated>(t =>
         {
             if (!t.ActorRef.Equals(persistentActor)) return;
             persistentActor = null;
-            log.Warning("Persistent actor {0} stopped (journal unavailable?); holding {1} command(s) until it is back", t.ActorRef.Path.Name, pending.Count);
+            // Told with its cause (Failed); a stop without one is the actor's own decision or a crash.
+            log.Debug("Persistent actor {0} stopped; holding {1} command(s) until it is back", t.ActorRef.Path.Name, pending.Count);
         });
         Receive<PersistenceGuardProtocol.GetStatus>(_ => Sender.Tell(new PersistenceGuardProtocol.Status(
-            persistentActor is not null, pending.Count, stored, refused, overflowed, Math.Max(0, readies - 1))));
+            persistentActor is not null, pending.Count, stored, refused, overflowed, Math.Max(0, readies - 1), failures)));
         ReceiveAny(OnCommand);
     }
 
@@ -149,16 +166,49 @@ public sealed class PersistenceGuard : ReceiveActor
         persistentActor?.Tell(new PersistenceGuardProtocol.Deliver(p.DeliveryId, p.Command), p.Sender);
     }
 
+    // One line when an outage begins and when its cause changes, a reminder every FailureReminder,
+    // and each back-off attempt at debug level: 1,000 chargers retrying every few seconds would
+    // otherwise bury the log (the node's own storage watch says when the database is back).
+    private void OnFailed(PersistenceGuardProtocol.Failed failed)
+    {
+        failures++;
+        var now = DateTime.UtcNow;
+        var name = Sender.Path.Name;
+        if (failingSince is not { } since)
+        {
+            failingSince = now;
+            log.Warning("Persistent actor {0}: {1} failed ({2}); holding {3} command(s) and retrying with back-off until the journal answers",
+                name, failed.What, failed.Cause, pending.Count);
+        }
+        else if (failed.Cause != toldCause)
+            log.Warning("Persistent actor {0}: {1} failed, now with another cause ({2}); holding {3} command(s)", name, failed.What, failed.Cause, pending.Count);
+        else if (now - toldAt >= settings.FailureReminder)
+            log.Warning("Persistent actor {0}: still failing after {1:0} s ({2}); holding {3} command(s)", name, (now - since).TotalSeconds, failed.Cause, pending.Count);
+        else
+        {
+            log.Debug("Persistent actor {0}: {1} failed again ({2})", name, failed.What, failed.Cause);
+            return;
+        }
+        toldCause = failed.Cause;
+        toldAt = now;
+    }
+
     private void OnReady(IActorRef actor)
     {
         readies++;
+        if (failingSince is { } since)
+        {
+            log.Info("Persistent actor {0} recovered after {1:0.#} s of failures; sending {2} pending command(s)", actor.Path.Name, (DateTime.UtcNow - since).TotalSeconds, pending.Count);
+            failingSince = null;
+            toldCause = null;
+        }
+        else if (pending.Count > 0)
+            log.Info("Persistent actor {0} recovered; sending {1} pending command(s)", actor.Path.Name, pending.Count);
         if (!actor.Equals(persistentActor))
         {
             persistentActor = actor;
             Context.Watch(actor);
         }
-        if (pending.Count > 0)
-            log.Info("Persistent actor {0} recovered; sending {1} pending command(s)", actor.Path.Name, pending.Count);
         // Anything sent to an earlier incarnation and not stored was lost with it: send all again, in order.
         foreach (var p in pending.Values)
             actor.Tell(new PersistenceGuardProtocol.Deliver(p.DeliveryId, p.Command), p.Sender);

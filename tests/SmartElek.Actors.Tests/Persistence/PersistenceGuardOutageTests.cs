@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using Akka.Actor;
+using Akka.Event;
 using Akka.Persistence.Query;
 using Akka.Persistence.Sql.Query;
 using Akka.Streams;
@@ -42,7 +44,7 @@ public sealed class PersistenceGuardOutageTests(PostgreSqlFixture postgres) : IC
     public async Task Commands_taken_while_the_database_is_down_are_stored_once_it_returns()
     {
         var database = await postgres.NewDatabaseAsync("outage");
-        system = ActorSystem.Create("outage", database.Config());
+        system = ActorSystem.Create("outage", database.Config("akka.loglevel = INFO")); // the log is part of what is tested
         var charger = new ChargerId("outage-1");
         var settings = new PersistenceGuardSettings
         {
@@ -50,6 +52,9 @@ public sealed class PersistenceGuardOutageTests(PostgreSqlFixture postgres) : IC
             MinBackoff = TimeSpan.FromMilliseconds(300),
             MaxBackoff = TimeSpan.FromSeconds(1),
         };
+        var logs = new ConcurrentQueue<LogEvent>();
+        var listener = system.ActorOf(Props.Create(() => new LogCollector(logs)));
+        system.EventStream.Subscribe(listener, typeof(LogEvent));
         var guard = system.ActorOf(PersistenceGuard.Props(g => GuardedTestLedger.Props(charger, g), "ledger", settings), "guard");
         var random = new Random(11);
         var beforeOutage = Enumerable.Range(0, 5).Select(_ => random.NextInt64(1, 10_000)).ToArray();
@@ -73,6 +78,24 @@ public sealed class PersistenceGuardOutageTests(PostgreSqlFixture postgres) : IC
         Assert.Equal(11, up.Stored);
         Assert.Equal(0, up.Overflowed);
         Assert.True(up.Recoveries >= 1, $"the ledger should have recovered at least once after stopping: {up}");
+
+        // Told once per cause, not at every attempt (the server shutting down, then refusing
+        // connections), no error with a stack trace from the ledger however often it failed, and a
+        // line when it is back.
+        var fromGuard = logs.Where(l => l.LogSource.Contains("/user/guard", StringComparison.Ordinal)).ToList();
+        var told = fromGuard.Where(l => l.LogLevel() == LogLevel.WarningLevel).Select(l => l.Message.ToString()!).ToList();
+        Assert.InRange(told.Count, 1, 2);
+        Assert.True(up.Failures > told.Count, $"more failures than warnings expected: {up}, told {told.Count}");
+        Assert.Contains("write of LedgerCredited", told[0]);
+        Assert.Contains("holding 6 command(s)", told[0]);
+        Assert.DoesNotContain(fromGuard, l => l.LogLevel() == LogLevel.ErrorLevel);
+        // Log events reach the collector through the event stream, a moment after the guard wrote them.
+        var deadline = DateTime.UtcNow + Timeout;
+        while (!logs.Any(l => l.LogLevel() == LogLevel.InfoLevel && l.Message.ToString()!.Contains("recovered after", StringComparison.Ordinal)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the guard never said the ledger recovered after its failures");
+            await Task.Delay(50);
+        }
 
         var total = await guard.Ask<TestLedgerProtocol.Total>(TestLedgerProtocol.GetTotal.Instance, Timeout);
         Assert.Equal(new TestLedgerProtocol.Total(beforeOutage.Sum() + duringOutage.Sum(), 11), total);
@@ -101,7 +124,12 @@ public sealed class PersistenceGuardOutageTests(PostgreSqlFixture postgres) : IC
         Assert.Equal(new TestLedgerProtocol.Credit(4), refused.Command);
         Assert.Equal(3, refused.Capacity);
         var status = await guard.Ask<Status>(PersistenceGuardProtocol.GetStatus.Instance, Timeout);
-        Assert.Equal(new Status(false, 3, 0, 0, 1, 0), status);
+        Assert.Equal(new Status(false, 3, 0, 0, 1, 0, 0), status);
+    }
+
+    private sealed class LogCollector : ReceiveActor
+    {
+        public LogCollector(ConcurrentQueue<LogEvent> logs) => Receive<LogEvent>(logs.Enqueue);
     }
 
     /// <summary>A stand-in for a persistent actor that has not recovered yet: never says Ready.</summary>
