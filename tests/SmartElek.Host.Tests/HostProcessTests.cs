@@ -20,6 +20,8 @@ public sealed class HostProcessTests : IDisposable
 
         Assert.Equal(0, await site.InterruptAsync());
         Assert.Contains("Application is shutting down", site.Text());
+        // A controlled stop of every charger (sessions ended, relays open, journals flushed), not a power cut.
+        Assert.Matches(@"Charger units shut down: (\d+) of \1, \1 with their journal flushed", site.Text());
         Assert.DoesNotContain("Exception", site.Errors());
     }
 

@@ -51,6 +51,22 @@ public static class ChargerProtocol
     /// </summary>
     public sealed record PowerCycle(string By);
 
+    /// <summary>
+    /// The controller is stopping (the Host's graceful stop), which is no power cut: a charging session
+    /// ends with <see cref="StopReason.Shutdown"/> while the unit still supervises it, the relays open,
+    /// the register becomes durable and the journal is flushed (at most
+    /// <see cref="ChargerJournalSettings.PowerCycleFlushWait"/>). Answered <see cref="ShutDownDone"/>; the
+    /// unit then stays powered down until its system ends.
+    /// </summary>
+    public sealed record ShutDown
+    {
+        public static readonly ShutDown Instance = new();
+        private ShutDown() { }
+    }
+
+    /// <param name="Flushed">False when the journal still held events at the end of the wait (the database is away).</param>
+    public sealed record ShutDownDone(ChargerId Charger, bool Flushed);
+
     /// <summary>Allows charging of the plugged-in vehicle (when auto-start is off, or after a stop). Replies <see cref="CommandResult"/>.</summary>
     public sealed record StartCharging(string By = "user");
 

@@ -172,6 +172,7 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
         Receive<ChargerProtocol.GetSettings>(_ => Sender.Tell(_state.Settings));
         Receive<ChargerProtocol.SetNetworkIndication>(n => ShowNetwork(n.Indication));
         Receive<ChargerProtocol.PowerCycle>(OnPowerCycle);
+        Receive<ChargerProtocol.ShutDown>(_ => OnShutDown());
         Receive<PowerDownTick>(_ => OnPowerDownTick());
         Receive<PersistenceGuardProtocol.Status>(OnJournalStatusAtPowerDown);
     }
@@ -537,6 +538,34 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
         if (_state.PoweringDown)
             return;
         _log.Warning("Charger {0}: power cycle ({1}): relays open, journal flushed, then the unit powers up again", _id, cycle.By);
+        PowerDown();
+    }
+
+    // Who asked for a shut-down (answered once the journal is flushed); null for a power cycle.
+    private IActorRef? _shutDownBy;
+
+    private void OnShutDown()
+    {
+        if (_shutDownBy is not null || _state.PoweringDown)
+        {
+            // A second ask (or one during a power cycle) waits for the same flush, or is answered at once.
+            if (_shutDownBy is null) Sender.Tell(new ChargerProtocol.ShutDownDone(_id, Flushed: false));
+            return;
+        }
+        _shutDownBy = Sender;
+        if (_state.Session.Authorised)
+        {
+            _log.Info("Charger {0}: the controller stops: session {1} ends (Shutdown), relays open", _id, _state.Session.SessionId);
+            // Not Command(): the answer to this ask is ShutDownDone, not a command result.
+            var stop = new SessionCommand.Stop(Context.System.Scheduler.Now, StopReason.Shutdown, _recording.RegisterWh);
+            if (_state.Session.Decide(stop).Rejected is null)
+                _sessionActor.Tell(stop);
+        }
+        PowerDown();
+    }
+
+    private void PowerDown()
+    {
         Apply(new ChargerUnitFact.PowerDownStarted(Now));
         _hardware.OpenBothRelays();
         Reconcile();
@@ -555,20 +584,39 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
         if (!_state.PoweringDown)
             return;
         if (_options.Journal is null)
-            throw new PowerCycled(_id, "no journal to flush");
+        {
+            PoweredDown("no journal to flush", flushed: true);
+            return;
+        }
         _journal.Tell(PersistenceGuardProtocol.GetStatus.Instance);
+    }
+
+    // A power cycle restarts the unit; a shut-down answers and stays down.
+    private void PoweredDown(string how, bool flushed)
+    {
+        if (_shutDownBy is null)
+            throw new PowerCycled(_id, how);
+        _shutDownBy.Tell(new ChargerProtocol.ShutDownDone(_id, flushed));
+        _log.Info("Charger {0}: shut down ({1})", _id, how);
     }
 
     private void OnJournalStatusAtPowerDown(PersistenceGuardProtocol.Status status)
     {
         if (_state.PoweringDownSince is not { } since || _options.Journal is not { } journal)
             return;
-        if (status.Pending == 0)
-            throw new PowerCycled(_id, "journal flushed");
+        // A shut-down's session stop must have come back from the session actor and gone to the journal too.
+        var stopPending = _shutDownBy is not null && _state.Session.Authorised;
+        if (status.Pending == 0 && !stopPending)
+        {
+            PoweredDown("journal flushed", flushed: true);
+            return;
+        }
         if (Now - since >= journal.PowerCycleFlushWait)
         {
-            _log.Error("Charger {0}: power cycle with the journal unavailable for {1}: {2} events it held are lost with the power", _id, journal.PowerCycleFlushWait, status.Pending);
-            throw new PowerCycled(_id, "journal unavailable");
+            _log.Error("Charger {0}: {1} with the journal unavailable for {2}: {3} events it held are lost with the power",
+                _id, _shutDownBy is null ? "power cycle" : "shut-down", journal.PowerCycleFlushWait, status.Pending);
+            PoweredDown("journal unavailable", flushed: false);
+            return;
         }
         Timers.StartSingleTimer(nameof(PowerDownTick), PowerDownTick.Instance, PowerDownPoll);
     }

@@ -4,7 +4,9 @@ namespace SmartElek.Charger.Sessions;
 /// Why a session's charging ended. <see cref="PowerLoss"/>: the unit went down (crash, power loss)
 /// with the session open, which was closed at the next power-up. New reasons go at the end.
 /// </summary>
-public enum StopReason { EvDisconnected, Local, Remote, Fault, Other, PowerLoss }
+/// <summary>Why charging stopped. Written by name: append, never rename or reuse.</summary>
+/// <remarks><see cref="Shutdown"/>: the site's controller was stopped (not a power cut); the unit ended the session first.</remarks>
+public enum StopReason { EvDisconnected, Local, Remote, Fault, Other, PowerLoss, Shutdown }
 
 /// <summary>A session event: persisted (Akka.Persistence) and reported; never changes meaning once written.</summary>
 public interface ISessionEvent : IWireMessage

@@ -1,3 +1,6 @@
+using Akka;
+using Akka.Actor;
+using Akka.Event;
 using Akka.Hosting;
 using SmartElek.Actors.Charger;
 using SmartElek.Charger.Settings;
@@ -21,6 +24,11 @@ public static class ChargerUnitHosting
         var unitOptions = ChargerUnitOptions.Default with { Journal = journal };
         // The units sit under the user guardian, which restarts them: a power cycle in place.
         builder.AddHocon($"akka.actor.guardian-supervisor-strategy = {UnitGuardianStrategy.ConfigValue}", HoconAddMode.Prepend);
+        // A graceful stop shuts each unit down (session ended, relays open, journal flushed) before
+        // the system ends: the phase must outlast a journal flush that waits for an absent database.
+        var flushWait = (journal ?? new ChargerJournalSettings()).PowerCycleFlushWait;
+        var shutDownWithin = flushWait + TimeSpan.FromSeconds(5);
+        builder.AddHocon($"akka.coordinated-shutdown.phases.service-requests-done.timeout = {(int)shutDownWithin.TotalSeconds}s", HoconAddMode.Prepend);
         return builder.WithActors((system, registry) =>
         {
             var clock = ChargerClock.Of(system);
@@ -35,6 +43,29 @@ public static class ChargerUnitHosting
                 chargers.Add(new LocalCharger(id, unit, hardware));
             }
             chargers.MarkStarted();
+            CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "shut-down-charger-units",
+                () => ShutDownAsync(system, chargers.All.Select(c => c.Unit).ToList(), shutDownWithin - TimeSpan.FromSeconds(2)));
         });
+    }
+
+    // The controller stopping is no power cut: each unit ends its session and flushes its journal.
+    private static async Task<Done> ShutDownAsync(ActorSystem system, IReadOnlyList<IActorRef> units, TimeSpan within)
+    {
+        var log = system.Log;
+        var answers = await Task.WhenAll(units.Select(async unit =>
+        {
+            try
+            {
+                return await unit.Ask<ChargerProtocol.ShutDownDone>(ChargerProtocol.ShutDown.Instance, within);
+            }
+            catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+            {
+                log.Warning("Charger unit {0} did not shut down within {1}", unit.Path.Name, within);
+                return null;
+            }
+        }));
+        log.Info("Charger units shut down: {0} of {1}, {2} with their journal flushed",
+            answers.Count(a => a is not null), units.Count, answers.Count(a => a is { Flushed: true }));
+        return Done.Instance;
     }
 }

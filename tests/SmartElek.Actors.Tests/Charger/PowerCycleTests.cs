@@ -134,4 +134,39 @@ public sealed class PowerCycleJournalTests(ITestOutputHelper output) : IDisposab
         Assert.Equal(StopReason.Remote, back.LastSession!.StopReason);
         rig.Log($"stopped at {stopped.RegisterWh:0.00} Wh, last reading {lastReading.RegisterWh:0.00} Wh, back at {back.RegisterWh:0.00} Wh");
     }
+
+    [Fact]
+    public async Task A_shut_down_ends_the_session_opens_the_relays_and_flushes_so_the_next_power_up_closes_nothing_as_a_power_loss()
+    {
+        await using var rig = new ChargerJournalRig(_database.Database, output);
+        var settings = ChargerSettings.Factory with { AutoStart = true };
+        rig.PowerUp(settings);
+        await rig.AllStoredAsync();
+        rig.Board.PlugIn(ChargerJournalRig.Vehicle);
+        var charging = await rig.StatusUntilAsync(s => s.Session == SessionPhase.Charging && s.PowerW > 6000 && rig.RelaysClosed, "charging at full power");
+        await Task.Delay(ChargerJournalRig.JournalSettings.DurableReadingInterval * 1.5);
+
+        // As the Host does when it stops gracefully.
+        var done = await rig.AskAsync<ChargerProtocol.ShutDownDone>(ChargerProtocol.ShutDown.Instance);
+        Assert.True(done.Flushed);
+        Assert.False(rig.RelaysClosed);
+        var journal = (await rig.JournalAsync()).Select(e => e.Event).ToList();
+        var stopped = journal.OfType<SessionEvents.Stopped>().Single(e => e.SessionId == charging.SessionId);
+        Assert.Equal(StopReason.Shutdown, stopped.Reason);
+        var lastReading = journal.OfType<EnergyRecorded>().Last(e => e.SessionId == charging.SessionId);
+        Assert.True(lastReading.RegisterWh >= stopped.RegisterWh, $"the last reading {lastReading.RegisterWh} Wh is the register at the stop {stopped.RegisterWh} Wh or later");
+
+        // The next power-up, the vehicle still plugged in: the stopped session is closed as it was
+        // stopped (no PowerLoss), and a new one starts per the settings.
+        await rig.CrashAsync();
+        rig.PowerUp(settings, vehicleIn: true);
+        var back = await rig.StatusUntilAsync(s => s.SessionId is not null && s.SessionId != charging.SessionId && s.LastSession is not null,
+            "a new session after the shut-down", seconds: 30);
+        await rig.AllStoredAsync();
+        journal = (await rig.JournalAsync()).Select(e => e.Event).ToList();
+        Assert.DoesNotContain(journal.OfType<SessionEvents.Stopped>(), e => e.Reason == StopReason.PowerLoss);
+        Assert.Equal(StopReason.Shutdown, back.LastSession!.StopReason);
+        Assert.Equal(charging.SessionId, back.LastSession.SessionId);
+        Assert.True(back.RegisterWh >= lastReading.RegisterWh, "the register did not go back");
+    }
 }
