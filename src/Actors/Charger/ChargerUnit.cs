@@ -541,18 +541,19 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
         PowerDown();
     }
 
-    // Who asked for a shut-down (answered once the journal is flushed); null for a power cycle.
-    private IActorRef? _shutDownBy;
+    // Who asked for a shut-down (answered once the journal is flushed); empty for a power cycle.
+    private readonly List<IActorRef> _shutDownBy = [];
 
     private void OnShutDown()
     {
-        if (_shutDownBy is not null || _state.PoweringDown)
+        if (_state.PoweringDown)
         {
-            // A second ask (or one during a power cycle) waits for the same flush, or is answered at once.
-            if (_shutDownBy is null) Sender.Tell(new ChargerProtocol.ShutDownDone(_id, Flushed: false));
+            // A second ask waits for the same flush; one during a power cycle is answered at once.
+            if (_shutDownBy.Count > 0) _shutDownBy.Add(Sender);
+            else Sender.Tell(new ChargerProtocol.ShutDownDone(_id, Flushed: false));
             return;
         }
-        _shutDownBy = Sender;
+        _shutDownBy.Add(Sender);
         if (_state.Session.Authorised)
         {
             _log.Info("Charger {0}: the controller stops: session {1} ends (Shutdown), relays open", _id, _state.Session.SessionId);
@@ -594,9 +595,10 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
     // A power cycle restarts the unit; a shut-down answers and stays down.
     private void PoweredDown(string how, bool flushed)
     {
-        if (_shutDownBy is null)
+        if (_shutDownBy.Count == 0)
             throw new PowerCycled(_id, how);
-        _shutDownBy.Tell(new ChargerProtocol.ShutDownDone(_id, flushed));
+        foreach (var asker in _shutDownBy)
+            asker.Tell(new ChargerProtocol.ShutDownDone(_id, flushed));
         _log.Info("Charger {0}: shut down ({1})", _id, how);
     }
 
@@ -605,7 +607,7 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
         if (_state.PoweringDownSince is not { } since || _options.Journal is not { } journal)
             return;
         // A shut-down's session stop must have come back from the session actor and gone to the journal too.
-        var stopPending = _shutDownBy is not null && _state.Session.Authorised;
+        var stopPending = _shutDownBy.Count > 0 && _state.Session.Authorised;
         if (status.Pending == 0 && !stopPending)
         {
             PoweredDown("journal flushed", flushed: true);
@@ -614,7 +616,7 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
         if (Now - since >= journal.PowerCycleFlushWait)
         {
             _log.Error("Charger {0}: {1} with the journal unavailable for {2}: {3} events it held are lost with the power",
-                _id, _shutDownBy is null ? "power cycle" : "shut-down", journal.PowerCycleFlushWait, status.Pending);
+                _id, _shutDownBy.Count == 0 ? "power cycle" : "shut-down", journal.PowerCycleFlushWait, status.Pending);
             PoweredDown("journal unavailable", flushed: false);
             return;
         }

@@ -92,12 +92,10 @@ public abstract class GuardedPersistentActor : ReceivePersistentActor
 
     private static string Describe(object @event) => (@event is Akka.Persistence.Journal.Tagged t ? t.Payload : @event).GetType().Name;
 
-    // The innermost exception says what is wrong (connection refused, database is locked); the outer ones wrap it.
     private static string Cause(Exception e)
     {
-        var inner = e;
-        while (inner.InnerException is not null) inner = inner.InnerException;
-        return inner == e ? $"{e.GetType().Name}: {e.Message}" : $"{inner.GetType().Name}: {inner.Message}";
+        var inner = DatabaseFailure.Innermost(e);
+        return $"{inner.GetType().Name}: {inner.Message}";
     }
 
     protected override void OnReplaySuccess()

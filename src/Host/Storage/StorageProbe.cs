@@ -56,14 +56,13 @@ public static class StorageProbe
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
         {
-            return new StorageProbeResult(StorageReach.Unreachable, where, Innermost(e).Message);
+            return new StorageProbeResult(StorageReach.Unreachable, where, DatabaseFailure.Innermost(e).Message);
         }
     }
 
     /// <summary>host:port/database of a PostgreSQL connection string: what an operator may be shown.</summary>
     public static string Where(NpgsqlConnectionStringBuilder builder) => $"{builder.Host}:{builder.Port}/{builder.Database}";
 
-    private static Exception Innermost(Exception e) => e.InnerException is { } inner ? Innermost(inner) : e;
 }
 
 /// <summary>
