@@ -1,12 +1,21 @@
 namespace SmartElek.Charger.Metering;
 
 /// <summary>One sample of the metrology chip, at a time on the charger's monotonic clock.</summary>
-public readonly record struct MeterReading(TimeSpan At, double Volts, double Amps, double ActivePowerW, double PowerFactor, double FrequencyHz);
+/// <param name="ActiveEnergyWh">
+/// The chip's own active-energy accumulator since it powered up, Wh; NaN for a chip without one. The
+/// chip integrates at its sampling rate, so energy between two reads is exact however late the second
+/// read comes; the instantaneous power of two reads is not (a vehicle that stops just after one read
+/// would be counted for half the gap).
+/// </param>
+public readonly record struct MeterReading(TimeSpan At, double Volts, double Amps, double ActivePowerW, double PowerFactor, double FrequencyHz,
+    double ActiveEnergyWh = double.NaN);
 
 /// <summary>
-/// The charger's energy register in Wh. It never goes backwards (invariant 4): it integrates active power
-/// between consecutive readings by the trapezoid rule, counts negative power as 0 and ignores a reading whose
-/// time is not after the previous one or whose power is not a number. Only a factory-settings restore resets it.
+/// The charger's energy register in Wh. It never goes backwards (invariant 4). Between consecutive readings
+/// it adds what the chip's accumulator moved by; when either reading has no accumulator value, or the
+/// accumulator went down (the chip was reset), it integrates active power by the trapezoid rule instead,
+/// counting negative power as 0. A reading whose time is not after the previous one, or whose power is not
+/// a number, is ignored. Only a factory-settings restore resets it.
 /// </summary>
 public sealed class EnergyRegister
 {
@@ -33,8 +42,11 @@ public sealed class EnergyRegister
         {
             if (reading.At <= previous.At)
                 return;
-            var hours = (reading.At - previous.At).TotalHours;
-            Wh += (Math.Max(0, previous.ActivePowerW) + Math.Max(0, reading.ActivePowerW)) / 2 * hours;
+            var accumulated = reading.ActiveEnergyWh - previous.ActiveEnergyWh;
+            if (double.IsFinite(accumulated) && accumulated >= 0)
+                Wh += accumulated;
+            else
+                Wh += (Math.Max(0, previous.ActivePowerW) + Math.Max(0, reading.ActivePowerW)) / 2 * (reading.At - previous.At).TotalHours;
         }
         _previous = reading;
     }

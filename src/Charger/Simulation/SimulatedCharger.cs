@@ -327,7 +327,9 @@ public sealed class SimulatedCharger : IChargerHardware
             var pf = board._vehicle?.Spec.PowerFactor ?? 1.0;
             var volts = board.Noisy(board.GridVolts);
             var measuredAmps = amps > 0 ? board.Noisy(amps) : 0;
-            return new MeterReading(board._syncedTo, volts, measuredAmps, volts * measuredAmps * pf, pf, board.GridFrequencyHz + 0.01 * (2 * board._noise.NextDouble() - 1));
+            // The chip's accumulator counts what flowed, step by step, as a real chip's does at its sampling rate.
+            return new MeterReading(board._syncedTo, volts, measuredAmps, volts * measuredAmps * pf, pf, board.GridFrequencyHz + 0.01 * (2 * board._noise.NextDouble() - 1),
+                board._deliveredWh);
         });
     }
 

@@ -89,6 +89,60 @@ public class EnergyRegisterTests
         Assert.Equal(1000, register.Wh, 1e-9);
     }
 
+    private static MeterReading Counted(double seconds, double watts, double chipWh) => At(seconds, watts) with { ActiveEnergyWh = chipWh };
+
+    [Fact]
+    public void With_the_chips_accumulator_a_late_read_at_a_power_step_counts_what_flowed()
+    {
+        // 7.2 kW until the vehicle stops 0.1 s after a read; the next read comes 1 s late. The trapezoid
+        // would count 1 Wh, the chip counted 0.2 Wh.
+        var register = new EnergyRegister();
+        register.Add(Counted(0, 7200, 50));
+        register.Add(Counted(1, 0, 50.2));
+        Assert.Equal(0.2, register.Wh, 1e-9);
+
+        var trapezoid = new EnergyRegister();
+        trapezoid.Add(At(0, 7200));
+        trapezoid.Add(At(1, 0));
+        Assert.Equal(1, trapezoid.Wh, 1e-9);
+    }
+
+    [Fact]
+    public void A_chip_reset_or_a_read_without_an_accumulator_falls_back_to_the_trapezoid()
+    {
+        var register = new EnergyRegister();
+        register.Add(Counted(0, 3600, 900));
+        register.Add(Counted(10, 3600, 0.5));   // the chip restarted: its accumulator went down
+        Assert.Equal(10, register.Wh, 1e-9);
+        register.Add(Counted(20, 3600, 10.5));  // counting again from its new value
+        Assert.Equal(20, register.Wh, 1e-9);
+        register.Add(At(30, 3600));              // no accumulator value
+        Assert.Equal(30, register.Wh, 1e-9);
+    }
+
+    [Fact]
+    public void With_an_accumulator_the_register_moves_by_exactly_what_the_chip_counted_and_never_back() =>
+        Gen.Select(Gen.Double[0.01, 5], Gen.Double[-1, 3], Gen.Double[0, 20_000]).Array[1, 200].Sample(steps =>
+        {
+            var register = new EnergyRegister(500);
+            var (seconds, chipWh, expectedWh) = (0.0, 1000.0, 500.0);
+            register.Add(Counted(seconds, 0, chipWh));
+            foreach (var (gap, counted, watts) in steps)
+            {
+                seconds += gap;
+                var before = register.Wh;
+                var last = register.LastReading!.Value;
+                var moved = chipWh + counted - chipWh;
+                chipWh += counted;
+                var reading = Counted(seconds, watts, chipWh);
+                register.Add(reading);
+                // A counter that went down is a reset chip: the trapezoid counts that interval instead.
+                expectedWh += moved >= 0 ? moved : (Math.Max(0, last.ActivePowerW) + watts) / 2 * (reading.At - last.At).TotalHours;
+                Assert.True(register.Wh >= before, $"{register.Wh} Wh after {before} Wh");
+                Assert.Equal(expectedWh, register.Wh, 1e-6);
+            }
+        }, iter: 300);
+
     [Theory]
     [InlineData(-1)]
     [InlineData(double.NaN)]
