@@ -8,6 +8,7 @@ using SmartElek.Gateway.ChargePoint;
 using SmartElek.Gateway.Ocpp16;
 using Xunit.Abstractions;
 using static SmartElek.Gateway.ChargePoint.ChargePointProtocol;
+using UnitStopReason = SmartElek.Charger.Sessions.StopReason;
 
 namespace SmartElek.Gateway.Tests;
 
@@ -127,7 +128,7 @@ public sealed class ChargerUnitPortTests : Akka.TestKit.Xunit2.TestKit
 
         _unit.Tell(new ChargerProtocol.StopCharging()); // the user, in the app
         RunUntil(() => _port.Read().Meter.CurrentA == 0, TimeSpan.FromSeconds(5), "stopped");
-        Assert.Single(Told(), m => m is LocalStopRequested);
+        Assert.Equal(StopReason.Local, Assert.Single(Told().OfType<LocalStopRequested>()).Reason);
 
         Assert.True(_port.StartCharging("TAG-1"));
         RunUntil(() => _port.Read().Meter.CurrentA > 5, TimeSpan.FromSeconds(15), "charging again");
@@ -135,6 +136,29 @@ public sealed class ChargerUnitPortTests : Akka.TestKit.Xunit2.TestKit
         RunUntil(() => _port.Read().Meter.CurrentA == 0, TimeSpan.FromSeconds(5), "stopped again");
         Assert.DoesNotContain(Told(), m => m is LocalStopRequested or LocalStartRequested);
     }
+
+    [Fact]
+    public void A_controller_that_shuts_down_ends_the_transaction_as_a_reboot_not_as_the_users_stop()
+    {
+        Start();
+        PlugInAndCharge();
+        Told();
+
+        _unit.Tell(ChargerProtocol.ShutDown.Instance);
+        RunUntil(() => _port.Read().Meter.CurrentA == 0, TimeSpan.FromSeconds(5), "stopped by the shut-down");
+        Assert.Equal(StopReason.Reboot, Assert.Single(Told().OfType<LocalStopRequested>()).Reason);
+    }
+
+    [Theory]
+    [InlineData(UnitStopReason.Local, StopReason.Local)]
+    [InlineData(UnitStopReason.Shutdown, StopReason.Reboot)]
+    [InlineData(UnitStopReason.Fault, StopReason.Other)]
+    [InlineData(UnitStopReason.Other, StopReason.Other)]
+    [InlineData(UnitStopReason.EvDisconnected, StopReason.EVDisconnected)]
+    [InlineData(UnitStopReason.PowerLoss, StopReason.PowerLoss)]
+    [InlineData(UnitStopReason.Remote, StopReason.Remote)]
+    public void Every_stop_reason_of_the_charger_has_its_OCPP_reason(UnitStopReason unit, StopReason ocpp) =>
+        Assert.Equal(ocpp, ChargerUnitPort.OcppReason(unit));
 
     [Fact]
     public void Auto_start_on_plug_in_is_a_local_start_with_the_configured_tag_and_unplugging_is_seen()

@@ -160,6 +160,9 @@ public sealed record ChargerStatus(
 
     public double PowerFactor { get; init; }
 
+    /// <summary>Why the session in progress stopped; null unless it is <see cref="SessionPhase.Stopped"/>.</summary>
+    public StopReason? StopReason { get; init; }
+
     public bool RelaysClosed => RelayL1 == RelayPosition.Closed || RelayL2 == RelayPosition.Closed;
 
     public bool Faulted => Faults.Count > 0;

@@ -682,6 +682,7 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
             Operative = state.Operative,
             FrequencyHz = _reading.FrequencyHz,
             PowerFactor = _reading.PowerFactor,
+            StopReason = session.Phase == SessionPhase.Stopped ? session.StopReason : null,
         };
     }
 

@@ -94,7 +94,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         Receive<ConnectorChanged>(_ => OnConnectorChanged());
         Receive<PowerLossStopDue>(_ => StopCutTransaction());
         Receive<LocalStartRequested>(s => RequestAuthorization(s.IdTag, null));
-        Receive<LocalStopRequested>(_ => { if (_transaction is not null) StopTransaction(StopReason.Local); });
+        Receive<LocalStopRequested>(r => { if (_transaction is not null) StopTransaction(r.Reason); });
         Receive<GetState>(_ => Sender.Tell(State()));
         Receive<HeartbeatTick>(_ => OnHeartbeatTick());
         Receive<MeterTick>(_ => OnMeterTick());

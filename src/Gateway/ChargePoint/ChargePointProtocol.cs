@@ -40,8 +40,11 @@ public static class ChargePointProtocol
     /// <summary>From the charger: the user asks to charge with this idTag (app, auto-start with the configured tag).</summary>
     public sealed record LocalStartRequested(string IdTag);
 
-    /// <summary>From the charger: the user ends the session locally.</summary>
-    public sealed record LocalStopRequested;
+    /// <summary>
+    /// From the charger: the session ended there, not at the charge point's request: the user
+    /// (<see cref="StopReason.Local"/>) or the controller shutting down (<see cref="StopReason.Reboot"/>).
+    /// </summary>
+    public sealed record LocalStopRequested(StopReason Reason = StopReason.Local);
 
     /// <summary>Asks for a <see cref="ChargePointState"/> (dashboard, tests).</summary>
     public sealed record GetState

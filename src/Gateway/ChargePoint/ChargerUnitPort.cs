@@ -196,6 +196,21 @@ public sealed class ChargerUnitPort : IConnectorPort, IObservableConnectorPort
         _ => UnitStopReason.Other,
     };
 
+    /// <summary>
+    /// The OCPP reason for a stop the charger made by itself. Pure. A controller that shuts down
+    /// ends its sessions as a reboot of the charge point would (OCPP 1.6 has no "shutdown"); any
+    /// other reason is Other.
+    /// </summary>
+    public static OcppStopReason OcppReason(UnitStopReason? reason) => reason switch
+    {
+        UnitStopReason.EvDisconnected => OcppStopReason.EVDisconnected,
+        UnitStopReason.Local or null => OcppStopReason.Local,
+        UnitStopReason.Remote => OcppStopReason.Remote,
+        UnitStopReason.PowerLoss => OcppStopReason.PowerLoss,
+        UnitStopReason.Shutdown => OcppStopReason.Reboot,
+        _ => OcppStopReason.Other,
+    };
+
     // What the charge point's status depends on: a change of any of these is worth a ConnectorChanged.
     private static (VehicleConnection, ConnectorFault, bool, string?, bool, bool, SessionPhase) Shape(ChargerStatus s, ConnectorSnapshot c) =>
         (c.Vehicle, c.Fault, c.Operative, c.FaultInfo, c.Meter.OfferedA > 0, c.Meter.CurrentA >= StatusMapping.DrawingThresholdA, s.Session);
@@ -225,7 +240,7 @@ public sealed class ChargerUnitPort : IConnectorPort, IObservableConnectorPort
             }
             else if (was && !now)
             {
-                if (!_stopAsked && status.Session == SessionPhase.Stopped) tell.Add(new ChargePointProtocol.LocalStopRequested());
+                if (!_stopAsked && status.Session == SessionPhase.Stopped) tell.Add(new ChargePointProtocol.LocalStopRequested(OcppReason(status.StopReason)));
                 _stopAsked = false;
             }
         }

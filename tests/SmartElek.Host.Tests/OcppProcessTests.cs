@@ -1,0 +1,103 @@
+using SmartElek.Gateway.Tests.Interop;
+using Record = SmartElek.Gateway.Tests.Interop.Record;
+using Xunit.Abstractions;
+
+namespace SmartElek.Host.Tests;
+
+/// <summary>
+/// The real executable as a charge point of the independent central system (ocpp-rpc in strict
+/// mode): a graceful stop mid-transaction ends it as a reboot, and that StopTransaction reaches
+/// the central system once, before or after the next start, never as a power loss.
+/// </summary>
+public sealed class OcppProcessTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const string Key = "host-process-key";
+    private const string Charger = "charger-1";
+    private readonly string _workDir = Directory.CreateTempSubdirectory("smartelek-ocpp-process-").FullName;
+    private CentralSystemProcess _central = null!;
+
+    public async Task InitializeAsync() => _central = await CentralSystemProcess.StartAsync(Key, heartbeatSeconds: 30);
+
+    public async Task DisposeAsync()
+    {
+        await _central.DisposeAsync();
+        try { Directory.Delete(_workDir, recursive: true); }
+        catch (IOException) { /* the OS cleans temp */ }
+    }
+
+    // One charger on SQLite, a vehicle at once with a nearly empty battery that stays an hour; the
+    // central system knows the local tag.
+    private Dictionary<string, string> Environment() => new()
+    {
+        ["SMARTELEK__Site__Topology"] = HostProcess.OneChargerTopology(_workDir),
+        ["SMARTELEK__Simulation__MeanArrivalSeconds"] = "1",
+        ["SMARTELEK__Simulation__MeanStaySeconds"] = "3600",
+        ["SMARTELEK__Simulation__ArrivalSocMin"] = "10",
+        ["SMARTELEK__Simulation__ArrivalSocMax"] = "20",
+        ["SMARTELEK__Ocpp__Enabled"] = "true",
+        ["SMARTELEK__Ocpp__CentralSystemUrl"] = $"ws://127.0.0.1:{_central.Port}/ocpp/",
+        ["SMARTELEK__Ocpp__AuthorizationKeyVariable"] = "SMARTELEK_TEST_OCPP_KEY",
+        ["SMARTELEK_TEST_OCPP_KEY"] = Key,
+        ["SMARTELEK__Ocpp__LocalIdTag"] = "TAG-OK",
+        ["SMARTELEK__Ocpp__MeterValueSampleSeconds"] = "5",
+    };
+
+    private async Task<Record> WaitForAsync(Func<Record, bool> wanted, TimeSpan within, string what, HostProcess site)
+    {
+        var until = DateTime.UtcNow + within;
+        while (true)
+        {
+            var record = await _central.RecordAsync();
+            if (wanted(record)) return record;
+            if (DateTime.UtcNow > until)
+                throw new Xunit.Sdk.XunitException($"{what} within {within.TotalSeconds:0} s; the central system received: " +
+                    string.Join(", ", record.Received.Select(r => r.Method)) + $"\nstderr:\n{site.Errors()}");
+            await Task.Delay(250);
+        }
+    }
+
+    private static double RegisterWh(ReceivedCall meterValues) =>
+        meterValues.Params["meterValue"]!.AsArray()
+            .SelectMany(v => v!["sampledValue"]!.AsArray())
+            .Where(v => v!["measurand"]?.GetValue<string>() is null or "Energy.Active.Import.Register")
+            .Select(v => double.Parse(v!["value"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture))
+            .DefaultIfEmpty(0).Max();
+
+    [Fact]
+    public async Task A_graceful_stop_mid_transaction_ends_it_once_as_a_reboot_and_the_next_start_owes_no_power_loss_stop()
+    {
+        var environment = Environment();
+        int transactionId;
+        using (var first = HostProcess.Start(_workDir, Repository.Config("host.json"), environment))
+        {
+            var started = await WaitForAsync(r => r.Of("StartTransaction").Any() && r.Of("MeterValues").Any(m => m.TransactionId is not null && RegisterWh(m) >= 5),
+                TimeSpan.FromSeconds(90), "a transaction with 5 Wh charged", first);
+            // The id the central system gave: the first one it handed out.
+            transactionId = 1000;
+            Assert.Equal(Charger, started.Of("StartTransaction").Single().Identity);
+            Assert.Equal(0, await first.InterruptAsync());
+        }
+
+        // The stop may have reached the central system before the process ended; if not, it is in
+        // the charge point's durable queue and goes out at the next start.
+        using var second = HostProcess.Start(_workDir, Repository.Config("host.json"), environment);
+        var record = await WaitForAsync(r => r.Of("StopTransaction").Any() && r.Of("StartTransaction").Count() >= 2,
+            TimeSpan.FromSeconds(90), "the first transaction's stop and, the vehicle still plugged in, a new transaction", second);
+        // Settle: anything else owed would go out right after the boot.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        record = await _central.RecordAsync();
+        Assert.Equal(0, await second.InterruptAsync());
+
+        foreach (var r in record.Received.Where(r => r.Method is "StartTransaction" or "StopTransaction" or "MeterValues"))
+            output.WriteLine($"{r.Identity} {r.Method} {r.Params.ToJsonString()}");
+        var stop = Assert.Single(record.Of("StopTransaction"), s => s.TransactionId == transactionId);
+        Assert.Equal("Reboot", stop.Params["reason"]?.GetValue<string>());
+        var starts = record.Of("StartTransaction").Select(s => s.Params["meterStart"]!.GetValue<int>()).ToList();
+        var meterStop = stop.Params["meterStop"]!.GetValue<int>();
+        Assert.True(meterStop >= starts[0] + 5, $"meterStop {meterStop} Wh, meterStart {starts[0]} Wh: the 5 Wh charged are missing");
+        // The register carried on across the stop: the next transaction starts where this one stopped.
+        Assert.True(starts[1] >= meterStop, $"the next transaction starts at {starts[1]} Wh, below the last stop's {meterStop} Wh");
+        Assert.DoesNotContain(record.Of("StopTransaction"), s => s.Params["reason"]?.GetValue<string>() == "PowerLoss");
+        Assert.Empty(record.Failures);
+    }
+}
