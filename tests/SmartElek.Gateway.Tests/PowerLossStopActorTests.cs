@@ -19,11 +19,13 @@ internal sealed class ReportingPort : IConnectorPort, IObservableConnectorPort
     public VehicleConnection Vehicle { get; set; } = VehicleConnection.None;
     public long RegisterWh { get => Interlocked.Read(ref _registerWh); set => Interlocked.Exchange(ref _registerWh, value); }
     public List<StopReason> Stops { get; } = [];
+    private volatile bool _registerKnown = true;
+    public bool RegisterKnown { get => _registerKnown; set => _registerKnown = value; }
 
     public void Attach(IActorRef chargePoint, IActorRefFactory context) => ChargePoint = chargePoint;
 
     public ConnectorSnapshot Read() => new(Vehicle, ConnectorFault.None, true,
-        new MeterSnapshot(DateTimeOffset.UnixEpoch, RegisterWh, 0, 0, 0, 240, 60, 1));
+        new MeterSnapshot(DateTimeOffset.UnixEpoch, RegisterWh, 0, 0, 0, 240, 60, 1, RegisterKnown: RegisterKnown));
 
     public bool StartCharging(string idTag) => Vehicle != VehicleConnection.None;
     public void StopCharging(StopReason reason) => Stops.Add(reason);
@@ -132,14 +134,39 @@ public sealed class PowerLossStopActorTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Without_a_known_register_the_stop_goes_after_the_wait_with_meterStart()
+    public async Task With_a_known_register_below_meterStart_the_stop_goes_after_the_wait_with_meterStart()
     {
-        _port.RegisterWh = 0;
+        _port.RegisterWh = 0; // known, but below meterStart (the register was reset)
         await Start(Cut);
         await NothingButStatus();
         Scheduler.Advance(TimeSpan.FromSeconds(10));
         var stop = Assert.IsType<StopTransactionRequest>((await NextTransactionMessage()).Request);
         Assert.Equal((42, 10_000, StopReason.PowerLoss), (stop.TransactionId, stop.MeterStop, stop.Reason!.Value));
+    }
+
+    [Fact]
+    public async Task A_register_not_yet_recovered_is_no_meterStop_however_long_the_wait_even_at_or_above_meterStart()
+    {
+        // A transaction that started at 0 Wh: the charger's register before its journal recovers
+        // (0 Wh, counting from power-up) is "at or above meterStart", and still not the energy charged.
+        var fromZero = Cut with { MeterStart = 0 };
+        _port.RegisterWh = 0;
+        _port.RegisterKnown = false;
+        await Start(fromZero);
+        _port.ChargePoint.Tell(ConnectorChanged.Instance);
+        await NothingButStatus();
+        Scheduler.Advance(TimeSpan.FromSeconds(10));
+        await NothingButStatus();
+        Scheduler.Advance(TimeSpan.FromSeconds(30));
+        await NothingButStatus();
+        Assert.Equal(fromZero, _memory.Running);
+
+        _port.RegisterWh = 5;
+        _port.RegisterKnown = true; // the unit recovered its register from the journal
+        _port.ChargePoint.Tell(ConnectorChanged.Instance);
+        var stop = Assert.IsType<StopTransactionRequest>((await NextTransactionMessage()).Request);
+        Assert.Equal((42, 5, StopReason.PowerLoss), (stop.TransactionId, stop.MeterStop, stop.Reason!.Value));
+        Assert.Null(_memory.Running);
     }
 
     [Fact]

@@ -29,6 +29,7 @@ public sealed class OcppProcessTests(ITestOutputHelper output) : IAsyncLifetime
     // central system knows the local tag.
     private Dictionary<string, string> Environment() => new()
     {
+        ["SMARTELEK__Storage__DurableReadingSeconds"] = "1",
         ["SMARTELEK__Site__Topology"] = HostProcess.OneChargerTopology(_workDir),
         ["SMARTELEK__Simulation__MeanArrivalSeconds"] = "1",
         ["SMARTELEK__Simulation__MeanStaySeconds"] = "3600",
@@ -98,6 +99,41 @@ public sealed class OcppProcessTests(ITestOutputHelper output) : IAsyncLifetime
         // The register carried on across the stop: the next transaction starts where this one stopped.
         Assert.True(starts[1] >= meterStop, $"the next transaction starts at {starts[1]} Wh, below the last stop's {meterStop} Wh");
         Assert.DoesNotContain(record.Of("StopTransaction"), s => s.Params["reason"]?.GetValue<string>() == "PowerLoss");
+        Assert.Empty(record.Failures);
+    }
+
+    [Fact]
+    public async Task A_kill_mid_transaction_is_a_power_loss_the_next_start_stops_it_once_as_PowerLoss_with_the_durable_energy()
+    {
+        var environment = Environment();
+        double lastSentWh;
+        using (var first = HostProcess.Start(_workDir, Repository.Config("host.json"), environment))
+        {
+            var charged = await WaitForAsync(r => r.Of("StartTransaction").Any() && r.Of("MeterValues").Any(m => m.TransactionId is not null && RegisterWh(m) >= 5),
+                TimeSpan.FromSeconds(90), "a transaction with 5 Wh charged", first);
+            await first.KillAsync();
+            lastSentWh = (await _central.RecordAsync()).Of("MeterValues").Where(m => m.TransactionId is not null).Max(RegisterWh);
+            Assert.DoesNotContain(charged.Of("StopTransaction"), _ => true);
+        }
+
+        using var second = HostProcess.Start(_workDir, Repository.Config("host.json"), environment);
+        var record = await WaitForAsync(r => r.Of("StopTransaction").Any() && r.Of("StartTransaction").Count() >= 2,
+            TimeSpan.FromSeconds(90), "the cut transaction's stop and a new transaction", second);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        record = await _central.RecordAsync();
+        Assert.Equal(0, await second.InterruptAsync());
+        foreach (var r in record.Received.Where(r => r.Method is "StartTransaction" or "StopTransaction"))
+            output.WriteLine($"{r.Identity} {r.Method} {r.Params.ToJsonString()}");
+
+        var stop = Assert.Single(record.Of("StopTransaction"), s => s.TransactionId == 1000);
+        Assert.Equal("PowerLoss", stop.Params["reason"]?.GetValue<string>());
+        var meterStop = stop.Params["meterStop"]!.GetValue<int>();
+        // What the kill can leave unrecorded is at most one durable interval (1 s) of charging: 30 A at
+        // 240 V is 2 Wh, plus the 1 Wh the integer register rounds off.
+        output.WriteLine($"meterStop {meterStop} Wh; the last MeterValues before the kill said {lastSentWh:0.###} Wh");
+        Assert.InRange(meterStop, lastSentWh - 3, double.MaxValue);
+        var starts = record.Of("StartTransaction").Select(s => s.Params["meterStart"]!.GetValue<int>()).ToList();
+        Assert.True(starts[1] >= meterStop, $"the next transaction starts at {starts[1]} Wh, below the cut one's stop at {meterStop} Wh");
         Assert.Empty(record.Failures);
     }
 }

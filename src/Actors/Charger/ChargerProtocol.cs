@@ -160,6 +160,12 @@ public sealed record ChargerStatus(
 
     public double PowerFactor { get; init; }
 
+    /// <summary>
+    /// False while the unit waits for its journal or counts provisionally from 0 Wh (the journal did
+    /// not answer in time): <see cref="RegisterWh"/> is not yet the charger's lifetime register.
+    /// </summary>
+    public bool RegisterRecovered { get; init; } = true;
+
     /// <summary>Why the session in progress stopped; null unless it is <see cref="SessionPhase.Stopped"/>.</summary>
     public StopReason? StopReason { get; init; }
 

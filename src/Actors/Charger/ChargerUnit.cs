@@ -683,6 +683,7 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
             FrequencyHz = _reading.FrequencyHz,
             PowerFactor = _reading.PowerFactor,
             StopReason = session.Phase == SessionPhase.Stopped ? session.StopReason : null,
+            RegisterRecovered = !state.AwaitingRecovery && !_recording.Provisional,
         };
     }
 

@@ -48,6 +48,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     private Transaction? _transaction;
     // A transaction remembered running at start: cut by a power loss or a crash, stopped once the charger's register is read.
     private RememberedTransaction? _cutTransaction;
+    private bool _cutStopWaiting;
     private Authorised? _authorised;
     private Reservation? _reservation;
     private bool _finishing;
@@ -92,7 +93,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         Receive<OcppLinkProtocol.Disconnected>(d => OnDisconnected(d.Reason));
         Receive<OcppLinkProtocol.Received>(r => OnReceived(r.Frame));
         Receive<ConnectorChanged>(_ => OnConnectorChanged());
-        Receive<PowerLossStopDue>(_ => StopCutTransaction());
+        Receive<PowerLossStopDue>(_ => StopCutTransaction(CutStop.WaitOver));
         Receive<LocalStartRequested>(s => RequestAuthorization(s.IdTag, null));
         Receive<LocalStopRequested>(r => { if (_transaction is not null) StopTransaction(r.Reason); });
         Receive<GetState>(_ => Sender.Tell(State()));
@@ -183,8 +184,9 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         RestartClockAligned();
         UpdateLimit();
         // A port that reports by itself may not know the charger's register yet (a unit recovers it
-        // from its journal after power-up): the stop waits for a register at or above meterStart,
-        // or PowerLossStopWait at most. Any other port is read now.
+        // from its journal after power-up): the stop waits until it does and its register is at or
+        // above meterStart; past PowerLossStopWait a known register below meterStart will do. Any
+        // other port is read now.
         if (_cutTransaction is not null)
         {
             if (_port is IObservableConnectorPort) Timers.StartSingleTimer("power-loss-stop", new PowerLossStopDue(), PowerLossStopWait);
@@ -470,12 +472,29 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
 
     private static readonly TimeSpan PowerLossStopWait = TimeSpan.FromSeconds(10);
 
+    /// <summary>When a cut transaction's stop may go: now (a new transaction begins, or the port has no
+    /// register to wait for), once the register is known and at or above meterStart, or once it is known.</summary>
+    private enum CutStop { Now, RegisterAtStart, WaitOver }
+
     // OCPP 1.6 §4.10: the transaction cut by the power loss is stopped with reason PowerLoss,
     // through the queue (after any of its messages still owed, placeholder rewritten as usual).
-    private void StopCutTransaction(bool onlyWithKnownRegister = false)
+    private void StopCutTransaction(CutStop when = CutStop.Now)
     {
         if (_cutTransaction is not { } cut) return;
-        if (onlyWithKnownRegister && _port.Read().Meter.EnergyWh < cut.MeterStart) return;
+        var meter = _port.Read().Meter;
+        if (when != CutStop.Now && !meter.RegisterKnown)
+        {
+            // The charger's register before it is recovered would under-count the transaction: wait on.
+            if (when == CutStop.WaitOver)
+            {
+                if (!_cutStopWaiting)
+                    _log.Warning("{0}: transaction {1} was cut by a power loss; its stop waits for the charger's register, not recovered yet", _settings.Id, cut.TransactionId);
+                _cutStopWaiting = true;
+                Timers.StartSingleTimer("power-loss-stop", new PowerLossStopDue(), PowerLossStopWait);
+            }
+            return;
+        }
+        if (when == CutStop.RegisterAtStart && meter.EnergyWh < cut.MeterStart) return;
         _cutTransaction = null;
         Timers.Cancel("power-loss-stop");
         var stop = PowerLossRecovery.Stop(cut, _port.Read().Meter.EnergyWh, Now);
@@ -486,7 +505,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
 
     private void OnConnectorChanged()
     {
-        StopCutTransaction(onlyWithKnownRegister: true);
+        StopCutTransaction(CutStop.RegisterAtStart);
         var s = _port.Read();
         if (_transaction is not null && s.Vehicle == VehicleConnection.None && _config.Bool("StopTransactionOnEVSideDisconnect"))
             StopTransaction(StopReason.EVDisconnected);

@@ -178,7 +178,7 @@ public sealed class ChargerUnitPort : IConnectorPort, IObservableConnectorPort
         var fault = s.Faults.Count == 0 ? null : s.Faults[0];
         static decimal D(double v) => double.IsFinite(v) ? Math.Round((decimal)v, 3) : 0m;
         var meter = new MeterSnapshot(s.At, (long)Math.Floor(s.RegisterWh), D(s.PowerW), D(s.DrawnAmps), D(s.OfferedAmps),
-            D(s.Volts), D(s.FrequencyHz), D(s.PowerFactor), s.Session == SessionPhase.NoVehicle ? null : D(s.EvLevelPercent));
+            D(s.Volts), D(s.FrequencyHz), D(s.PowerFactor), s.Session == SessionPhase.NoVehicle ? null : D(s.EvLevelPercent), s.RegisterRecovered);
         return new ConnectorSnapshot(vehicle, fault is null ? ConnectorFault.None : FaultOf(fault.OcppErrorCode), s.Operative, meter,
             fault?.Detail);
     }
@@ -212,8 +212,9 @@ public sealed class ChargerUnitPort : IConnectorPort, IObservableConnectorPort
     };
 
     // What the charge point's status depends on: a change of any of these is worth a ConnectorChanged.
-    private static (VehicleConnection, ConnectorFault, bool, string?, bool, bool, SessionPhase) Shape(ChargerStatus s, ConnectorSnapshot c) =>
-        (c.Vehicle, c.Fault, c.Operative, c.FaultInfo, c.Meter.OfferedA > 0, c.Meter.CurrentA >= StatusMapping.DrawingThresholdA, s.Session);
+    // The register becoming known too: a transaction cut by a power loss is stopped then.
+    private static (VehicleConnection, ConnectorFault, bool, string?, bool, bool, SessionPhase, bool) Shape(ChargerStatus s, ConnectorSnapshot c) =>
+        (c.Vehicle, c.Fault, c.Operative, c.FaultInfo, c.Meter.OfferedA > 0, c.Meter.CurrentA >= StatusMapping.DrawingThresholdA, s.Session, c.Meter.RegisterKnown);
 
     /// <summary>Takes a new status in; returns what to tell the charge point, in order.</summary>
     private List<object> Observe(ChargerStatus status)

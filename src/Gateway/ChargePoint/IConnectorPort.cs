@@ -17,9 +17,13 @@ public enum ConnectorFault
 /// <param name="CurrentA">metered current per line</param>
 /// <param name="OfferedA">the current offered on the pilot (the allocator's grant)</param>
 /// <param name="SocPercent">estimated state of charge, if the user gave enough to estimate it</param>
+/// <param name="RegisterKnown">
+/// False while the charger does not know its lifetime register yet (after a power-up, until it has
+/// recovered it from its journal): <paramref name="EnergyWh"/> is then no meterStop for a cut transaction.
+/// </param>
 public sealed record MeterSnapshot(
     DateTimeOffset Timestamp, long EnergyWh, decimal PowerW, decimal CurrentA, decimal OfferedA,
-    decimal VoltageV, decimal FrequencyHz, decimal PowerFactor, decimal? SocPercent = null);
+    decimal VoltageV, decimal FrequencyHz, decimal PowerFactor, decimal? SocPercent = null, bool RegisterKnown = true);
 
 /// <summary>What the charge point reads from a charger at one instant.</summary>
 /// <param name="Operative">false while the charger itself is unavailable (e.g. disabled locally)</param>
