@@ -64,76 +64,74 @@ public sealed class OcppProcessTests(ITestOutputHelper output) : IAsyncLifetime
             .Select(v => double.Parse(v!["value"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture))
             .DefaultIfEmpty(0).Max();
 
+    /// <summary>What the central system saw of two lives of the site: the first ends (Ctrl+C or a kill) once
+    /// 5 Wh of its transaction were reported; the second runs until the first transaction's stop and a
+    /// new transaction arrived, and a little longer (anything else owed goes out right after the boot).</summary>
+    private sealed record TwoLives(Record Record, int FirstTransactionId, double LastReportedWh)
+    {
+        public ReceivedCall FirstStop => Assert.Single(Record.Of("StopTransaction"), s => s.TransactionId == FirstTransactionId);
+        public List<int> MeterStarts => Record.Of("StartTransaction").Select(s => s.Params["meterStart"]!.GetValue<int>()).ToList();
+        public static int MeterStop(ReceivedCall stop) => stop.Params["meterStop"]!.GetValue<int>();
+    }
+
+    private async Task<TwoLives> RunTwoLivesAsync(Func<HostProcess, Task> endFirstLife)
+    {
+        var environment = Environment();
+        Record beforeEnd;
+        using (var first = HostProcess.Start(_workDir, Repository.Config("host.json"), environment))
+        {
+            beforeEnd = await WaitForAsync(r => r.Of("StartTransaction").Any() && r.Of("MeterValues").Any(m => m.TransactionId is not null && RegisterWh(m) >= 5),
+                TimeSpan.FromSeconds(90), "a transaction with 5 Wh charged", first);
+            Assert.Equal(Charger, beforeEnd.Of("StartTransaction").Single().Identity);
+            await endFirstLife(first);
+        }
+        var lastReportedWh = (await _central.RecordAsync()).Of("MeterValues").Where(m => m.TransactionId is not null).Max(RegisterWh);
+
+        using var second = HostProcess.Start(_workDir, Repository.Config("host.json"), environment);
+        await WaitForAsync(r => r.Of("StopTransaction").Any() && r.Of("StartTransaction").Count() >= 2,
+            TimeSpan.FromSeconds(90), "the first transaction's stop and, the vehicle still plugged in, a new transaction", second);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var record = await _central.RecordAsync();
+        Assert.Equal(0, await second.InterruptAsync());
+        foreach (var r in record.Received.Where(r => r.Method is "StartTransaction" or "StopTransaction"))
+            output.WriteLine($"{r.Identity} {r.Method} {r.Params.ToJsonString()}");
+        Assert.Empty(record.Failures);
+        // The central system handed out its ids from 1000: the first transaction's is 1000.
+        return new TwoLives(record, 1000, lastReportedWh);
+    }
+
     [Fact]
     public async Task A_graceful_stop_mid_transaction_ends_it_once_as_a_reboot_and_the_next_start_owes_no_power_loss_stop()
     {
-        var environment = Environment();
-        int transactionId;
-        using (var first = HostProcess.Start(_workDir, Repository.Config("host.json"), environment))
-        {
-            var started = await WaitForAsync(r => r.Of("StartTransaction").Any() && r.Of("MeterValues").Any(m => m.TransactionId is not null && RegisterWh(m) >= 5),
-                TimeSpan.FromSeconds(90), "a transaction with 5 Wh charged", first);
-            // The id the central system gave: the first one it handed out.
-            transactionId = 1000;
-            Assert.Equal(Charger, started.Of("StartTransaction").Single().Identity);
-            Assert.Equal(0, await first.InterruptAsync());
-        }
+        // The stop may reach the central system before the process ends; if not, it is in the charge
+        // point's durable queue and goes out at the next start. Either way once.
+        var lives = await RunTwoLivesAsync(async first => Assert.Equal(0, await first.InterruptAsync()));
 
-        // The stop may have reached the central system before the process ended; if not, it is in
-        // the charge point's durable queue and goes out at the next start.
-        using var second = HostProcess.Start(_workDir, Repository.Config("host.json"), environment);
-        var record = await WaitForAsync(r => r.Of("StopTransaction").Any() && r.Of("StartTransaction").Count() >= 2,
-            TimeSpan.FromSeconds(90), "the first transaction's stop and, the vehicle still plugged in, a new transaction", second);
-        // Settle: anything else owed would go out right after the boot.
-        await Task.Delay(TimeSpan.FromSeconds(3));
-        record = await _central.RecordAsync();
-        Assert.Equal(0, await second.InterruptAsync());
-
-        foreach (var r in record.Received.Where(r => r.Method is "StartTransaction" or "StopTransaction" or "MeterValues"))
-            output.WriteLine($"{r.Identity} {r.Method} {r.Params.ToJsonString()}");
-        var stop = Assert.Single(record.Of("StopTransaction"), s => s.TransactionId == transactionId);
+        var stop = lives.FirstStop;
         Assert.Equal("Reboot", stop.Params["reason"]?.GetValue<string>());
-        var starts = record.Of("StartTransaction").Select(s => s.Params["meterStart"]!.GetValue<int>()).ToList();
-        var meterStop = stop.Params["meterStop"]!.GetValue<int>();
+        var (starts, meterStop) = (lives.MeterStarts, TwoLives.MeterStop(stop));
         Assert.True(meterStop >= starts[0] + 5, $"meterStop {meterStop} Wh, meterStart {starts[0]} Wh: the 5 Wh charged are missing");
         // The register carried on across the stop: the next transaction starts where this one stopped.
         Assert.True(starts[1] >= meterStop, $"the next transaction starts at {starts[1]} Wh, below the last stop's {meterStop} Wh");
-        Assert.DoesNotContain(record.Of("StopTransaction"), s => s.Params["reason"]?.GetValue<string>() == "PowerLoss");
-        Assert.Empty(record.Failures);
+        Assert.DoesNotContain(lives.Record.Of("StopTransaction"), s => s.Params["reason"]?.GetValue<string>() == "PowerLoss");
     }
 
     [Fact]
     public async Task A_kill_mid_transaction_is_a_power_loss_the_next_start_stops_it_once_as_PowerLoss_with_the_durable_energy()
     {
-        var environment = Environment();
-        double lastSentWh;
-        using (var first = HostProcess.Start(_workDir, Repository.Config("host.json"), environment))
+        var lives = await RunTwoLivesAsync(async first =>
         {
-            var charged = await WaitForAsync(r => r.Of("StartTransaction").Any() && r.Of("MeterValues").Any(m => m.TransactionId is not null && RegisterWh(m) >= 5),
-                TimeSpan.FromSeconds(90), "a transaction with 5 Wh charged", first);
             await first.KillAsync();
-            lastSentWh = (await _central.RecordAsync()).Of("MeterValues").Where(m => m.TransactionId is not null).Max(RegisterWh);
-            Assert.DoesNotContain(charged.Of("StopTransaction"), _ => true);
-        }
+            Assert.Empty((await _central.RecordAsync()).Of("StopTransaction"));
+        });
 
-        using var second = HostProcess.Start(_workDir, Repository.Config("host.json"), environment);
-        var record = await WaitForAsync(r => r.Of("StopTransaction").Any() && r.Of("StartTransaction").Count() >= 2,
-            TimeSpan.FromSeconds(90), "the cut transaction's stop and a new transaction", second);
-        await Task.Delay(TimeSpan.FromSeconds(3));
-        record = await _central.RecordAsync();
-        Assert.Equal(0, await second.InterruptAsync());
-        foreach (var r in record.Received.Where(r => r.Method is "StartTransaction" or "StopTransaction"))
-            output.WriteLine($"{r.Identity} {r.Method} {r.Params.ToJsonString()}");
-
-        var stop = Assert.Single(record.Of("StopTransaction"), s => s.TransactionId == 1000);
+        var stop = lives.FirstStop;
         Assert.Equal("PowerLoss", stop.Params["reason"]?.GetValue<string>());
-        var meterStop = stop.Params["meterStop"]!.GetValue<int>();
+        var (starts, meterStop) = (lives.MeterStarts, TwoLives.MeterStop(stop));
         // What the kill can leave unrecorded is at most one durable interval (1 s) of charging: 30 A at
         // 240 V is 2 Wh, plus the 1 Wh the integer register rounds off.
-        output.WriteLine($"meterStop {meterStop} Wh; the last MeterValues before the kill said {lastSentWh:0.###} Wh");
-        Assert.InRange(meterStop, lastSentWh - 3, double.MaxValue);
-        var starts = record.Of("StartTransaction").Select(s => s.Params["meterStart"]!.GetValue<int>()).ToList();
+        output.WriteLine($"meterStop {meterStop} Wh; the last MeterValues before the kill said {lives.LastReportedWh:0.###} Wh");
+        Assert.InRange(meterStop, lives.LastReportedWh - 3, double.MaxValue);
         Assert.True(starts[1] >= meterStop, $"the next transaction starts at {starts[1]} Wh, below the cut one's stop at {meterStop} Wh");
-        Assert.Empty(record.Failures);
     }
 }
