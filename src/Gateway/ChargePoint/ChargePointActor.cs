@@ -497,7 +497,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         if (when == CutStop.RegisterAtStart && meter.EnergyWh < cut.MeterStart) return;
         _cutTransaction = null;
         Timers.Cancel("power-loss-stop");
-        var stop = PowerLossRecovery.Stop(cut, _port.Read().Meter.EnergyWh, Now);
+        var stop = PowerLossRecovery.Stop(cut, meter.EnergyWh, Now);
         _log.Info("{0}: transaction {1} was cut by a power loss; stopped at {2} Wh", _settings.Id, cut.TransactionId, stop.MeterStop);
         EnqueueTransactionMessage(stop);
         _memory?.RememberTransaction(null);
