@@ -146,8 +146,25 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
             lastGranted[grant.Charger] = grant.Amps;
         }
         // Amps freed by a decrease may move once the vehicle's window has passed (invariant 2):
-        // look again right then rather than up to a tick later.
-        if (decreased && !Timers.IsTimerActive("after-window"))
-            RoundSoon(lease.VehicleResponseWindow + TimeSpan.FromMilliseconds(50));
+        // look again right then rather than up to a tick later. Each decrease has its own window,
+        // so the round after one release is scheduled for the next.
+        if (decreased || afterWindowDue is not null)
+            ScheduleNextRelease();
+    }
+
+    DateTimeOffset? afterWindowDue;
+
+    void ScheduleNextRelease()
+    {
+        var now = Now;
+        if (ledger.NextRelease(now) is not { } at)
+        {
+            afterWindowDue = null;
+            return;
+        }
+        var due = at + TimeSpan.FromMilliseconds(50);
+        if (afterWindowDue is { } pending && pending > now && pending <= due) return;
+        afterWindowDue = due;
+        RoundSoon(due - now);
     }
 }

@@ -5,6 +5,7 @@ using SmartElek.Charger.Safety;
 using SmartElek.Charger.Sessions;
 using SmartElek.Charger.Settings;
 using SmartElek.Site;
+using SmartElek.Site.Allocation;
 
 namespace SmartElek.Charger.Unit;
 
@@ -192,6 +193,12 @@ public sealed record ChargerUnitState
             return 0;
         var cap = Math.Min(Math.Min(Settings.MaxCurrent, RatedAmps), CurrentLimitAmps ?? double.MaxValue);
         var amps = PilotOffer.Clamp(GrantedAmps * ThermalDerating.Factor(Thermal), cap);
+        // Amps on their way from chargers that must first lower theirs arrive in steps, one per
+        // vehicle that follows. The pilot changes at most once per 5 s: a step taken at the pacing
+        // slot would hold the whole share back another 5 s. A running offer waits for the last step
+        // (the grant stops saying WaitingForDecrease then, at most one vehicle window later).
+        if (Grant is { LimitReason.Kind: LimitKind.WaitingForDecrease } && AppliedOfferAmps > 0)
+            amps = Math.Min(amps, AppliedOfferAmps);
         return amps < Settings.MinCurrent ? 0 : amps;
     }
 

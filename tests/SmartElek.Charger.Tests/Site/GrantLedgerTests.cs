@@ -79,6 +79,8 @@ public class GrantLedgerTests
         now += TimeSpan.FromSeconds(1);
         var applied = now;
         a.Take(ledger.OnReport(a.Report(now), now), now);
+        // The allocator is told when to look again: when A's 30 A stop counting.
+        Assert.Equal(applied + Lease.VehicleResponseWindow, ledger.NextRelease(now));
         now = applied + Lease.VehicleResponseWindow - TimeSpan.FromMilliseconds(100);
         Assert.DoesNotContain(ledger.Reallocate(now), g => g.Charger == B && g.Amps > 0);
         Assert.Equal(30, ledger.ExposureOf(A, now));
@@ -87,6 +89,8 @@ public class GrantLedgerTests
         var later = ledger.Reallocate(now);
         Assert.Contains(later, g => g.Charger == B && g.Amps == 16);
         Assert.Equal(16, ledger.ExposureOf(A, now));
+        // Nothing held above a grant any more: no release to wait for.
+        Assert.Null(ledger.NextRelease(now));
     }
 
     [Fact]

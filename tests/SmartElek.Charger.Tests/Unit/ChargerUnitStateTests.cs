@@ -15,8 +15,8 @@ public class ChargerUnitStateTests
 {
     private static readonly ChargerId Id = new("unit-1");
 
-    private static SiteProtocol.CurrentGrant Grant(double amps, long seq = 1) =>
-        new(Id, 1, seq, amps, Guid.Empty, 0, TimeSpan.FromSeconds(30), DateTimeOffset.UnixEpoch, new LimitReason(LimitKind.ChargerRating));
+    private static SiteProtocol.CurrentGrant Grant(double amps, long seq = 1, LimitKind kind = LimitKind.ChargerRating) =>
+        new(Id, 1, seq, amps, Guid.Empty, 0, TimeSpan.FromSeconds(30), DateTimeOffset.UnixEpoch, new LimitReason(kind));
 
     private static SessionState Session(SessionPhase phase) => SessionState.Empty with { Phase = phase };
 
@@ -128,6 +128,22 @@ public class ChargerUnitStateTests
         Assert.Equal(0, ready.Apply(new Fact.SettingsChanged(ChargerSettings.Factory with { MinCurrent = 12 })).Apply(new Fact.Offered(10)).TargetOffer());
         Assert.Equal(0, ready.Apply(new Fact.SessionChanged(Session(SessionPhase.AwaitingAuthorisation))).TargetOffer());
         Assert.Equal(0, ready.Apply(new Fact.AvailabilitySet(false)).TargetOffer());
+    }
+
+    [Fact]
+    public void A_running_offer_waits_for_the_last_step_of_amps_that_others_must_first_give_up()
+    {
+        var waiting = LimitKind.WaitingForDecrease;
+        // The first offer takes what is free at once.
+        var arrived = ReadyToCharge().Apply(new Fact.Granted(Grant(10, seq: 1, waiting)));
+        Assert.Equal(PilotOffer.RoundDown(10), arrived.TargetOffer());
+        var running = arrived.Apply(new Fact.OfferApplied(PilotOffer.RoundDown(10)));
+        // Steps while the others' vehicles follow: held, so the pacing slot does not spend itself on one.
+        Assert.Equal(PilotOffer.RoundDown(10), running.Apply(new Fact.Granted(Grant(16.68, seq: 2, waiting))).TargetOffer());
+        // The last step is the share: taken.
+        Assert.Equal(PilotOffer.RoundDown(26.66), running.Apply(new Fact.Granted(Grant(26.66, seq: 3, LimitKind.Circuit))).TargetOffer());
+        // A decrease is never held.
+        Assert.Equal(PilotOffer.RoundDown(8), running.Apply(new Fact.Granted(Grant(8, seq: 4, waiting))).TargetOffer());
     }
 
     [Fact]

@@ -209,6 +209,23 @@ public sealed class GrantLedger
         };
     }
 
+    /// <summary>
+    /// The next time after <paramref name="now"/> at which a held grant stops counting (its
+    /// decrease settled, or its lease and the vehicle's window over): amps may move then, so a
+    /// round is worth running. Null when nothing is held above what is granted.
+    /// </summary>
+    public DateTimeOffset? NextRelease(DateTimeOffset now)
+    {
+        DateTimeOffset? next = null;
+        foreach (var e in entries)
+            foreach (var h in e.Held.Where(h => h.Amps > e.CurrentAmps + Eps))
+            {
+                var ends = h.SettledAt is { } settled && settled < h.LeaseEnd + Lease.VehicleResponseWindow ? settled : h.LeaseEnd + Lease.VehicleResponseWindow;
+                if (ends > now && (next is null || ends < next)) next = ends;
+            }
+        return next;
+    }
+
     double Exposure(Entry e, DateTimeOffset now)
     {
         var amps = limits.FailSafeAmps[e.Index];
