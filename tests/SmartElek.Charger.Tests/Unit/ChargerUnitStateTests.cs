@@ -205,7 +205,10 @@ public class ChargerUnitStateTests
                 (1, SessionPhase.SuspendedByEv), (1, SessionPhase.SuspendedByEvse), (1, SessionPhase.Stopped))
             .Select(p => (Fact)new Fact.SessionChanged(Session(p)))),
         (3, SomeAmps.Select(a => (Fact)new Fact.Offered(a))),
-        (2, Gen.Select(SomeAmps, Gen.Long[1, 100], (a, seq) => (Fact)new Fact.Granted(Grant(a, seq)))),
+        (2, Gen.Select(SomeAmps, Gen.Long[1, 100], Gen.FrequencyConst((2, LimitKind.ChargerRating), (1, LimitKind.WaitingForDecrease)),
+            (a, seq, kind) => (Fact)new Fact.Granted(Grant(a, seq, kind)))),
+        // The pilot applies only what it can express.
+        (1, SomeAmps.Select(a => (Fact)new Fact.OfferApplied(PilotOffer.RoundDown(a)))),
         (1, SomeAmps.Nullable(0.5).Select(a => (Fact)new Fact.CurrentLimitSet(a))),
         (1, Gen.FrequencyConst((4, true), (1, false)).Select(o => (Fact)new Fact.AvailabilitySet(o))),
         (1, Settings.Select(s => (Fact)new Fact.SettingsChanged(s))),
