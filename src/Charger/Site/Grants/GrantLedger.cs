@@ -220,7 +220,7 @@ public sealed class GrantLedger
         foreach (var e in entries)
             foreach (var h in e.Held.Where(h => h.Amps > e.CurrentAmps + Eps))
             {
-                var ends = h.SettledAt is { } settled && settled < h.LeaseEnd + Lease.VehicleResponseWindow ? settled : h.LeaseEnd + Lease.VehicleResponseWindow;
+                var ends = h.CountsUntil(Lease.VehicleResponseWindow);
                 if (ends > now && (next is null || ends < next)) next = ends;
             }
         return next;
@@ -230,8 +230,7 @@ public sealed class GrantLedger
     {
         var amps = limits.FailSafeAmps[e.Index];
         if (!e.Heard && now < OldLeasesOverAt) amps = Math.Max(amps, limits.RatingAmps[e.Index]);
-        var window = Lease.VehicleResponseWindow;
-        e.Held.RemoveAll(h => now >= h.LeaseEnd + window || h.SettledAt is { } s && now >= s);
+        e.Held.RemoveAll(h => now >= h.CountsUntil(Lease.VehicleResponseWindow));
         foreach (var h in e.Held) amps = Math.Max(amps, h.Amps);
         return amps;
     }
@@ -282,7 +281,12 @@ public sealed class GrantLedger
             Lease.LeaseDuration, leaseEnd, e.Reason);
     }
 
-    sealed record Held(long Seq, double Amps, DateTimeOffset LeaseEnd, DateTimeOffset? SettledAt, DateTimeOffset IssuedAt);
+    sealed record Held(long Seq, double Amps, DateTimeOffset LeaseEnd, DateTimeOffset? SettledAt, DateTimeOffset IssuedAt)
+    {
+        /// <summary>Until when these amps count as possibly drawn: its settling, or its lease plus the vehicle's window.</summary>
+        public DateTimeOffset CountsUntil(TimeSpan window) =>
+            SettledAt is { } settled && settled < LeaseEnd + window ? settled : LeaseEnd + window;
+    }
 
     sealed class Entry(int index, ChargerPlacement placement)
     {
