@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.TestKit;
 using SmartElek.Actors.Charger;
+using SmartElek.Actors.Tests.Charger;
 using SmartElek.Charger.Safety;
 using SmartElek.Charger.Settings;
 using SmartElek.Charger.Simulation;
@@ -35,7 +36,8 @@ public sealed class ChargerUnitPortTests : Akka.TestKit.Xunit2.TestKit
     private TestScheduler Clock => (TestScheduler)Sys.Scheduler;
 
     private IActorRef NewUnit(ChargerSettings settings) =>
-        Sys.ActorOf(ChargerUnit.Props(new ChargerId("SE-P1"), _board, settings,
+        // Under a calling-thread parent, so a hard reset's restart completes within the clock step.
+        CallingThreadParent.Spawn(Sys, ChargerUnit.Props(new ChargerId("SE-P1"), _board, settings,
             ChargerUnitOptions.Default with { Dispatcher = CallingThreadDispatcher.Id }), $"unit-{++_units}");
 
     private void Start(bool autoStart = false)
@@ -45,7 +47,7 @@ public sealed class ChargerUnitPortTests : Akka.TestKit.Xunit2.TestKit
         _port = new ChargerUnitPort(_unit, new ChargerUnitPortOptions(LocalIdTag: "APP-TAG",
             ListenerDispatcher: CallingThreadDispatcher.Id));
         _port.Attach(_cp.Ref, Sys);
-        // Unit and listener are created on the guardian: the first status means both are up and the clock may move.
+        // The first status means the unit and the listener are both up, so the clock may move.
         AwaitCondition(() => _port.LastStatus is not null, TimeSpan.FromSeconds(10));
         Run(TimeSpan.FromSeconds(1));
     }

@@ -49,9 +49,9 @@ public abstract class ChargerUnitHarness : Akka.TestKit.Xunit2.TestKit
     {
         _start = ChargerClock.Now(Clock);
         var o = (options ?? ChargerUnitOptions.Default) with { Dispatcher = CallingThreadDispatcher.Id };
-        Unit = Sys.ActorOf(ChargerUnit.Props(Id, Board, settings ?? AutoStart, o), name);
-        // The unit is created on the guardian; its first answer means the subtree is up and its
-        // timers are scheduled, so the clock may move.
+        // Under a calling-thread parent, so a power cycle's restart completes within the clock step.
+        Unit = CallingThreadParent.Spawn(Sys, ChargerUnit.Props(Id, Board, settings ?? AutoStart, o), name);
+        // Its first answer means the subtree is up and its timers are scheduled, so the clock may move.
         Status();
         Run(TimeSpan.FromSeconds(1));
     }
