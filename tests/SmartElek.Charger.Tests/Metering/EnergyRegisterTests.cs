@@ -132,7 +132,7 @@ public class EnergyRegisterTests
                 seconds += gap;
                 var before = register.Wh;
                 var last = register.LastReading!.Value;
-                var moved = chipWh + counted - chipWh;
+                var moved = (chipWh + counted) - chipWh; // as the register sees it: a difference of two doubles, not `counted`
                 chipWh += counted;
                 var reading = Counted(seconds, watts, chipWh);
                 register.Add(reading);
