@@ -24,7 +24,7 @@ public static class PersistenceHocon
     /// <summary>The read journal id, for <c>PersistenceQuery.Get(system).ReadJournalFor&lt;SqlReadJournal&gt;(...)</c>.</summary>
     public const string ReadJournalPluginId = "akka.persistence.query.journal.sql";
 
-    /// <summary>linq2db provider names (design.md section 4).</summary>
+    /// <summary>linq2db provider names (docs/akka.md, "Persistence HOCON").</summary>
     public const string SqliteProviderName = "SQLite.MS";
     public const string PostgreSqlProviderName = "PostgreSQL.15";
 

@@ -51,7 +51,7 @@ public sealed record SiteLife(int Number, Address Address, DateTimeOffset Starte
 }
 
 /// <summary>
-/// The site-facing life of a node's charger units (design.md section 4, "two lives per unit").
+/// The site-facing life of a node's charger units (docs/site.md, "Two ActorSystems per node").
 /// The units run in the node's local ActorSystem and never stop for the cluster's sake; this
 /// component owns a second, clustered ActorSystem with the allocator singleton (manager and proxy,
 /// the same on every node), one <see cref="SiteMember"/> and one <see cref="ChargerSiteLink"/> per

@@ -1,8 +1,8 @@
 namespace SmartElek.Charger.J1772;
 
 /// <summary>
-/// How the pilot's high level is read. The bands are SAE J1772's (design.md section 1), each widened by
-/// <see cref="ToleranceVolts"/> on both sides to allow for the ADC.
+/// How the pilot's high level is read. The bands are SAE J1772's (docs/charger.md, "Pilot states"),
+/// each widened by <see cref="ToleranceVolts"/> on both sides to allow for the ADC.
 /// </summary>
 /// <param name="Debounce">How long a new band must be seen without a break before the state changes (other than into A).</param>
 /// <param name="DebounceIntoA">The same into A: shorter, because an unplug must open the relays quickly.</param>

@@ -5,7 +5,7 @@ namespace SmartElek.Gateway.ChargePoint;
 /// <summary>A connector status as StatusNotification carries it.</summary>
 public sealed record ConnectorStatus(ChargePointStatus Status, ChargePointErrorCode ErrorCode, string? Info = null);
 
-/// <summary>The design's mapping from the charger's state to an OCPP 1.6 status. Pure.</summary>
+/// <summary>The mapping from the charger's state to an OCPP 1.6 status (docs/ocpp.md, "What the charge point reports"). Pure.</summary>
 public static class StatusMapping
 {
     /// <summary>Below this metered current a vehicle that was offered current is taken as not drawing.</summary>

@@ -18,7 +18,7 @@ public sealed class SiteClusterCollection;
 /// <summary>
 /// Real Akka.Cluster ActorSystems on 127.0.0.1 in one process: three cluster nodes running the
 /// allocator singleton, a site member per charger, and each charger in its own local "unit"
-/// ActorSystem (the two lives of design.md section 4). Every grant a charger applies is
+/// ActorSystem (docs/site.md, "Two ActorSystems per node"). Every grant a charger applies is
 /// recorded, and invariant 1 is checked on the vehicles' actual currents (a vehicle follows a
 /// lower offer only after 4 s).
 /// </summary>

@@ -15,7 +15,7 @@ public sealed record LedgerView(
 
 /// <summary>
 /// The allocator's grant book: a pure state machine that turns reports into lease-bearing
-/// grants and keeps the site's invariants 1-3 (design.md section 2).
+/// grants and keeps the site's invariants 1-3 (docs/site.md, "Invariants").
 /// <list type="bullet">
 /// <item>Exposure: for each charger the ledger keeps the current it may be drawing: the highest
 /// grant it may still be using (an older, higher grant counts until the charger reported

@@ -1,11 +1,12 @@
 namespace SmartElek.Site.Grants;
 
 /// <summary>
-/// Lease timing. The defaults follow design.md section 4: a crash or partition of the
-/// singleton's node takes about 46 s to fail over at the default SBR stable-after of 20 s, so a
-/// 60 s lease carries the chargers through a fail-over without dropping to fail-safe, and a
-/// lost charger's amps come back 65 s (lease + vehicle window) after its last report reached
-/// the allocator. With stable-after 7 s (21 s fail-over) a 30 s lease is enough.
+/// Lease timing, sized in docs/site.md ("Cluster settings and the figures behind them"): a crash
+/// or partition of the singleton's node takes about 46 s to fail over at the default SBR
+/// stable-after of 20 s, so a 60 s lease carries the chargers through a fail-over without
+/// dropping to fail-safe, and a lost charger's amps come back 65 s (lease + vehicle window)
+/// after its last report reached the allocator. With stable-after 7 s (21 s fail-over) a 30 s
+/// lease is enough.
 /// </summary>
 public sealed record LeasePolicy
 {
