@@ -54,6 +54,7 @@ public sealed class SimulatedCharger : IChargerHardware
         Gfci = new GfciPort(this);
         SetButton = new ButtonPort(this);
         Pilot = new PilotPort(this);
+        FirmwareSim = new SimulatedFirmware(clock);
     }
 
     public GridSpec Grid { get; private set; }
@@ -140,6 +141,12 @@ public sealed class SimulatedCharger : IChargerHardware
 
     public SimulatedLed NetworkLedSim { get; }
 
+    /// <summary>The flash and OTA client: a new board runs <see cref="SimulatedFirmware.FactoryVersion"/>.</summary>
+    public SimulatedFirmware FirmwareSim { get; }
+
+    /// <summary>The radio: a new board is joined to its site (the site's configuration commissions it).</summary>
+    public SimulatedRadio RadioSim { get; } = new();
+
     public IRelayDriver RelayL1 => _l1;
 
     public IRelayDriver RelayL2 => _l2;
@@ -154,6 +161,8 @@ public sealed class SimulatedCharger : IChargerHardware
     public ISetButton SetButton { get; }
     public ILed StatusLed => StatusLedSim;
     public ILed NetworkLed => NetworkLedSim;
+    public IFirmwareFlash Firmware => FirmwareSim;
+    public INetworkRadio Radio => RadioSim;
 
     private event Action? GfciTrip;
     private event Action<bool>? ButtonChanged;
