@@ -78,6 +78,14 @@ public sealed class SimulatedCharger : IChargerHardware
 
     private int _closeCount;
 
+    /// <summary>
+    /// How many times the L1 relay was commanded open with 1 A or more flowing: opens under load,
+    /// which wear the contacts (a controlled stop avoids them; a fault may not).
+    /// </summary>
+    public int HotOpenCount { get { lock (_gate) return _hotOpenCount; } }
+
+    private int _hotOpenCount;
+
     public double TrueAmps { get { lock (_gate) { Sync(); return _lastAmps; } } }
 
     // ---- scenario controls ----
@@ -307,6 +315,8 @@ public sealed class SimulatedCharger : IChargerHardware
         {
             if (position == RelayPosition.Closed && _commanded == RelayPosition.Open && line == RelayLine.L1)
                 board._closeCount++;
+            if (position == RelayPosition.Open && _commanded == RelayPosition.Closed && line == RelayLine.L1 && board._lastAmps >= 1)
+                board._hotOpenCount++;
             _commanded = position;
         });
         public double SenseVolts() => board.Locked(() => PhysicallyClosed ? board.Noisy(board.GridVolts) : 0.0);
