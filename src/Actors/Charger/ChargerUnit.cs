@@ -212,6 +212,8 @@ public sealed partial class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboun
         // The boot loader runs once per power-up: a power cycle after an install starts the new image.
         var boot = _hardware.Firmware.Boot();
         _firmware = FirmwareUpdate.PoweredUp(boot.Version, boot.Replaced);
+        if (boot.Installed)
+            _log.Info("Charger {0}: firmware {1} installed, replacing {2}", _id, boot.Version, boot.Replaced);
         _firmwareActor = Context.ActorOf(FirmwareActor.Props(_hardware.Firmware, _firmware, _options), "firmware");
         ChangeNetwork(UnitNetwork.PowerUp(_hardware.Radio.Mode, _hardware.Radio.Joined));
         _buttonActor = Context.ActorOf(ButtonActor.Props(_hardware.SetButton, _options), "button");
