@@ -380,4 +380,15 @@ public sealed class ChargePointActorTests(ITestOutputHelper output)
         Assert.Equal(energy.Order(), energy);
         Assert.InRange(energy[^1], stop.MeterStop, stop.MeterStop + 1); // read a moment after meterStop
     }
+
+    [Fact]
+    public async Task UpdateFirmware_on_a_charger_without_a_firmware_path_is_answered_and_ends_in_DownloadFailed()
+    {
+        Start();
+        await Boot();
+        CsCall("fw-1", new UpdateFirmwareRequest("https://firmware.example/4500-2.0.0.bin", T0));
+        Assert.IsType<DecodedResult>(await ExpectAnswer("fw-1"));
+        var notification = await ExpectCall("FirmwareStatusNotification");
+        Assert.Equal(FirmwareStatus.DownloadFailed, Assert.IsType<FirmwareStatusNotificationRequest>(notification.Request).Status);
+    }
 }

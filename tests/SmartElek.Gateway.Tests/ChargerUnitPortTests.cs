@@ -154,6 +154,7 @@ public sealed class ChargerUnitPortTests : Akka.TestKit.Xunit2.TestKit
     [Theory]
     [InlineData(UnitStopReason.Local, StopReason.Local)]
     [InlineData(UnitStopReason.Shutdown, StopReason.Reboot)]
+    [InlineData(UnitStopReason.Reboot, StopReason.Reboot)]
     [InlineData(UnitStopReason.Fault, StopReason.Other)]
     [InlineData(UnitStopReason.Other, StopReason.Other)]
     [InlineData(UnitStopReason.EvDisconnected, StopReason.EVDisconnected)]
@@ -286,5 +287,52 @@ public sealed class ChargerUnitPortTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(SmartElek.Charger.Sessions.StopReason.EvDisconnected, ChargerUnitPort.UnitReason(StopReason.EVDisconnected));
         Assert.Equal(SmartElek.Charger.Sessions.StopReason.Remote, ChargerUnitPort.UnitReason(StopReason.DeAuthorized));
         Assert.Equal(SmartElek.Charger.Sessions.StopReason.Other, ChargerUnitPort.UnitReason(StopReason.HardReset));
+    }
+
+    private void TapSet(int taps)
+    {
+        for (var i = 0; i < taps; i++)
+        {
+            _board.PressSetButton();
+            Run(TimeSpan.FromMilliseconds(150));
+            _board.ReleaseSetButton();
+            Run(TimeSpan.FromMilliseconds(250));
+        }
+    }
+
+    [Fact]
+    public void Ten_taps_during_a_transaction_end_it_as_a_reboot()
+    {
+        Start();
+        PlugInAndCharge();
+        Told();
+        TapSet(10);
+        RunUntil(() => Told().OfType<LocalStopRequested>().SingleOrDefault() is { Reason: StopReason.Reboot }, TimeSpan.FromSeconds(10), "the reboot's stop told as Reboot");
+    }
+
+    [Fact]
+    public void UpdateFirmware_and_six_taps_go_the_units_one_way_and_every_step_reaches_the_charge_point()
+    {
+        Start();
+        Assert.Equal(SimulatedFirmware.FactoryVersion, _port.FirmwareVersion);
+        Told();
+        _port.UpdateFirmware(new Uri("https://firmware.example/4500-1.2.0.bin"), Sys.Scheduler.Now, retries: null, retryInterval: null);
+        RunUntil(() => _port.FirmwareVersion == "1.2.0", TimeSpan.FromSeconds(20), "the charger runs 1.2.0");
+        Assert.Equal(
+            [new(FirmwareStatus.Downloading, "1.0.0"), new(FirmwareStatus.Downloaded, "1.0.0"), new(FirmwareStatus.Installing, "1.0.0"), new FirmwareStatusChanged(FirmwareStatus.Installed, "1.2.0")],
+            Told().OfType<FirmwareStatusChanged>());
+
+        TapSet(6);
+        RunUntil(() => _port.FirmwareVersion == SimulatedFirmware.LatestRelease, TimeSpan.FromSeconds(20), "the charger runs the latest release");
+        Assert.Equal(
+            [FirmwareStatus.Idle, FirmwareStatus.Downloading, FirmwareStatus.Downloaded, FirmwareStatus.Installing, FirmwareStatus.Installed],
+            Told().OfType<FirmwareStatusChanged>().Select(f => f.Status));
+    }
+
+    [Fact]
+    public void Every_firmware_step_of_the_charger_has_its_OCPP_status()
+    {
+        foreach (var step in Enum.GetValues<SmartElek.Charger.Firmware.FirmwareStep>())
+            Assert.Equal(step.ToString(), ChargerUnitPort.OcppFirmwareStatus(step).ToString());
     }
 }

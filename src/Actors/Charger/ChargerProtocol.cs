@@ -1,5 +1,6 @@
 using Akka.Actor;
 using SmartElek.Charger.Button;
+using SmartElek.Charger.Firmware;
 using SmartElek.Charger.Hardware;
 using SmartElek.Charger.J1772;
 using SmartElek.Charger.Leds;
@@ -102,6 +103,14 @@ public static class ChargerProtocol
     /// <summary>What the NETWORK LED shows; the network side of the unit (Zigbee/Wi-Fi/cluster) tells it.</summary>
     public sealed record SetNetworkIndication(NetworkIndication Indication);
 
+    /// <summary>
+    /// Updates the firmware (OCPP UpdateFirmware; the SET button's 6 taps ask the same way): the image
+    /// is downloaded from the request's time on, installed once no vehicle is plugged in, and the unit
+    /// reboots into it; its status shows each step and, after the reboot, the new version. Replies
+    /// <see cref="CommandResult"/>: refused while another update is under way or for a bad request.
+    /// </summary>
+    public sealed record UpdateFirmware(FirmwareRequest Request);
+
     /// <summary>Published to status subscribers when SET taps or a hold decode to an action.</summary>
     public sealed record ButtonActionTriggered(ChargerId ChargerId, SetButtonAction Action, DateTimeOffset At);
 }
@@ -168,6 +177,31 @@ public sealed record ChargerStatus(
 
     /// <summary>Why the session in progress stopped; null unless it is <see cref="SessionPhase.Stopped"/>.</summary>
     public StopReason? StopReason { get; init; }
+
+    /// <summary>
+    /// While a power-down's controlled stop runs (a reboot: 10 SET taps, an OCPP hard reset, a firmware
+    /// install): when it began. 0 A is offered and closed contacts may stay closed while the current
+    /// falls, for at most <see cref="SmartElek.Charger.Unit.PowerDown.ControlledStopWindow"/>.
+    /// </summary>
+    public DateTimeOffset? ControlledStopSince { get; init; }
+
+    /// <summary>The radio's mode (7 SET taps toggle it): Wi-Fi takes the unit off its site's network.</summary>
+    public NetworkMode Network { get; init; } = NetworkMode.SiteLink;
+
+    /// <summary>False after a factory reset and leave (13 SET taps), until the unit is commissioned again.</summary>
+    public bool SiteJoined { get; init; } = true;
+
+    /// <summary>Joined and on the site link: site grants are taken. Off it the unit offers at most its fail-safe current.</summary>
+    public bool OnSiteLink { get; init; } = true;
+
+    /// <summary>The version of the firmware running (BootNotification's firmwareVersion under OCPP).</summary>
+    public string FirmwareVersion { get; init; } = "";
+
+    /// <summary>Where a firmware update stands; <see cref="FirmwareStep.Installed"/> after the reboot into a new image.</summary>
+    public FirmwareStep Firmware { get; init; } = FirmwareStep.Idle;
+
+    /// <summary>Why the last firmware step failed, or what the last install replaced.</summary>
+    public string? FirmwareDetail { get; init; }
 
     public bool RelaysClosed => RelayL1 == RelayPosition.Closed || RelayL2 == RelayPosition.Closed;
 

@@ -24,8 +24,9 @@ public static class SiteStatusMapping
     /// <summary>
     /// The allocator's view of a unit: it wants current while a vehicle is connected (pilot B or
     /// C: a vehicle shows B until it is offered at least 6 A), its session is authorised, and the
-    /// unit is operative and free of faults. The unit meters one current that flows on both of
-    /// its lines.
+    /// unit is operative, free of faults and on the site's network (off it, in Wi-Fi mode or after
+    /// leaving the site, it takes no grant: its amps go to the others, its fail-safe share stays
+    /// counted). The unit meters one current that flows on both of its lines.
     /// </summary>
     public static SiteStatus ToSite(UnitStatus unit, ChargerSettings? settings) =>
         new(WantsCurrent(unit), unit.Pilot.ToString(), new SiteProtocol.LineCurrents(unit.DrawnAmps, unit.DrawnAmps),
@@ -37,7 +38,7 @@ public static class SiteStatusMapping
         };
 
     public static bool WantsCurrent(UnitStatus unit) =>
-        unit.Operative && !unit.Faulted && unit.Pilot is PilotState.B or PilotState.C
+        unit.Operative && !unit.Faulted && unit.OnSiteLink && unit.Pilot is PilotState.B or PilotState.C
         && unit.Session is SessionPhase.Authorised or SessionPhase.Charging or SessionPhase.SuspendedByEv or SessionPhase.SuspendedByEvse;
 }
 

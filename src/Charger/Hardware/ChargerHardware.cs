@@ -106,6 +106,8 @@ public interface IChargerHardware
     ISetButton SetButton { get; }
     ILed StatusLed { get; }
     ILed NetworkLed { get; }
+    IFirmwareFlash Firmware { get; }
+    INetworkRadio Radio { get; }
 }
 
 public static class ChargerHardwareExtensions

@@ -1,12 +1,14 @@
 namespace SmartElek.Charger.Sessions;
 
 /// <summary>
-/// Why a session's charging ended. <see cref="PowerLoss"/>: the unit went down (crash, power loss)
-/// with the session open, which was closed at the next power-up. New reasons go at the end.
+/// Why a session's charging ended. Written by name: append, never rename or reuse.
+/// <see cref="PowerLoss"/>: the unit went down (crash, power loss) with the session open, which was
+/// closed at the next power-up. <see cref="Shutdown"/>: the site's controller was stopped (not a
+/// power cut); the unit ended the session first. <see cref="Reboot"/>: the unit restarted in place
+/// (the manual's "Soft Reset (Reboot Device)", 10 SET taps, or an OCPP hard reset that found the
+/// session still running) and ended the session itself after a controlled stop.
 /// </summary>
-/// <summary>Why charging stopped. Written by name: append, never rename or reuse.</summary>
-/// <remarks><see cref="Shutdown"/>: the site's controller was stopped (not a power cut); the unit ended the session first.</remarks>
-public enum StopReason { EvDisconnected, Local, Remote, Fault, Other, PowerLoss, Shutdown }
+public enum StopReason { EvDisconnected, Local, Remote, Fault, Other, PowerLoss, Shutdown, Reboot }
 
 /// <summary>A session event: persisted (Akka.Persistence) and reported; never changes meaning once written.</summary>
 public interface ISessionEvent : IWireMessage

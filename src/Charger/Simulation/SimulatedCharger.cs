@@ -54,6 +54,7 @@ public sealed class SimulatedCharger : IChargerHardware
         Gfci = new GfciPort(this);
         SetButton = new ButtonPort(this);
         Pilot = new PilotPort(this);
+        FirmwareSim = new SimulatedFirmware(clock);
     }
 
     public GridSpec Grid { get; private set; }
@@ -76,6 +77,14 @@ public sealed class SimulatedCharger : IChargerHardware
     public int RelayCloseCount { get { lock (_gate) return _closeCount; } }
 
     private int _closeCount;
+
+    /// <summary>
+    /// How many times the L1 relay was commanded open with 1 A or more flowing: opens under load,
+    /// which wear the contacts (a controlled stop avoids them; a fault may not).
+    /// </summary>
+    public int HotOpenCount { get { lock (_gate) return _hotOpenCount; } }
+
+    private int _hotOpenCount;
 
     public double TrueAmps { get { lock (_gate) { Sync(); return _lastAmps; } } }
 
@@ -140,6 +149,12 @@ public sealed class SimulatedCharger : IChargerHardware
 
     public SimulatedLed NetworkLedSim { get; }
 
+    /// <summary>The flash and OTA client: a new board runs <see cref="SimulatedFirmware.FactoryVersion"/>.</summary>
+    public SimulatedFirmware FirmwareSim { get; }
+
+    /// <summary>The radio: a new board is joined to its site (the site's configuration commissions it).</summary>
+    public SimulatedRadio RadioSim { get; } = new();
+
     public IRelayDriver RelayL1 => _l1;
 
     public IRelayDriver RelayL2 => _l2;
@@ -154,6 +169,8 @@ public sealed class SimulatedCharger : IChargerHardware
     public ISetButton SetButton { get; }
     public ILed StatusLed => StatusLedSim;
     public ILed NetworkLed => NetworkLedSim;
+    public IFirmwareFlash Firmware => FirmwareSim;
+    public INetworkRadio Radio => RadioSim;
 
     private event Action? GfciTrip;
     private event Action<bool>? ButtonChanged;
@@ -298,6 +315,8 @@ public sealed class SimulatedCharger : IChargerHardware
         {
             if (position == RelayPosition.Closed && _commanded == RelayPosition.Open && line == RelayLine.L1)
                 board._closeCount++;
+            if (position == RelayPosition.Open && _commanded == RelayPosition.Closed && line == RelayLine.L1 && board._lastAmps >= 1)
+                board._hotOpenCount++;
             _commanded = position;
         });
         public double SenseVolts() => board.Locked(() => PhysicallyClosed ? board.Noisy(board.GridVolts) : 0.0);

@@ -59,6 +59,11 @@ public sealed class SimulatedVehicle
     /// <summary>True makes the vehicle keep drawing its highest offer when the offer goes down.</summary>
     public bool IgnoresLowerOffers { get { lock (_gate) return _ignoresLowerOffers; } set { lock (_gate) _ignoresLowerOffers = value; } }
 
+    private bool _ignoresStop;
+
+    /// <summary>True makes the vehicle keep drawing (and asking, C) when the offer stops (0 A): it never follows a controlled stop.</summary>
+    public bool IgnoresStop { get { lock (_gate) return _ignoresStop; } set { lock (_gate) _ignoresStop = value; } }
+
     /// <summary>Amps drawn on top of what the vehicle should take.</summary>
     public double OverDrawAmps { get { lock (_gate) return _overDrawAmps; } set { lock (_gate) _overDrawAmps = value; } }
 
@@ -85,7 +90,7 @@ public sealed class SimulatedVehicle
 
     internal void Follow(double offeredAmps)
     {
-        if (_ignoresLowerOffers && offeredAmps < _followed && offeredAmps > 0)
+        if ((_ignoresLowerOffers && offeredAmps < _followed && offeredAmps > 0) || (_ignoresStop && offeredAmps <= 0))
             return;
         _followed = offeredAmps;
     }

@@ -44,7 +44,7 @@ public abstract record ChargerUnitFact
 
     public sealed record SessionChanged(SessionState Session) : ChargerUnitFact;
 
-    /// <summary>An offer not bound to a site grant (a lone unit's allocator or a test); 0 A or more.</summary>
+    /// <summary>An offer not bound to a site grant (a lone unit's allocator or a test); 0 A or more. Not taken off the site link.</summary>
     public sealed record Offered(double Amps) : ChargerUnitFact;
 
     /// <summary>A site grant, replacing whatever was granted before; its amps are 0 or more.</summary>
@@ -67,8 +67,20 @@ public abstract record ChargerUnitFact
     /// <summary>Whether any child that has a say over the relays restarted and has not reported again.</summary>
     public sealed record ChildrenRestarting(bool Any) : ChargerUnitFact;
 
-    /// <summary>A power cycle began: relays open and nothing offered until the unit powers up again.</summary>
+    /// <summary>
+    /// A power-down (reboot, shut-down) began with a controlled stop: 0 A offered, closed contacts
+    /// left closed while the vehicle's current falls, nothing new closes or starts.
+    /// </summary>
+    public sealed record ControlledStopStarted(TimeSpan At) : ChargerUnitFact;
+
+    /// <summary>The power-down opens the relays: nothing offered until the unit powers up again.</summary>
     public sealed record PowerDownStarted(TimeSpan At) : ChargerUnitFact;
+
+    /// <summary>
+    /// The unit is (or is no longer) on its site's network: off it (Wi-Fi mode, or it left the site)
+    /// it takes no site grant and offers at most its initial grant, the fail-safe current.
+    /// </summary>
+    public sealed record SiteLinkChanged(bool On) : ChargerUnitFact;
 }
 
 /// <summary>What the unit does after a <see cref="ChargerUnitState.Reconcile"/>.</summary>
@@ -100,7 +112,10 @@ public enum SelfTestOutcome
 /// <para>
 /// Invariant 5: the relays are open whenever the pilot is not in C, a fault is active or the offer
 /// is 0 A. Opening is immediate; closing also needs the session authorised, the relays verified,
-/// every child reporting, the journal recovered, no power cycle under way, and a passed GFCI self-test.
+/// every child reporting, the journal recovered, no power-down under way, and a passed GFCI self-test.
+/// One bounded exception to "0 A offered": a power-down's controlled stop offers 0 A and leaves
+/// closed contacts closed while the vehicle's current falls (at most the vehicle's 5 s window, which
+/// the unit's power-down enforces), so a reboot does not open them under load.
 /// </para>
 /// </summary>
 public sealed record ChargerUnitState
@@ -162,7 +177,14 @@ public sealed record ChargerUnitState
 
     public bool ChildRestarting { get; init; }
 
+    /// <summary>When the power-down's controlled stop began; null when none is under way.</summary>
+    public TimeSpan? ControlledStopSince { get; init; }
+
+    /// <summary>When the power-down opened the relays (after its controlled stop).</summary>
     public TimeSpan? PoweringDownSince { get; init; }
+
+    /// <summary>False while the unit is off its site's network: site grants are ignored.</summary>
+    public bool OnSiteLink { get; init; } = true;
 
     /// <summary>The offer last sent to the pilot; null before the first.</summary>
     public double? CommandedOffer { get; init; }
@@ -176,7 +198,11 @@ public sealed record ChargerUnitState
     /// <summary>The STATUS LED's indication last shown; null before the first.</summary>
     public StatusIndication? StatusShown { get; init; }
 
-    public bool PoweringDown => PoweringDownSince is not null;
+    /// <summary>A power-down is under way (its controlled stop or after): nothing is offered, closed or started.</summary>
+    public bool PoweringDown => ControlledStopSince is not null || PoweringDownSince is not null;
+
+    /// <summary>What the unit offers without a site grant: its initial grant (a site charger's fail-safe current) or the user's maximum.</summary>
+    public double FailSafeAmps => InitialGrantAmps ?? Settings.MaxCurrent;
 
     /// <summary>A vehicle on the pilot (B, C or D), whatever the session says.</summary>
     public bool VehiclePresent => Pilot is PilotState.B or PilotState.C or PilotState.D;
@@ -208,8 +234,12 @@ public sealed record ChargerUnitState
     // lower of the one applied and the one wanted: a decrease opens before the pilot carries it.
     /// <summary>Whether the relays must be open now.</summary>
     public bool MustOpen() =>
-        RelayPolicy.MustBeOpen(LeavingC ? PilotState.B : Pilot, Safety.Faulted, Math.Min(AppliedOfferAmps, TargetOffer()))
-        || !Session.Authorised || !RelaysVerified || ChildRestarting || AwaitingRecovery || PoweringDown;
+        RelayPolicy.MustBeOpen(LeavingC ? PilotState.B : Pilot, Safety.Faulted, HoldsForControlledStop ? double.PositiveInfinity : Math.Min(AppliedOfferAmps, TargetOffer()))
+        || !Session.Authorised || !RelaysVerified || ChildRestarting || AwaitingRecovery || PoweringDownSince is not null;
+
+    // During a controlled stop the "0 A offered" rule waits for contacts that are closed (reported
+    // so): the pilot, a fault and every other condition still open them at once, and nothing closes.
+    private bool HoldsForControlledStop => ControlledStopSince is not null && PoweringDownSince is null && RelaysClosed;
 
     /// <summary>The STATUS LED's indication for this state.</summary>
     public StatusIndication Indication() =>
@@ -228,8 +258,11 @@ public sealed record ChargerUnitState
         ChargerUnitFact.RelaysMoved m => this with { RelaysClosed = m.Closed },
         ChargerUnitFact.SafetyChanged s => this with { Safety = s.Safety, Thermal = s.Thermal },
         ChargerUnitFact.SessionChanged s => this with { Session = s.Session },
-        ChargerUnitFact.Offered o => this with { GrantedAmps = Amps(o.Amps, "An offer") },
-        ChargerUnitFact.Granted g => (this with { Grant = g.Grant, GrantedAmps = Amps(g.Grant.Amps, "A grant") }).NoteGrantApplied(),
+        ChargerUnitFact.Offered o => Amps(o.Amps, "An offer") is var offered && OnSiteLink ? this with { GrantedAmps = offered } : this,
+        // Off the site's network a grant cannot arrive: one that does (the simulation's in-process link) is not taken.
+        ChargerUnitFact.Granted g => Amps(g.Grant.Amps, "A grant") is var amps && OnSiteLink
+            ? (this with { Grant = g.Grant, GrantedAmps = amps }).NoteGrantApplied()
+            : this,
         ChargerUnitFact.CurrentLimitSet l => this with { CurrentLimitAmps = l.Amps is { } a ? Amps(a, "A current limit") : null },
         ChargerUnitFact.AvailabilitySet a => this with { Operative = a.Operative },
         ChargerUnitFact.SettingsChanged s => this with { Settings = s.Settings },
@@ -240,7 +273,12 @@ public sealed record ChargerUnitState
         },
         ChargerUnitFact.AwaitingRecovery r => this with { AwaitingRecovery = r.Awaiting },
         ChargerUnitFact.ChildrenRestarting c => this with { ChildRestarting = c.Any },
-        ChargerUnitFact.PowerDownStarted p => this with { PoweringDownSince = PoweringDownSince ?? p.At },
+        ChargerUnitFact.ControlledStopStarted c => this with { ControlledStopSince = ControlledStopSince ?? c.At },
+        ChargerUnitFact.PowerDownStarted p => this with { ControlledStopSince = ControlledStopSince ?? p.At, PoweringDownSince = PoweringDownSince ?? p.At },
+        // Off the site's network no grant can be renewed: the unit falls back at once rather than at
+        // the lease's end, and the allocator has counted the fail-safe current all along (invariant 3).
+        ChargerUnitFact.SiteLinkChanged { On: false } when OnSiteLink => this with { OnSiteLink = false, Grant = null, GrantedAmps = FailSafeAmps, AppliedGrant = (0, 0) },
+        ChargerUnitFact.SiteLinkChanged l => this with { OnSiteLink = l.On },
         null => throw new ArgumentNullException(nameof(fact)),
         _ => throw new ArgumentException($"Unknown charger unit fact {fact.GetType().Name}.", nameof(fact)),
     };

@@ -61,6 +61,8 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     private TransactionData _transactionData = TransactionData.Empty(TransactionData.MinimumCapacity);
     private decimal? _lastLimit;
     private FirmwareStatus _firmwareStatus = FirmwareStatus.Idle;
+    // The firmwareVersion of the last BootNotification: a charger that installed another reboots, and so boots again.
+    private string? _bootedFirmwareVersion;
     private DiagnosticsStatus _diagnosticsStatus = DiagnosticsStatus.Idle;
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -117,7 +119,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
             ReportStatus();
         });
         Receive<AuthorizationExpired>(a => { if (_authorised?.IdTag == a.IdTag && _transaction is null) _authorised = null; });
-        Receive<FirmwareStep>(s => OnFirmwareStep(s.Status));
+        Receive<FirmwareStatusChanged>(OnFirmwareStatusChanged);
         Receive<DiagnosticsStep>(s =>
         {
             _diagnosticsStatus = s.Status;
@@ -302,8 +304,9 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         if (_bootDue)
         {
             _bootDue = false;
+            _bootedFirmwareVersion = (_port as IFirmwarePort)?.FirmwareVersion ?? _settings.FirmwareVersion;
             Send(new BootNotificationRequest(_settings.Vendor, _settings.Model,
-                ChargePointSerialNumber: _settings.SerialNumber, FirmwareVersion: _settings.FirmwareVersion), null, null, boot: true);
+                ChargePointSerialNumber: _settings.SerialNumber, FirmwareVersion: _bootedFirmwareVersion), null, null, boot: true);
             return;
         }
         if (_registration == Registration.Pending)
@@ -745,20 +748,18 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         _config.Int("NumberOfConnectors"), _config.Int("ChargeProfileMaxStackLevel"),
         _config.Int("ChargingScheduleMaxPeriods"), _config.Int("MaxChargingProfilesInstalled"));
 
-    // ---------------- firmware and diagnostics (simulated) ----------------
+    // ---------------- firmware (the charger's own) and diagnostics (simulated) ----------------
 
-    private void OnFirmwareStep(FirmwareStatus status)
+    // The charger's firmware steps, as it reports them. Installed means it rebooted into a new image:
+    // the charge point boots again (BootNotification first, with the new firmwareVersion), then
+    // reports Installed.
+    private void OnFirmwareStatusChanged(FirmwareStatusChanged changed)
     {
-        _firmwareStatus = status;
-        Enqueue(new FirmwareStatusNotificationRequest(status));
-        FirmwareStatus? next = status switch
-        {
-            FirmwareStatus.Downloading => FirmwareStatus.Downloaded,
-            FirmwareStatus.Downloaded => FirmwareStatus.Installing,
-            FirmwareStatus.Installing => FirmwareStatus.Installed,
-            _ => null,
-        };
-        if (next is { } n) Timers.StartSingleTimer("firmware", new FirmwareStep(n), TimeSpan.FromSeconds(1));
+        _firmwareStatus = changed.Status;
+        if (changed.Status == FirmwareStatus.Idle) return;
+        if (changed.Status == FirmwareStatus.Installed && changed.Version != _bootedFirmwareVersion && _registration != Registration.NotBooted)
+            _bootDue = true;
+        Enqueue(new FirmwareStatusNotificationRequest(changed.Status));
     }
 
     // ---------------- the central system's CALLs ----------------
@@ -908,10 +909,16 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         return new($"{_settings.Id}-{Now:yyyyMMddHHmmss}.log");
     }
 
+    // The charger's one firmware path (the same as its SET button's 6 taps); the answer has no status.
     private UpdateFirmwareResponse UpdateFirmware(UpdateFirmwareRequest r)
     {
-        var wait = r.RetrieveDate - Now;
-        Timers.StartSingleTimer("firmware", new FirmwareStep(FirmwareStatus.Downloading), wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
+        if (_port is IFirmwarePort firmware)
+            After(() => firmware.UpdateFirmware(new Uri(r.Location), r.RetrieveDate, r.Retries, r.RetryInterval is { } s ? TimeSpan.FromSeconds(s) : null));
+        else
+        {
+            _log.Warning("{0}: UpdateFirmware from {1}: this charger cannot update its firmware", _settings.Id, r.Location);
+            After(() => OnFirmwareStatusChanged(new FirmwareStatusChanged(FirmwareStatus.DownloadFailed, null)));
+        }
         return new();
     }
 

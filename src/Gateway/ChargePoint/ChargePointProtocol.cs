@@ -46,6 +46,13 @@ public static class ChargePointProtocol
     /// </summary>
     public sealed record LocalStopRequested(StopReason Reason = StopReason.Local);
 
+    /// <summary>
+    /// From an <see cref="IFirmwarePort"/>: the charger's firmware update reached <paramref name="Status"/>;
+    /// <paramref name="Version"/> is the version it runs (after Installed: the new one, which the next
+    /// BootNotification announces).
+    /// </summary>
+    public sealed record FirmwareStatusChanged(FirmwareStatus Status, string? Version);
+
     /// <summary>Asks for a <see cref="ChargePointState"/> (dashboard, tests).</summary>
     public sealed record GetState
     {
@@ -73,6 +80,5 @@ public static class ChargePointProtocol
     internal sealed record CallTimedOut(string MessageId);
     internal sealed record ReservationExpired(int ReservationId);
     internal sealed record AuthorizationExpired(string IdTag);
-    internal sealed record FirmwareStep(FirmwareStatus Status);
     internal sealed record DiagnosticsStep(DiagnosticsStatus Status);
 }

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using SmartElek.Actors.Charger;
+using SmartElek.Charger.Firmware;
 using SmartElek.Charger.J1772;
 using SmartElek.Charger.Sessions;
 using SmartElek.Gateway.Ocpp16;
@@ -40,8 +41,10 @@ public sealed record ChargerUnitPortOptions(
 /// one (an immutable snapshot behind a volatile field, so the charge point's thread reads it
 /// safely); commands are Told to the unit. What the user does at the charger (a session authorised
 /// or stopped that the charge point did not ask for) becomes LocalStartRequested / LocalStopRequested.
+/// Firmware: UpdateFirmware goes to the unit's one firmware path (<see cref="ChargerProtocol.UpdateFirmware"/>,
+/// as its SET button's 6 taps), and each step the unit's status shows becomes FirmwareStatusChanged.
 /// </summary>
-public sealed class ChargerUnitPort : IConnectorPort, IObservableConnectorPort
+public sealed class ChargerUnitPort : IConnectorPort, IObservableConnectorPort, IFirmwarePort
 {
     private static readonly ConnectorSnapshot Unknown = new(VehicleConnection.None, ConnectorFault.None, true,
         new MeterSnapshot(DateTimeOffset.UnixEpoch, 0, 0, 0, 0, 0, 0, 1));
@@ -148,6 +151,30 @@ public sealed class ChargerUnitPort : IConnectorPort, IObservableConnectorPort
         return true;
     }
 
+    public string? FirmwareVersion => _status is { FirmwareVersion: { Length: > 0 } version } ? version : null;
+
+    /// <summary>What the charger decides when OCPP leaves it open: three downloads, 30 s apart.</summary>
+    public const int DefaultFirmwareAttempts = 3;
+
+    public static readonly TimeSpan DefaultFirmwareRetryInterval = TimeSpan.FromSeconds(30);
+
+    public void UpdateFirmware(Uri location, DateTimeOffset retrieveDate, int? retries, TimeSpan? retryInterval) =>
+        _unit.Tell(new ChargerProtocol.UpdateFirmware(new FirmwareRequest(location, retrieveDate,
+            Math.Max(1, retries ?? DefaultFirmwareAttempts), retryInterval ?? DefaultFirmwareRetryInterval, "OCPP UpdateFirmware")), _listener);
+
+    /// <summary>The OCPP FirmwareStatus of the charger's firmware step. Pure.</summary>
+    public static FirmwareStatus OcppFirmwareStatus(FirmwareStep step) => step switch
+    {
+        FirmwareStep.Idle => FirmwareStatus.Idle,
+        FirmwareStep.Downloading => FirmwareStatus.Downloading,
+        FirmwareStep.Downloaded => FirmwareStatus.Downloaded,
+        FirmwareStep.DownloadFailed => FirmwareStatus.DownloadFailed,
+        FirmwareStep.Installing => FirmwareStatus.Installing,
+        FirmwareStep.Installed => FirmwareStatus.Installed,
+        FirmwareStep.InstallationFailed => FirmwareStatus.InstallationFailed,
+        _ => throw new ArgumentOutOfRangeException(nameof(step), step, "Unknown firmware step."),
+    };
+
     /// <summary>The OCPP errorCode the charger's fault rule names, as the charge point's fault.</summary>
     public static ConnectorFault FaultOf(string ocppErrorCode) => ocppErrorCode switch
     {
@@ -198,8 +225,8 @@ public sealed class ChargerUnitPort : IConnectorPort, IObservableConnectorPort
 
     /// <summary>
     /// The OCPP reason for a stop the charger made by itself. Pure. A controller that shuts down
-    /// ends its sessions as a reboot of the charge point would (OCPP 1.6 has no "shutdown"); any
-    /// other reason is Other.
+    /// ends its sessions as a reboot of the charge point would (OCPP 1.6 has no "shutdown"), and so
+    /// does the unit's own reboot (10 SET taps, a firmware install); any other reason is Other.
     /// </summary>
     public static OcppStopReason OcppReason(UnitStopReason? reason) => reason switch
     {
@@ -207,7 +234,7 @@ public sealed class ChargerUnitPort : IConnectorPort, IObservableConnectorPort
         UnitStopReason.Local or null => OcppStopReason.Local,
         UnitStopReason.Remote => OcppStopReason.Remote,
         UnitStopReason.PowerLoss => OcppStopReason.PowerLoss,
-        UnitStopReason.Shutdown => OcppStopReason.Reboot,
+        UnitStopReason.Shutdown or UnitStopReason.Reboot => OcppStopReason.Reboot,
         _ => OcppStopReason.Other,
     };
 
@@ -244,6 +271,9 @@ public sealed class ChargerUnitPort : IConnectorPort, IObservableConnectorPort
                 if (!_stopAsked && status.Session == SessionPhase.Stopped) tell.Add(new ChargePointProtocol.LocalStopRequested(OcppReason(status.StopReason)));
                 _stopAsked = false;
             }
+            // Every step after the first status (a step the port did not see happen is not reported).
+            if (previous is not null && previous.Firmware != status.Firmware)
+                tell.Add(new ChargePointProtocol.FirmwareStatusChanged(OcppFirmwareStatus(status.Firmware), FirmwareVersion));
         }
         return tell;
     }

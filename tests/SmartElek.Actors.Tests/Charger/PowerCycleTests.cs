@@ -5,6 +5,7 @@ using SmartElek.Charger.Hardware;
 using SmartElek.Charger.Sessions;
 using SmartElek.Charger.Settings;
 using SmartElek.Charger.Simulation;
+using SmartElek.Charger.Unit;
 using SmartElek.Site;
 using SmartElek.Site.Allocation;
 using Xunit.Abstractions;
@@ -46,11 +47,12 @@ public sealed class PowerCycleTests(ITestOutputHelper output) : ChargerUnitHarne
         Drain(subscriber);
 
         Unit.Tell(new ChargerProtocol.PowerCycle("test"));
-        // The subscriber hears the unit power up: relays not yet verified, no session, no grant.
-        // The board is read in that same clock step: a few steps on, the new unit closes them again.
+        // The subscriber hears the unit power up (after its controlled stop): relays not yet
+        // verified, no session, no grant. The board is read in that same clock step: a few steps
+        // on, the new unit closes them again.
         ChargerStatus? poweringUp = null;
         RunUntil(() => (poweringUp ??= Drain(subscriber).FirstOrDefault(s => !s.RelaysVerified)) is not null,
-            TimeSpan.FromSeconds(1), "the unit powers up again");
+            PowerDown.ControlledStopWindow + TimeSpan.FromSeconds(1), "the unit powers up again");
         Assert.NotNull(poweringUp);
         Assert.Equal(0, poweringUp.AppliedGrantEpoch);
         Assert.False(poweringUp.RelaysClosed);

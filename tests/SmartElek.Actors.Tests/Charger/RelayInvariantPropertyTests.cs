@@ -3,19 +3,23 @@ using CsCheck;
 using SmartElek.Actors.Charger;
 using SmartElek.Charger.J1772;
 using SmartElek.Charger.Simulation;
+using SmartElek.Charger.Unit;
 using Xunit.Abstractions;
 
 namespace SmartElek.Actors.Tests.Charger;
 
 /// <summary>
 /// Invariant 5 under random use: over random sequences of vehicle behaviour, offers, faults,
-/// button taps and power cycles, the relays are never closed while the pilot is not in C, a fault is active or the
-/// offer is 0 A, checked after every clock step. A second check against the simulator's truth:
+/// button taps (every tap count the manual gives a meaning) and power cycles, the relays are never
+/// closed while the pilot is not in C, a fault is active or the offer is 0 A (except within a
+/// reboot's controlled stop, for at most its window), checked after every clock step. A second check against the simulator's truth:
 /// no hazard (no vehicle, vehicle not in C, ground lost) lasts 500 ms with the relays closed.
 /// </summary>
 public sealed class RelayInvariantPropertyTests(ITestOutputHelper output) : ChargerUnitHarness(output)
 {
-    public enum Act { PlugIn, Unplug, VehicleWants, VehicleStops, Offer, Leak, Unleak, GroundLost, GroundBack, Ventilation, NoVentilation, Hot, Cool, TapSet, Start, Stop, IgnoreLowerOffers, PowerCycle }
+    public enum Act { PlugIn, Unplug, VehicleWants, VehicleStops, Offer, Leak, Unleak, GroundLost, GroundBack, Ventilation, NoVentilation, Hot, Cool, TapSet, Start, Stop, IgnoreLowerOffers, PowerCycle, TapAction, IgnoreStop }
+
+    private static readonly int[] ActionTaps = [6, 7, 9, 10, 13];
 
     public sealed record Move(Act Act, int Arg, int Wait)
     {
@@ -34,7 +38,7 @@ public sealed class RelayInvariantPropertyTests(ITestOutputHelper output) : Char
             (4, Act.PlugIn), (1, Act.Unplug), (2, Act.VehicleWants), (1, Act.VehicleStops), (4, Act.Offer),
             (1, Act.Leak), (1, Act.Unleak), (1, Act.GroundLost), (2, Act.GroundBack), (1, Act.Ventilation),
             (1, Act.NoVentilation), (1, Act.Hot), (1, Act.Cool), (1, Act.TapSet), (2, Act.Start), (1, Act.Stop),
-            (1, Act.IgnoreLowerOffers), (1, Act.PowerCycle));
+            (1, Act.IgnoreLowerOffers), (1, Act.PowerCycle), (1, Act.TapAction), (1, Act.IgnoreStop));
         var steps = Gen.Select(acts, Gen.Int[0, 40], Gen.Int[1, 100], (a, arg, wait) => new Move(a, arg, wait));
         var scenarios = 0;
         var charged = 0;
@@ -64,9 +68,11 @@ public sealed class RelayInvariantPropertyTests(ITestOutputHelper output) : Char
                     var closed = RelaysCommandedClosed;
                     closedSeen |= closed;
                     var status = Status();
+                    // A reboot's controlled stop holds closed contacts at 0 A, within its window only.
+                    var stopping = status.ControlledStopSince is { } stopSince && status.At - stopSince <= PowerDown.ControlledStopWindow;
                     if (closed)
-                        Assert.True(status.Pilot == PilotState.C && !status.Faulted && status.OfferedAmps > 0,
-                            $"relays closed with pilot {status.Pilot}, faults [{string.Join(",", status.Faults.Select(f => f.Kind))}], offer {status.OfferedAmps} A after {step}");
+                        Assert.True(status.Pilot == PilotState.C && !status.Faulted && (status.OfferedAmps > 0 || stopping),
+                            $"relays closed with pilot {status.Pilot}, faults [{string.Join(",", status.Faults.Select(f => f.Kind))}], offer {status.OfferedAmps} A, controlled stop since {status.ControlledStopSince} after {step}");
                     var vehicle = Board.Vehicle;
                     var hazard = vehicle is null || vehicle.State != PilotState.C || !Board.Ground.GroundPresent();
                     hazardSince = hazard ? hazardSince ?? Elapsed : null;
@@ -141,6 +147,12 @@ public sealed class RelayInvariantPropertyTests(ITestOutputHelper output) : Char
                 break;
             case Act.PowerCycle:
                 Unit.Tell(new ChargerProtocol.PowerCycle("property test"));
+                break;
+            case Act.TapAction:
+                TapSet(ActionTaps[step.Arg % ActionTaps.Length]);
+                break;
+            case Act.IgnoreStop when vehicle is not null:
+                vehicle.IgnoresStop = true;
                 break;
         }
     }

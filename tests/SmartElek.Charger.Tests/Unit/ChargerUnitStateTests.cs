@@ -215,7 +215,9 @@ public class ChargerUnitStateTests
         (1, Settings.Select(s => (Fact)new Fact.SettingsRecovered(s))),
         (1, Gen.FrequencyConst((1, true), (3, false)).Select(a => (Fact)new Fact.AwaitingRecovery(a))),
         (1, Gen.FrequencyConst((1, true), (3, false)).Select(a => (Fact)new Fact.ChildrenRestarting(a))),
-        (1, Gen.Const((Fact)new Fact.PowerDownStarted(TimeSpan.FromSeconds(1)))));
+        (1, Gen.Const((Fact)new Fact.ControlledStopStarted(TimeSpan.FromSeconds(1)))),
+        (1, Gen.Const((Fact)new Fact.PowerDownStarted(TimeSpan.FromSeconds(1)))),
+        (1, Gen.Bool.Select(on => (Fact)new Fact.SiteLinkChanged(on))));
 
     private static readonly Gen<ChargerUnitState> States =
         Gen.Select(Settings, SomeAmps.Nullable(0.5), Facts.Array[0, 30],
@@ -269,7 +271,13 @@ public class ChargerUnitStateTests
             {
                 var before = state;
                 state = state.Apply(fact);
-                if (state.AppliedGrant != before.AppliedGrant)
+                if (state.AppliedGrant != before.AppliedGrant && fact is Fact.SiteLinkChanged { On: false })
+                {
+                    // Off the site link there is no grant to have applied.
+                    Assert.Null(state.Grant);
+                    Assert.Equal((0L, 0L), state.AppliedGrant);
+                }
+                else if (state.AppliedGrant != before.AppliedGrant)
                 {
                     var g = Assert.IsType<SiteProtocol.CurrentGrant>(state.Grant);
                     Assert.True(state.AppliedOfferAmps <= g.Amps, $"grant {g.GrantSeq} of {g.Amps} A applied with {state.AppliedOfferAmps} A on the pilot");
@@ -299,6 +307,15 @@ public class ChargerUnitStateTests
     private static bool MayBeClosed(ChargerUnitState s) =>
         s.Pilot == PilotState.C && !s.LeavingC && !s.Safety.Faulted && s.Session.Authorised && s.RelaysVerified
         && !s.ChildRestarting && !s.AwaitingRecovery && !s.PoweringDown && s.AppliedOfferAmps > 0 && s.TargetOffer() > 0;
+
+    // Invariant 5's one exception: a power-down's controlled stop leaves contacts that are closed
+    // (and reported so) closed at 0 A while every other condition holds; the unit bounds it in time
+    // (PowerDownTests). Nothing closes during it: MayBeClosed requires no power-down.
+    private static bool MayStayClosed(ChargerUnitState s) =>
+        MayBeClosed(s)
+        || (s.ControlledStopSince is not null && s.PoweringDownSince is null && s.RelaysClosed
+            && s.Pilot == PilotState.C && !s.LeavingC && !s.Safety.Faulted && s.Session.Authorised && s.RelaysVerified
+            && !s.ChildRestarting && !s.AwaitingRecovery && s.TargetOffer() == 0);
 
     [Fact]
     public void Relays_are_never_left_closed_and_never_closed_unless_every_condition_holds()
@@ -336,10 +353,10 @@ public class ChargerUnitStateTests
                     testOut = attempt;
                 }
                 // Opening is immediate: closed relays never survive a reconcile that finds a condition gone.
-                if (wasClosed && !MayBeClosed(state))
+                if (wasClosed && !MayStayClosed(state))
                     Assert.True(actions.OpenRelays, $"relays left closed after {after}");
                 if (hardwareClosed)
-                    Assert.True(MayBeClosed(state), $"relays closed with a condition missing after {after}");
+                    Assert.True(MayStayClosed(state), $"relays closed with a condition missing after {after}");
                 Assert.Equal(state.Indication(), state.StatusShown);
             }
 
@@ -382,5 +399,72 @@ public class ChargerUnitStateTests
         }, iter: 2000);
         // The property means something only if the relays closed in many runs.
         Assert.True(closedRuns >= runs / 10, $"relays closed in only {closedRuns} of {runs} runs");
+    }
+
+    [Fact]
+    public void A_controlled_stop_offers_0_A_keeps_closed_contacts_closed_and_never_closes_open_ones()
+    {
+        var (closing, _) = ReadyToCharge().Apply(new Fact.OfferApplied(30)).Reconcile(false).State.SelfTestAnswered(1, true);
+        var charging = closing.Apply(new Fact.RelaysMoved(true)).Reconcile(true).State;
+        var stopping = charging.Apply(new Fact.ControlledStopStarted(TimeSpan.FromSeconds(5)));
+        Assert.True(stopping.PoweringDown);
+        var actions = stopping.Reconcile(true);
+        Assert.Equal(0, actions.SetOffer);
+        Assert.False(actions.OpenRelays);
+        // The pilot carries 0 A now: still closed, the current is falling.
+        Assert.False(actions.State.Apply(new Fact.OfferApplied(0)).Reconcile(true).OpenRelays);
+        // Every other reason opens at once.
+        Assert.True(actions.State.Apply(new Fact.PilotChanged(PilotState.B)).Reconcile(true).OpenRelays);
+        Assert.True(actions.State.Apply(new Fact.SafetyChanged(Fault(FaultKind.GfciTrip), ThermalLevel.Normal)).Reconcile(true).OpenRelays);
+        Assert.True(actions.State.Apply(new Fact.SessionChanged(Session(SessionPhase.Stopped))).Reconcile(true).OpenRelays);
+        Assert.True(actions.State.Apply(new Fact.PowerDownStarted(TimeSpan.FromSeconds(7))).Reconcile(true).OpenRelays);
+        // A close in flight that was never reported closed opens.
+        var inFlight = ReadyToCharge().Apply(new Fact.OfferApplied(30)).Reconcile(false).State.SelfTestAnswered(1, true).State
+            .Apply(new Fact.ControlledStopStarted(TimeSpan.FromSeconds(5)));
+        Assert.True(inFlight.Reconcile(anyRelayCommandedClosed: true).OpenRelays);
+        // Open contacts are not closed again: no self-test, and a pending one's pass does not close.
+        var pending = ReadyToCharge().Apply(new Fact.OfferApplied(30)).Reconcile(false).State;
+        var stopped = pending.Apply(new Fact.ControlledStopStarted(TimeSpan.FromSeconds(5)));
+        Assert.Null(stopped.Reconcile(false).SelfTestBeforeClose);
+        Assert.NotEqual(SelfTestOutcome.CloseRelays, stopped.SelfTestAnswered(1, true).Outcome);
+    }
+
+    [Fact]
+    public void Off_the_site_link_the_unit_falls_back_at_once_and_takes_no_grant_until_it_is_back()
+    {
+        var granted = ChargerUnitState.PowerUp(ChargerSettings.Factory, initialGrantAmps: 6).Apply(new Fact.Granted(Grant(20, seq: 3)));
+        Assert.Equal(20, granted.GrantedAmps);
+        var off = granted.Apply(new Fact.SiteLinkChanged(false));
+        Assert.Equal((false, 6.0, (0L, 0L)), (off.OnSiteLink, off.GrantedAmps, off.AppliedGrant));
+        Assert.Null(off.Grant);
+        Assert.Equal(off, off.Apply(new Fact.Granted(Grant(30, seq: 4))));
+        Assert.Equal(off, off.Apply(new Fact.Offered(30)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => off.Apply(new Fact.Granted(Grant(-1, seq: 5))));
+        // Back on the link: the fail-safe current until the site's next grant, which is taken.
+        var back = off.Apply(new Fact.SiteLinkChanged(true));
+        Assert.Equal(6, back.GrantedAmps);
+        Assert.Equal(16, back.Apply(new Fact.Granted(Grant(16, seq: 6))).GrantedAmps);
+        // A lone unit (no initial grant) falls back to the user's maximum.
+        Assert.Equal(30, ChargerUnitState.PowerUp(ChargerSettings.Factory).Apply(new Fact.Offered(10)).Apply(new Fact.SiteLinkChanged(false)).GrantedAmps);
+    }
+
+    [Fact]
+    public void Off_the_site_link_the_offer_never_exceeds_the_fail_safe_current_whatever_arrives()
+    {
+        // Invariants 1-3 for a unit that left its site (13 taps) or went to Wi-Fi (7 taps): the site
+        // counts every charger's fail-safe current at all times, so the unit stays within it.
+        Gen.Select(Settings, Gen.Double[0, 30].Nullable(0.2), Facts.Array[0, 20], Facts.Array[0, 40],
+                (settings, initial, before, after) => (settings, initial, before, after))
+            .Sample(t =>
+            {
+                var state = Fold(ChargerUnitState.PowerUp(t.settings, t.initial), t.before).Apply(new Fact.SiteLinkChanged(false));
+                foreach (var fact in t.after.Where(f => f is not Fact.SiteLinkChanged { On: true }))
+                {
+                    state = state.Apply(fact);
+                    Assert.False(state.OnSiteLink);
+                    Assert.True(state.TargetOffer() <= state.FailSafeAmps + 1e-9, $"offer {state.TargetOffer()} A above the fail-safe {state.FailSafeAmps} A after {fact}");
+                    Assert.Equal((0L, 0L), state.AppliedGrant);
+                }
+            });
     }
 }
