@@ -126,8 +126,8 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
         {
             var provisional = _recording.SessionProvisional;
             Apply(new ChargerUnitFact.SessionChanged(_recording.OnRegister(c.State)));
-            foreach (var e in c.Events)
-                _log.Info("Charger {0}: {1}", _id, e);
+            foreach (var line in EventLines.Of(_id, c.Events))
+                _log.Info("{0}", line);
             JournalAs(provisional, [.. c.Events]);
             Reconcile();
         });
@@ -287,7 +287,7 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
         var weldCleared = safety.Active.ContainsKey(FaultKind.RelayWelded) && !changed.State.Active.ContainsKey(FaultKind.RelayWelded);
         var newEntries = changed.State.Log.Except(safety.Log).ToList();
         foreach (var entry in newEntries)
-            _log.Warning("Charger {0}: fault {1} {2} at {3}: {4}", _id, entry.Kind, entry.Type, ChargerClock.ToDateTime(entry.At), entry.Detail);
+            _log.Warning("{0}", EventLines.Of(_id, ChargerJournalEvents.FaultRecorded.Of(_id, entry)));
         Journal([.. newEntries.Select(e => ChargerJournalEvents.FaultRecorded.Of(_id, e))]);
         Apply(new ChargerUnitFact.SafetyChanged(changed.State, changed.Thermal));
         if (weldCleared)
@@ -463,7 +463,7 @@ public sealed class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboundedStash
     {
         var state = recovered.State;
         foreach (var e in recovered.ClosedAtPowerUp)
-            _log.Warning("Charger {0}: closed at power-up: {1}", _id, e);
+            _log.Warning("{0}", EventLines.Of(_id, e));
         if (state.Settings is { } settings && settings.Validate().Count == 0 && !_recording.SettingsChangedBeforeRecovery)
             Apply(new ChargerUnitFact.SettingsRecovered(settings));
         _recoveredFaults = [.. state.FaultLog];
