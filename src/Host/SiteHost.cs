@@ -1,4 +1,5 @@
 using Akka.Hosting;
+using Akka.Hosting.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -73,12 +74,7 @@ public static class SiteHost
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         var recentLog = new RecentLog();
-        builder.Logging.ClearProviders();
-        if (LiveStatusConsole.UsesLiveTable(options.Console))
-            builder.Logging.AddProvider(recentLog);
-        else
-            builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
-        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddSiteLogging(options.Console, recentLog);
 
         var chargers = new SiteChargers();
         builder.Services.AddSingleton(chargers);
@@ -86,13 +82,15 @@ public static class SiteHost
         builder.Services.AddSingleton(recentLog);
         builder.Services.AddSiteNode(options, topology, configFolder);
         builder.Services.AddHostedService<LiveStatusConsole>();
-        builder.Services.AddAkka(ActorSystemName, (akka, _) =>
+        builder.Services.AddAkka(ActorSystemName, (akka, services) =>
         {
-            akka.ConfigureLoggers(l =>
+            akka.AddSetup(new LoggerFactorySetup(services.GetRequiredService<ILoggerFactory>()))
+                .AddHocon($"akka.stdout-logger-class = \"{SiteStdoutLogger.HoconName}\"", HoconAddMode.Prepend)
+                .ConfigureLoggers(l =>
                 {
                     l.LogLevel = Akka.Event.LogLevel.InfoLevel;
                     l.ClearLoggers();
-                    l.AddLoggerFactory();
+                    l.AddLogger<AkkaLogBridge>();
                 })
                 .AddChargerPersistence(options.Storage)
                 .AddChargerUnits(ids, chargers, options.Simulation.Seed, HostStorage.Journal(options.Storage, options.Ocpp.Enabled),

@@ -81,11 +81,14 @@ public sealed class HostConfigurationTests : IDisposable
     {
         var defaults = HostConfiguration.Load(Repository.Config("host.json"));
         Assert.Equal("", defaults.Site.TimeZone);
-        Assert.Equal(TimeZoneInfo.Local, SiteTime.ZoneOf(defaults.Site));
+        // The machine's zone by its rules: the same offsets as .NET's local zone, summer and winter.
+        var machine = SiteTime.ZoneOf(defaults.Site);
+        foreach (var at in new[] { new DateTimeOffset(2026, 1, 15, 12, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 7, 15, 12, 0, 0, TimeSpan.Zero) })
+            Assert.Equal(TimeZoneInfo.Local.GetUtcOffset(at), machine.GetUtcOffset(NodaTime.Instant.FromDateTimeOffset(at)).ToTimeSpan());
 
         var berlin = HostConfiguration.Load(Write("""{ "Site": { "TimeZone": "Europe/Berlin" } }"""));
         Assert.Equal("Europe/Berlin", SiteTime.ZoneOf(berlin.Site).Id);
-        Assert.Equal(TimeSpan.FromHours(2), SiteTime.ZoneOf(berlin.Site).GetUtcOffset(new DateTime(2026, 7, 1, 12, 0, 0, DateTimeKind.Utc)));
+        Assert.Equal(NodaTime.Offset.FromHours(2), SiteTime.ZoneOf(berlin.Site).GetUtcOffset(NodaTime.Instant.FromUtc(2026, 7, 1, 12, 0)));
     }
 
     [Fact]

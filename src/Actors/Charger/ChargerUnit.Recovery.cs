@@ -73,7 +73,7 @@ public sealed partial class ChargerUnit
     {
         var state = recovered.State;
         foreach (var e in recovered.ClosedAtPowerUp)
-            _log.Warning("Charger {0}: closed at power-up: {1}", _id, e);
+            _log.Warning("{0}", EventLines.Of(_id, e));
         if (state.Settings is { } settings && settings.Validate().Count == 0 && !_recording.SettingsChangedBeforeRecovery)
             Apply(new ChargerUnitFact.SettingsRecovered(settings));
         _recoveredFaults = [.. state.FaultLog];

@@ -115,8 +115,8 @@ public sealed partial class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboun
         {
             var provisional = _recording.SessionProvisional;
             Apply(new ChargerUnitFact.SessionChanged(_recording.OnRegister(c.State)));
-            foreach (var e in c.Events)
-                _log.Info("Charger {0}: {1}", _id, e);
+            foreach (var line in EventLines.Of(_id, c.Events))
+                _log.Info("{0}", line);
             JournalAs(provisional, [.. c.Events]);
             Reconcile();
         });
@@ -288,7 +288,7 @@ public sealed partial class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboun
         var weldCleared = safety.Active.ContainsKey(FaultKind.RelayWelded) && !changed.State.Active.ContainsKey(FaultKind.RelayWelded);
         var newEntries = changed.State.Log.Except(safety.Log).ToList();
         foreach (var entry in newEntries)
-            _log.Warning("Charger {0}: fault {1} {2} at {3}: {4}", _id, entry.Kind, entry.Type, ChargerClock.ToDateTime(entry.At), entry.Detail);
+            _log.Warning("{0}", EventLines.Of(_id, ChargerJournalEvents.FaultRecorded.Of(_id, entry)));
         Journal([.. newEntries.Select(e => ChargerJournalEvents.FaultRecorded.Of(_id, e))]);
         Apply(new ChargerUnitFact.SafetyChanged(changed.State, changed.Thermal));
         if (weldCleared)

@@ -1,3 +1,5 @@
+using NodaTime;
+
 namespace SmartElek.Actors.ReadSide;
 
 /// <summary>Energy a charger delivered on one day of the site's time zone, Wh.</summary>
@@ -16,11 +18,14 @@ public readonly record struct EnergyCursor(DateTimeOffset At, double RegisterWh)
 /// restore) starts counting from 0 again; a reading lower than the cursor without a reset is taken as a
 /// reset we did not see, never as negative energy. Pure: no database, no Akka.
 /// <para>
-/// Why quarter hours of UTC and not days: every time zone's offset from UTC, and every daylight-saving
-/// change, is a whole number of quarter hours, so each slice lies wholly in one local day of any zone.
-/// The tables hold slices; the day a slice belongs to is decided when reading, in the zone asked for:
-/// a site that sets or corrects its zone sees its history in the new days without re-projecting, and
-/// a 23 h or 25 h day of a daylight-saving change simply has fewer or more slices.
+/// Why quarter hours of UTC and not days: the tables hold slices and the day a slice belongs to is
+/// decided when reading, in the zone asked for, so a site that sets or corrects its zone sees its history
+/// in the new days without re-projecting, and a 23 h or 25 h day of a daylight-saving change simply has
+/// fewer or more slices. A slice counts in the local day of its start (<see cref="LocalDays.DayOf"/>),
+/// the same day whose range (<see cref="LocalDays.StartOf"/>) selects it. Since 1980 every local day of
+/// every zone begins on a quarter hour of UTC (a test checks every transition of every tzdb zone), so a
+/// slice also lies wholly in that day; before, a few zones (Monrovia until 1972, Kiritimati until 1979)
+/// had offsets such as -0:44:30, and the part of a slice after such a day's start counts in the day before.
 /// </para>
 /// </summary>
 public static class EnergyDays
@@ -91,31 +96,10 @@ public static class EnergyDays
         return parts;
     }
 
-    /// <summary>The slices summed per local day of <paramref name="zone"/>, by day.</summary>
-    public static IReadOnlyList<DayEnergy> ByDay(IEnumerable<EnergySlice> slices, TimeZoneInfo zone) =>
+    /// <summary>The slices summed per local day of <paramref name="zone"/> (each in the day of its start), by day.</summary>
+    public static IReadOnlyList<DayEnergy> ByDay(IEnumerable<EnergySlice> slices, DateTimeZone zone) =>
         slices.GroupBy(s => LocalDays.DayOf(s.Start, zone))
             .OrderBy(g => g.Key)
             .Select(g => new DayEnergy(g.Key, g.Sum(s => s.EnergyWh)))
             .ToList();
-}
-
-/// <summary>Days of a site's time zone and the instants they begin at (23 or 25 hours long across a daylight-saving change).</summary>
-public static class LocalDays
-{
-    /// <summary>The local day of <paramref name="zone"/> that holds <paramref name="at"/>.</summary>
-    public static DateOnly DayOf(DateTimeOffset at, TimeZoneInfo zone) =>
-        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, zone).DateTime);
-
-    /// <summary>
-    /// The first instant of <paramref name="day"/> in <paramref name="zone"/>. Where a zone skips its
-    /// midnight (a daylight-saving change at 00:00) the day begins at the first local time that exists;
-    /// where midnight happens twice the day begins at the first of them.
-    /// </summary>
-    public static DateTimeOffset StartOf(DateOnly day, TimeZoneInfo zone)
-    {
-        var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
-        while (zone.IsInvalidTime(local)) local = local.AddMinutes(15);
-        var offset = zone.IsAmbiguousTime(local) ? zone.GetAmbiguousTimeOffsets(local).Max() : zone.GetUtcOffset(local);
-        return new DateTimeOffset(local, offset).ToUniversalTime();
-    }
 }

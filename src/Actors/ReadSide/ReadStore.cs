@@ -2,6 +2,7 @@ using System.Data;
 using System.Data.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using NodaTime;
 using Npgsql;
 using SmartElek.Actors.Persistence;
 
@@ -9,7 +10,7 @@ namespace SmartElek.Actors.ReadSide;
 
 /// <summary>
 /// The read tables, in the journal's own database (SQLite or PostgreSQL): sessions, energy per
-/// charger per day, each charger's energy cursor and each projection's offset. A batch of events is
+/// charger per quarter hour of UTC, each charger's energy cursor and each projection's offset. A batch of events is
 /// applied in one transaction together with its offset, and only events past the stored offset are
 /// applied: after a crash nothing is counted twice, and two nodes projecting into one PostgreSQL
 /// serialise on the offset row (SELECT ... FOR UPDATE) so the second skips what the first applied.
@@ -23,10 +24,10 @@ public sealed class ReadStore
 
     /// <param name="readingSpread">How far before a durable reading its growth is spread (see <see cref="EnergyDays.Read"/>); null: the whole gap.</param>
     /// <param name="siteZone">The site's time zone: the days that queries take and return (null: UTC).</param>
-    public ReadStore(PersistenceOptions options, Func<string, string?>? environment = null, TimeSpan? readingSpread = null, TimeZoneInfo? siteZone = null)
+    public ReadStore(PersistenceOptions options, Func<string, string?>? environment = null, TimeSpan? readingSpread = null, DateTimeZone? siteZone = null)
     {
         _readingSpread = readingSpread;
-        SiteZone = siteZone ?? TimeZoneInfo.Utc;
+        SiteZone = siteZone ?? DateTimeZone.Utc;
         _provider = options.Provider;
         _connectionString = options.ConnectionString(environment);
         SqliteFile = options.Provider == PersistenceProvider.Sqlite ? options.SqliteFilePath : null;
@@ -36,7 +37,7 @@ public sealed class ReadStore
     public string? SqliteFile { get; }
 
     /// <summary>The zone whose days the queries take (<see cref="ReadPeriod"/>) and return.</summary>
-    public TimeZoneInfo SiteZone { get; }
+    public DateTimeZone SiteZone { get; }
 
     private static readonly string[] Schema =
     [
@@ -364,8 +365,11 @@ public readonly record struct ReadPeriod(DateOnly? From, DateOnly? To)
 {
     public static readonly ReadPeriod All = new(null, null);
 
-    /// <summary>[first instant of From, first instant of the day after To) in ms since 1970 (UTC).</summary>
-    internal (long From, long To) UnixMillisecondRange(TimeZoneInfo zone) =>
+    /// <summary>
+    /// [first instant of From, first instant of the day after To) in ms since 1970 (UTC): the slices and sessions
+    /// whose start <see cref="LocalDays.DayOf"/> puts in these days, no more, no less.
+    /// </summary>
+    internal (long From, long To) UnixMillisecondRange(DateTimeZone zone) =>
         (From is { } f ? LocalDays.StartOf(f, zone).ToUnixTimeMilliseconds() : long.MinValue,
          To is { } t ? LocalDays.StartOf(t.AddDays(1), zone).ToUnixTimeMilliseconds() : long.MaxValue);
 }

@@ -95,5 +95,6 @@ public static class HostConfiguration
             yield return Err("Ocpp:CentralSystemUrl", $"'{o.Ocpp.CentralSystemUrl}' is not a ws:// or wss:// URL");
         if (o.Console.RefreshMilliseconds is < 50 or > 60_000)
             yield return Err("Console:RefreshMilliseconds", $"{o.Console.RefreshMilliseconds} must lie in 50..60000");
+        foreach (var logError in Console.SiteLogging.Errors(o.Console, file)) yield return logError;
     }
 }

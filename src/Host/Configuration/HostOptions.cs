@@ -87,4 +87,11 @@ public sealed class ConsoleOptions
     /// <summary>Live status table; off for a service without a terminal.</summary>
     public bool LiveTable { get; set; } = true;
     public int RefreshMilliseconds { get; set; } = 500;
+    /// <summary>
+    /// The log when it is not the live table: "text" (one readable line per entry) or "json" (one JSON
+    /// object per line, a charger event with its full record).
+    /// </summary>
+    public string LogFormat { get; set; } = "text";
+    /// <summary>Information, or Debug to add each charger event's full record under its line; Warning or Error for less.</summary>
+    public string LogLevel { get; set; } = "Information";
 }

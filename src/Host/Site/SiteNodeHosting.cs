@@ -21,8 +21,9 @@ public static class SiteNodeHosting
         services.AddSingleton(sp => new SiteNodeSettings
         {
             // The cluster system logs through the host's logger factory, like the chargers' system.
-            Hocon = ConfigurationFactory.ParseString("""
-                akka.loggers = ["Akka.Hosting.Logging.LoggerFactoryLogger, Akka.Hosting"]
+            Hocon = ConfigurationFactory.ParseString($"""
+                akka.loggers = ["{Console.AkkaLogBridge.HoconName}"]
+                akka.stdout-logger-class = "{Console.SiteStdoutLogger.HoconName}"
                 akka.stdout-loglevel = OFF
                 akka.loglevel = INFO
                 """).WithFallback(hocon),

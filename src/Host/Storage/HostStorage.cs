@@ -46,7 +46,7 @@ public static class HostStorage
     /// intervals before it: a longer gap between readings is idle time (see <see cref="EnergyDays.Read"/>).
     /// </summary>
     /// <param name="siteZone">The days the store's queries take and return (<see cref="SiteTime.ZoneOf"/>); null: UTC.</param>
-    public static ReadStore ReadStoreOf(StorageOptions storage, Func<string, string?>? environment = null, TimeZoneInfo? siteZone = null) =>
+    public static ReadStore ReadStoreOf(StorageOptions storage, Func<string, string?>? environment = null, NodaTime.DateTimeZone? siteZone = null) =>
         new(ToPersistenceOptions(storage), environment, TimeSpan.FromSeconds(2 * storage.DurableReadingSeconds), siteZone);
 
     /// <summary>Every problem with the Storage section, each naming its key.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using NodaTime;
 using SmartElek.Actors.Persistence;
 using SmartElek.Actors.ReadSide;
 using SmartElek.Host.Configuration;
@@ -41,7 +42,7 @@ public static class OperatorReports
                 table.AddColumn(c);
             foreach (var s in rows)
                 table.AddRow(Markup.Escape(s.Charger.Value), Markup.Escape(s.SessionId),
-                    TimeZoneInfo.ConvertTime(s.PluggedInAt, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), Clock(s.PluggedOutAt, zone),
+                    Local(s.PluggedInAt, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), Clock(s.PluggedOutAt, zone),
                     s.ChargingStartedAt is null ? "" : $"{Clock(s.ChargingStartedAt, zone)}-{Clock(s.ChargingStoppedAt, zone)}",
                     Energy(s) is var e && e == "-" ? "" : e, s.EndRegisterWh is { } r ? Kwh(r) : "",
                     Number(s.PeakAmps, "0.0"),
@@ -170,14 +171,17 @@ public static class OperatorReports
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     // Local time of the site with its offset from UTC, so that the hour repeated by a daylight-saving change stays apart.
-    private static string Time(DateTimeOffset? at, TimeZoneInfo zone) =>
-        at is { } t ? TimeZoneInfo.ConvertTime(t, zone).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture) : "-";
+    private static string Time(DateTimeOffset? at, DateTimeZone zone) =>
+        at is { } t ? Local(t, zone).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture) : "-";
 
     // An ended session's energy is final; a running one's is its energy so far ("-" before its first durable reading).
     private static string Energy(SessionRecord s) => !s.Running || s.EnergyAsOf is not null ? Kwh(s.EnergyWh) : "-";
 
-    private static string Clock(DateTimeOffset? at, TimeZoneInfo zone) =>
-        at is { } t ? TimeZoneInfo.ConvertTime(t, zone).ToString("HH:mm", CultureInfo.InvariantCulture) : "";
+    private static string Clock(DateTimeOffset? at, DateTimeZone zone) =>
+        at is { } t ? Local(t, zone).ToString("HH:mm", CultureInfo.InvariantCulture) : "";
+
+    // The site's clock at an instant, with its offset from UTC.
+    private static DateTimeOffset Local(DateTimeOffset at, DateTimeZone zone) => Instant.FromDateTimeOffset(at).InZone(zone).ToDateTimeOffset();
 
     private static string Kwh(double wh) => Number(wh / 1000, "0.000");
 

@@ -46,10 +46,12 @@ public sealed class RelayInvariantPropertyTests(ITestOutputHelper output) : Char
         {
             if (RunScenario(scenario)) charged++;
             scenarios++;
-        }, iter: 20, threads: 1, print: s => string.Join("; ", s));
-        Assert.True(scenarios >= 20);
-        // The property means something only if the relays did close in many scenarios.
-        Assert.True(charged >= 5, $"relays closed in only {charged} of {scenarios} scenarios");
+        }, iter: 100, threads: 1, print: s => string.Join("; ", s));
+        Assert.True(scenarios >= 100);
+        // The property means something only if the relays did close in many scenarios. They close in 58 %
+        // (4,449 of 7,662 scenarios, CsCheck_Time=150): a quarter of 100 lies 6.7 standard deviations below (p ~ 1e-11),
+        // where "5 of 20" failed one run in 1,700 by chance.
+        Assert.True(charged >= scenarios / 4, $"relays closed in only {charged} of {scenarios} scenarios");
     }
 
     private bool RunScenario(Move[] scenario)

@@ -1,4 +1,5 @@
 using CsCheck;
+using NodaTime;
 using SmartElek.Actors.ReadSide;
 
 namespace SmartElek.Actors.Tests.ReadSide;
@@ -9,7 +10,7 @@ public sealed class EnergyDaysTests
     private static readonly DateOnly Day1 = new(2026, 11, 23);
     private static readonly DateOnly Day2 = new(2026, 11, 24);
 
-    private static IReadOnlyList<DayEnergy> Utc(IEnumerable<EnergySlice> slices) => EnergyDays.ByDay(slices, TimeZoneInfo.Utc);
+    private static IReadOnlyList<DayEnergy> Utc(IEnumerable<EnergySlice> slices) => EnergyDays.ByDay(slices, DateTimeZone.Utc);
 
     [Fact]
     public void Growth_across_midnight_is_split_by_the_hours_on_each_side()

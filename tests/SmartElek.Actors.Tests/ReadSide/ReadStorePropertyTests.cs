@@ -59,7 +59,7 @@ public sealed class ReadStorePropertyTests
                 case EnergyReadingFact r:
                     var (next, split) = EnergyDays.Read(cursors.GetValueOrDefault(r.Charger), r.At, r.RegisterWh);
                     cursors[r.Charger] = next;
-                    foreach (var d in EnergyDays.ByDay(split, TimeZoneInfo.Utc)) days[(r.Charger, d.Day)] = days.GetValueOrDefault((r.Charger, d.Day)) + d.EnergyWh;
+                    foreach (var d in EnergyDays.ByDay(split, NodaTime.DateTimeZone.Utc)) days[(r.Charger, d.Day)] = days.GetValueOrDefault((r.Charger, d.Day)) + d.EnergyWh;
                     break;
             }
         }

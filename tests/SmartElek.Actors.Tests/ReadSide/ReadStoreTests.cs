@@ -29,7 +29,7 @@ public abstract class ReadStoreTests : IAsyncLifetime
 
     public virtual Task DisposeAsync() => Task.CompletedTask;
 
-    private ReadStore NewStore(TimeZoneInfo? zone = null) => new(database!.Options, database.Environment, siteZone: zone);
+    private ReadStore NewStore(NodaTime.DateTimeZone? zone = null) => new(database!.Options, database.Environment, siteZone: zone);
 
     // Charger A charges from 22:00 to 02:00 (4 h, 1 kWh an hour); B charges 1 h on the 24th, then is reset.
     private static List<JournalledFact> EnergyFacts()
@@ -122,9 +122,9 @@ public abstract class ReadStoreTests : IAsyncLifetime
     {
         await Store.ApplyAsync(ReadSideProjection.Energy, EnergyFacts());
         // A charges 22:00-02:00 UTC: 17:00-21:00 in New York (all on the 23rd), 23:00-03:00 in Berlin.
-        var newYork = NewStore(TimeZoneInfo.FindSystemTimeZoneById("America/New_York"));
+        var newYork = NewStore(NodaTime.DateTimeZoneProviders.Tzdb["America/New_York"]);
         Assert.Equal([new ChargerDayEnergy(Nov23, A, 9000), new ChargerDayEnergy(Nov24, B, 2500)], await newYork.EnergyByChargerAndDayAsync(ReadPeriod.All));
-        var berlin = NewStore(TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin"));
+        var berlin = NewStore(NodaTime.DateTimeZoneProviders.Tzdb["Europe/Berlin"]);
         Assert.Equal([new ChargerDayEnergy(Nov23, A, 6000), new ChargerDayEnergy(Nov24, A, 3000), new ChargerDayEnergy(Nov24, B, 2500)],
             await berlin.EnergyByChargerAndDayAsync(ReadPeriod.All));
         // A period is of local days: New York's 24th begins at 05:00 UTC, after A stopped.
@@ -136,6 +136,26 @@ public abstract class ReadStoreTests : IAsyncLifetime
         Assert.Equal(["s-a"], (await newYork.SessionsAsync(new ReadPeriod(Nov23, Nov23))).Select(s => s.SessionId));
         // s-b at 08:00 UTC on the 24th is 03:00 in New York: still the 24th.
         Assert.Equal(["s-b"], (await newYork.SessionsAsync(new ReadPeriod(Nov24, Nov24))).Select(s => s.SessionId));
+    }
+
+    [Fact]
+    public async Task Where_midnight_happens_twice_a_days_range_selects_the_energy_counted_in_that_day()
+    {
+        // St John's, 25 October 1987: midnight at 02:30 UTC (NDT), the clock back to 23:01 of the 24th at
+        // 02:31, midnight again at 03:30 UTC. A charges 1 kWh an hour from 01:30 to 04:30 UTC.
+        var stJohns = NewStore(NodaTime.DateTimeZoneProviders.Tzdb["America/St_Johns"]);
+        var from = new DateTimeOffset(1987, 10, 25, 1, 30, 0, TimeSpan.Zero);
+        await Store.ApplyAsync(ReadSideProjection.Energy,
+            [new JournalledFact(1, new EnergyReadingFact(A, from, 0)), new JournalledFact(2, new EnergyReadingFact(A, from.AddHours(3), 3000))]);
+        // The 25th began at the first midnight: the repeated hour is its own, though the clock shows the 24th.
+        var (oct24, oct25) = (new DateOnly(1987, 10, 24), new DateOnly(1987, 10, 25));
+        var days = await stJohns.EnergyByChargerAndDayAsync(ReadPeriod.All, A);
+        Assert.Equal([oct24, oct25], days.Select(d => d.Day));
+        Assert.Equal(1000, days[0].EnergyWh, 1e-9);
+        Assert.Equal(2000, days[1].EnergyWh, 1e-9);
+        // Each day asked for alone gives what it was given in the whole list.
+        foreach (var day in days)
+            Assert.Equal(day.EnergyWh, Assert.Single(await stJohns.EnergyByChargerAndDayAsync(new ReadPeriod(day.Day, day.Day), A)).EnergyWh, 1e-9);
     }
 
     [Fact]

@@ -18,14 +18,14 @@ public abstract class RunningSessionProjectionTests : IAsyncLifetime
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(40);
     private static readonly ChargerId Charger = new("run-1");
     private static readonly ReadSideProjectorSettings Fast = ReadSideProjectorSettings.Default with { BatchWindow = TimeSpan.FromMilliseconds(100) };
-    private static readonly TimeZoneInfo Berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+    private static readonly NodaTime.DateTimeZone Berlin = NodaTime.DateTimeZoneProviders.Tzdb["Europe/Berlin"];
 
     private TestDatabase database = null!;
     private ActorSystem? system;
 
     protected abstract Task<TestDatabase> CreateDatabaseAsync();
 
-    private ReadStore Store(TimeZoneInfo? zone = null) => new(database.Options, database.Environment, siteZone: zone);
+    private ReadStore Store(NodaTime.DateTimeZone? zone = null) => new(database.Options, database.Environment, siteZone: zone);
 
     public async Task InitializeAsync()
     {
