@@ -9,6 +9,7 @@ public sealed class HostOptions
     public StorageOptions Storage { get; set; } = new();
     public OcppOptions Ocpp { get; set; } = new();
     public ConsoleOptions Console { get; set; } = new();
+    public ApiOptions Api { get; set; } = new();
 }
 
 public sealed class NodeOptions
@@ -87,4 +88,14 @@ public sealed class ConsoleOptions
     /// <summary>Live status table; off for a service without a terminal.</summary>
     public bool LiveTable { get; set; } = true;
     public int RefreshMilliseconds { get; set; } = 500;
+}
+
+public sealed class ApiOptions
+{
+    /// <summary>Where the operator's API and dashboard listen (Kestrel); port 0 = any free port, printed at start.</summary>
+    public string Url { get; set; } = "http://127.0.0.1:8080";
+    /// <summary>Login attempts allowed per client address and minute (the rest get 429).</summary>
+    public int LoginAttemptsPerMinute { get; set; } = 10;
+    /// <summary>How long the one-time setup link of a site without users stays valid.</summary>
+    public double SetupLinkMinutes { get; set; } = 60;
 }

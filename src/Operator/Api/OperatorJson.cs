@@ -1,0 +1,9 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SmartElek.Operator.Api;
+
+/// <summary>The JSON metadata of every type the API reads or writes (System.Text.Json source generation).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(SiteDto))]
+internal sealed partial class OperatorJson : JsonSerializerContext;
