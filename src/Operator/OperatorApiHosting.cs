@@ -9,6 +9,7 @@ using SmartElek.Actors.Site;
 using SmartElek.Actors.SiteView;
 using Microsoft.AspNetCore.Identity;
 using SmartElek.Operator.Api;
+using SmartElek.Operator.Commands;
 using SmartElek.Operator.Users;
 
 namespace SmartElek.Operator;
@@ -33,6 +34,7 @@ public static class OperatorApiHosting
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, OperatorJson.Default));
         builder.Services.AddProblemDetails();
         builder.Services.AddOperatorAuth(settings);
+        builder.Services.AddSingleton<ChargerCommands>();
         builder.Services.AddOpenApi("v1");
         return builder;
     }
@@ -47,6 +49,7 @@ public static class OperatorApiHosting
         app.MapAuthEndpoints();
         app.MapUserEndpoints();
         app.MapSiteEndpoints();
+        app.MapCommandEndpoints();
         app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(() => StartUsersAsync(app)));
         return app;
     }

@@ -21,4 +21,9 @@ namespace SmartElek.Operator.Api;
 [JsonSerializable(typeof(Users.TokenDto))]
 [JsonSerializable(typeof(List<Users.TokenDto>))]
 [JsonSerializable(typeof(Users.SetupRequest))]
+[JsonSerializable(typeof(Commands.SettingsChangeDto))]
+[JsonSerializable(typeof(Commands.CommandResultDto))]
+[JsonSerializable(typeof(Commands.AvailabilityRequest))]
+[JsonSerializable(typeof(Commands.SetActionRequest))]
+[JsonSerializable(typeof(SettingsDto))]
 internal sealed partial class OperatorJson : JsonSerializerContext;
