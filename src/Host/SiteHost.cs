@@ -1,5 +1,6 @@
 using Akka.Hosting;
 using Akka.Hosting.Logging;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -12,6 +13,7 @@ using SmartElek.Host.Simulation;
 using SmartElek.Host.Site;
 using SmartElek.Host.Storage;
 using SmartElek.Actors.Site;
+using SmartElek.Operator;
 using SmartElek.Site.Topology;
 
 namespace SmartElek.Host;
@@ -57,8 +59,17 @@ public static class SiteHost
         }
 
         if (!HostStorage.TryPrepare(options.Storage, options.Ocpp.Enabled, hostJson.FullName, System.Console.Error)) return 2;
-        using var host = Build(options, ids, topology, hostJson.DirectoryName ?? ".");
-        await host.RunAsync(stop);
+        await using var host = Build(options, ids, topology, hostJson.DirectoryName ?? ".");
+        try
+        {
+            await host.RunAsync(stop);
+        }
+        catch (IOException e) when (e.InnerException is System.Net.Sockets.SocketException || e.Message.Contains("bind", StringComparison.OrdinalIgnoreCase))
+        {
+            // Kestrel starts before the site: a taken port stops the start before any charger runs.
+            await System.Console.Error.WriteLineAsync($"Bad configuration:\n  {new ConfigError(hostJson.FullName, "Api:Url", $"cannot listen on {options.Api.Url}: {e.Message}")}");
+            return 2;
+        }
         return 0;
     }
 
@@ -70,9 +81,14 @@ public static class SiteHost
         return wanted.Count == 0 ? all : all.Where(a => wanted.Contains(a.Value)).ToList();
     }
 
-    public static IHost Build(HostOptions options, IReadOnlyList<ChargerId> ids, SiteTopology topology, string configFolder)
+    /// <summary>
+    /// One node: the chargers' system, the site's cluster life, OCPP, the console, and the operator's
+    /// API on Kestrel (<c>Api:Url</c>), all in one web application: one run command serves them all.
+    /// </summary>
+    public static WebApplication Build(HostOptions options, IReadOnlyList<ChargerId> ids, SiteTopology topology, string configFolder)
     {
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        // Empty: no appsettings.json or ASPNETCORE_* variables; host.json is the configuration.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "smartelek-site", ContentRootPath = AppContext.BaseDirectory });
         var recentLog = new RecentLog();
         builder.Logging.AddSiteLogging(options.Console, recentLog);
 
@@ -98,6 +114,16 @@ public static class SiteHost
                 .AddOcppGateway(options, chargers)
                 .WithActors((system, _) => system.ActorOf(VehicleTraffic.Props(chargers.All, options.Simulation), "vehicle-traffic"));
         });
-        return builder.Build();
+        builder.AddOperatorApi(new OperatorApiSettings
+        {
+            Url = options.Api.Url,
+            Topology = topology,
+            Storage = HostStorage.ToPersistenceOptions(options.Storage),
+            LoginAttemptsPerMinute = options.Api.LoginAttemptsPerMinute,
+            SetupLinkLifetime = TimeSpan.FromMinutes(options.Api.SetupLinkMinutes),
+        });
+        var app = builder.Build();
+        app.MapOperatorApi();
+        return app;
     }
 }

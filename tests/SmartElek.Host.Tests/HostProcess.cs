@@ -43,6 +43,8 @@ internal sealed partial class HostProcess : IDisposable
         info.ArgumentList.Add("--config");
         info.ArgumentList.Add(hostJson);
         info.Environment["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1";
+        // The operator's API on any free port unless the test names one: parallel sites never share 8080.
+        info.Environment["SMARTELEK__Api__Url"] = "http://127.0.0.1:0";
         foreach (var (k, v) in environment) info.Environment[k] = v;
         return new HostProcess(Process.Start(info)!);
     }

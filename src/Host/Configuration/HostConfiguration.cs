@@ -93,8 +93,22 @@ public static class HostConfiguration
 
         if (o.Ocpp.Enabled && (!Uri.TryCreate(o.Ocpp.CentralSystemUrl, UriKind.Absolute, out var cs) || cs.Scheme is not ("ws" or "wss")))
             yield return Err("Ocpp:CentralSystemUrl", $"'{o.Ocpp.CentralSystemUrl}' is not a ws:// or wss:// URL");
+        foreach (var apiError in ApiErrors(o.Api, file)) yield return apiError;
         if (o.Console.RefreshMilliseconds is < 50 or > 60_000)
             yield return Err("Console:RefreshMilliseconds", $"{o.Console.RefreshMilliseconds} must lie in 50..60000");
         foreach (var logError in Console.SiteLogging.Errors(o.Console, file)) yield return logError;
+    }
+
+    /// <summary>Every problem with the Api section, each naming its key.</summary>
+    public static IEnumerable<ConfigError> ApiErrors(ApiOptions api, string file)
+    {
+        if (!Uri.TryCreate(api.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+            yield return new(file, "Api:Url", $"'{api.Url}' is not an http:// or https:// URL");
+        else if (url.AbsolutePath != "/" || url.Query.Length > 0)
+            yield return new(file, "Api:Url", $"'{api.Url}' must be scheme, host and port only (no path)");
+        if (api.LoginAttemptsPerMinute is < 1 or > 10_000)
+            yield return new(file, "Api:LoginAttemptsPerMinute", $"{api.LoginAttemptsPerMinute} must lie in 1..10000");
+        if (!(api.SetupLinkMinutes is >= 1 and <= 10_080))
+            yield return new(file, "Api:SetupLinkMinutes", $"{api.SetupLinkMinutes} must lie in 1..10080 (a week)");
     }
 }

@@ -9,6 +9,7 @@ public sealed class HostOptions
     public StorageOptions Storage { get; set; } = new();
     public OcppOptions Ocpp { get; set; } = new();
     public ConsoleOptions Console { get; set; } = new();
+    public ApiOptions Api { get; set; } = new();
 }
 
 public sealed class NodeOptions
@@ -94,4 +95,14 @@ public sealed class ConsoleOptions
     public string LogFormat { get; set; } = "text";
     /// <summary>Information, or Debug to add each charger event's full record under its line; Warning or Error for less.</summary>
     public string LogLevel { get; set; } = "Information";
+}
+
+public sealed class ApiOptions
+{
+    /// <summary>Where the operator's API and dashboard listen (Kestrel); port 0 = any free port, printed at start.</summary>
+    public string Url { get; set; } = "http://127.0.0.1:8080";
+    /// <summary>Login attempts allowed per client address and minute (the rest get 429).</summary>
+    public int LoginAttemptsPerMinute { get; set; } = 10;
+    /// <summary>How long the one-time setup link of a site without users stays valid.</summary>
+    public double SetupLinkMinutes { get; set; } = 60;
 }

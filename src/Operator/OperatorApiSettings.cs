@@ -1,0 +1,23 @@
+using SmartElek.Actors.Persistence;
+using SmartElek.Site.Topology;
+
+namespace SmartElek.Operator;
+
+/// <summary>What the Host tells the operator's app: where to listen, the site, and the site's database.</summary>
+public sealed record OperatorApiSettings
+{
+    /// <summary>Kestrel's address, e.g. http://127.0.0.1:8080 (port 0: any free port, printed at start).</summary>
+    public required string Url { get; init; }
+
+    public required SiteTopology Topology { get; init; }
+
+    /// <summary>The site's database: users and tokens live beside the chargers' journal.</summary>
+    public required PersistenceOptions Storage { get; init; }
+
+    public int LoginAttemptsPerMinute { get; init; } = 10;
+
+    public TimeSpan SetupLinkLifetime { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>Environment (tests pass their own); default: the process's.</summary>
+    public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
+}
