@@ -103,6 +103,8 @@ public sealed class OcppHostTests(ITestOutputHelper output) : InteropTest(output
         Storage = new StorageOptions { DataFolder = folder.File("data") },
         Console = new ConsoleOptions { LiveTable = false },
         Simulation = new SimulationOptions { MeanArrivalSeconds = 3600 },
+        // Any free port: the operator's API must not collide with a site or another test on 8080.
+        Api = new ApiOptions { Url = "http://127.0.0.1:0" },
     };
 
     // The repository's own config/: the default site topology and its Akka HOCON.
