@@ -57,6 +57,10 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     private bool _inoperativeScheduled;
     private int _nextPlaceholder;
     private ConnectorStatus? _lastStatus;
+    // A status is not reported ahead of the StartTransaction or StopTransaction that explains it:
+    // the sequence of the last one not sent yet, and whether a report waits for it.
+    private long? _statusAwaits;
+    private bool _statusHeld;
     // StopTransaction.transactionData: StopTxnSampledData / StopTxnAlignedData taken during the transaction, thinned to StopTxnMaxMeterValues.
     private TransactionData _transactionData = TransactionData.Empty(TransactionData.MinimumCapacity);
     private decimal? _lastLimit;
@@ -289,10 +293,12 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         TrySend();
     }
 
-    private void EnqueueTransactionMessage(IOcppRequest request, int? startPlaceholder = null)
+    private long EnqueueTransactionMessage(IOcppRequest request, int? startPlaceholder = null)
     {
-        _queue.Enqueue(request, startPlaceholder);
+        var sequence = _queue.Enqueue(request, startPlaceholder);
+        if (request is StartTransactionRequest or StopTransactionRequest) _statusAwaits = sequence;
         TrySend();
+        return sequence;
     }
 
     private void TrySend()
@@ -335,6 +341,12 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         _inFlight = new InFlight(id, action, call, queued, boot);
         _lastSent = Now;
         Timers.StartSingleTimer("call-timeout", new CallTimedOut(id), _settings.CallTimeout ?? TimeSpan.FromSeconds(30));
+        if (queued is not null && queued.Sequence >= _statusAwaits)
+        {
+            // The central system knows of the transaction's start or stop now: the status it explains may follow.
+            _statusAwaits = null;
+            if (_statusHeld) ReportStatus(force: true);
+        }
     }
 
     // A store that fails holds the changes in memory (none is lost while the process lives) and
@@ -462,11 +474,22 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     private ConnectorStatus CurrentStatus() =>
         StatusMapping.Of(_port.Read(), _transaction is not null, _reservation is not null, _finishing, _unavailableRequested);
 
+    // Until its StartTransaction is sent, a transaction's connector is Preparing to the central
+    // system (and Finishing only after its StopTransaction): a status that a transaction message
+    // waiting in the queue (unwritten, offline, behind others) would explain is held until that
+    // message is sent, then the status of that moment is reported. A triggered one is the central
+    // system's own question and goes at once.
     private void ReportStatus(bool force = false, bool triggered = false)
     {
         var status = CurrentStatus();
         if (!force && status == _lastStatus) return;
         _lastStatus = status;
+        if (_statusAwaits is not null && !triggered)
+        {
+            _statusHeld = true;
+            return;
+        }
+        _statusHeld = false;
         Enqueue(new StatusNotificationRequest(Connector, status.ErrorCode, status.Status, status.Info, Now), triggered: triggered);
     }
 
