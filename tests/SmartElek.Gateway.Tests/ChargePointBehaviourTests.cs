@@ -230,6 +230,30 @@ public sealed class ChargePointBehaviourTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_soft_reset_with_a_CALL_of_ours_outstanding_sends_StopTransaction_first_and_restarts_only_once_it_is_answered()
+    {
+        Start();
+        await Boot();
+        var tx = await StartTransaction("TAG-S");
+        // Our Heartbeat is outstanding (triggered, not answered yet) when the Reset arrives.
+        Assert.Equal(TriggerMessageStatus.Accepted, (await CsCall<TriggerMessageResponse>(new TriggerMessageRequest(MessageTrigger.Heartbeat))).Status);
+        var heartbeat = await Next("Heartbeat");
+        Assert.Equal(ResetStatus.Accepted, (await CsCall<ResetResponse>(new ResetRequest(ResetType.Soft))).Status);
+        Assert.Equal([StopReason.SoftReset], _connector.Stops); // the charging stops at once
+
+        Answer(heartbeat, new HeartbeatResponse(T0));
+        var stop = await Next("StopTransaction");
+        Assert.Equal((tx, StopReason.SoftReset), (((StopTransactionRequest)stop.Request).TransactionId, ((StopTransactionRequest)stop.Request).Reason));
+        await _wire.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300)); // no Boot while the stop is unanswered
+        Assert.Empty(_connector.Resets);
+
+        Answer(stop, new StopTransactionResponse(new IdTagInfo(AuthorizationStatus.Accepted)));
+        var boot = Assert.IsType<DecodedCall>(OcppFrames.Decode(await _wire.ExpectMsgAsync<string>(TimeSpan.FromSeconds(5))));
+        Assert.Equal("BootNotification", boot.Action);
+        Assert.Equal([ResetType.Soft], _connector.Resets);
+    }
+
+    [Fact]
     public async Task AuthorizeRemoteTxRequests_decides_whether_a_remote_start_is_authorised_first()
     {
         Start(("AuthorizeRemoteTxRequests", "true"));

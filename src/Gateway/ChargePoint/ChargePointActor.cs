@@ -61,6 +61,8 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     // the sequence of the last one not sent yet, and whether a report waits for it.
     private long? _statusAwaits;
     private bool _statusHeld;
+    // A soft reset waits for the StopTransaction it queued before the charger restarts.
+    private PendingRestart? _restart;
     // StopTransaction.transactionData: StopTxnSampledData / StopTxnAlignedData taken during the transaction, thinned to StopTxnMaxMeterValues.
     private TransactionData _transactionData = TransactionData.Empty(TransactionData.MinimumCapacity);
     private decimal? _lastLimit;
@@ -74,6 +76,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     private sealed record Transaction(int Id, string IdTag, DateTimeOffset Start, long MeterStart);
     private sealed record Authorised(string IdTag, ChargingProfile? Profile);
     private sealed record Reservation(int Id, string IdTag, string? ParentIdTag, DateTimeOffset Expiry);
+    private sealed record PendingRestart(ResetType Type, long Stop);
 
     /// <param name="queue">the transaction message queue; a durable one keeps it across restarts (in memory when null)</param>
     /// <param name="memory">keeps profiles and changed configuration across restarts (nothing kept when null)</param>
@@ -107,6 +110,13 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         Receive<LimitTick>(_ => UpdateLimit());
         Receive<BootRetryDue>(_ => { _bootDue = true; TrySend(); });
         Receive<TransactionRetryDue>(_ => TrySend());
+        Receive<RestartDue>(_ =>
+        {
+            if (_restart is not { } p) return;
+            _log.Warning("{0}: the {1} reset's StopTransaction was not answered in time; restarting, it stays queued", _settings.Id, p.Type);
+            Restart(p.Type);
+            TrySend();
+        });
         Receive<StoreWritten>(_ => TrySend());
         Receive<StoreRetryDue>(_ =>
         {
@@ -239,6 +249,8 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         lost?.Call?.OnFailure?.Invoke();
         foreach (var o in pending) o.OnFailure?.Invoke();
         if (lost?.Boot == true) _bootDue = true;
+        // Offline, the reset's StopTransaction stays queued (durably) and goes after the next Boot.
+        if (_restart is { } restart) Restart(restart.Type);
     }
 
     private void OnReceived(string frame)
@@ -304,6 +316,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     private void TrySend()
     {
         WatchStore();
+        if (_restart is { } restart && !Queued(restart.Stop)) Restart(restart.Type);
         if (!_connected || _inFlight is not null) return;
         if (_bootDue)
         {
@@ -615,7 +628,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
 
     private void TryStartTransaction()
     {
-        if (_transaction is not null || _authorised is not { } a) return;
+        if (_transaction is not null || _authorised is not { } a || _restart is not null) return;
         StopCutTransaction(); // the cut one ends before a new one begins
         var s = _port.Read();
         if (s.Vehicle == VehicleConnection.None || s.Fault != ConnectorFault.None || !s.Operative || _unavailableRequested) return;
@@ -663,7 +676,8 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
             StopTransaction(StopReason.DeAuthorized);
     }
 
-    private void StopTransaction(StopReason reason)
+    /// <returns>the queue sequence of its StopTransaction</returns>
+    private long StopTransaction(StopReason reason)
     {
         var t = _transaction!;
         var s = _port.Read();
@@ -673,7 +687,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         _transactionData = TransactionData.Empty(TransactionData.MinimumCapacity);
         _transaction = null;
         Timers.Cancel("meter");
-        EnqueueTransactionMessage(new StopTransactionRequest((int)s.Meter.EnergyWh, Now, t.Id, t.IdTag, reason, data));
+        var stop = EnqueueTransactionMessage(new StopTransactionRequest((int)s.Meter.EnergyWh, Now, t.Id, t.IdTag, reason, data));
         _memory?.RememberTransaction(null);
         SetProfiles(_profiles.EndTransaction(Connector));
         _finishing = s.Vehicle != VehicleConnection.None;
@@ -684,6 +698,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         }
         UpdateLimit();
         ReportStatus();
+        return stop;
     }
 
     private void RestartMeterSampling()
@@ -886,7 +901,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     {
         var s = _port.Read();
         if (_transaction is not null || r.ConnectorId is { } c && c != Connector || s.Fault != ConnectorFault.None
-            || !s.Operative || _unavailableRequested
+            || !s.Operative || _unavailableRequested || _restart is not null
             || r.ChargingProfile is { ChargingProfilePurpose: not ChargingProfilePurpose.TxProfile })
             return new(RemoteStartStopStatus.Rejected);
         if (_config.Bool("AuthorizeRemoteTxRequests")) After(() => RequestAuthorization(r.IdTag, r.ChargingProfile));
@@ -901,21 +916,50 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         return new(RemoteStartStopStatus.Accepted);
     }
 
+    // OCPP 1.6 §5.14: a soft reset stops the transaction gracefully, StopTransaction (SoftReset)
+    // first, and then restarts: the restart waits until that message is answered (or given up),
+    // the connection is lost (it stays queued and goes after the Boot), or a CALL timeout passes.
+    // A hard reset need not stop gracefully: the charger restarts at once and its StopTransaction
+    // (HardReset) goes after the Boot is accepted.
     private ResetResponse Reset(ResetRequest r)
     {
+        if (_restart is not null)
+        {
+            if (r.Type == ResetType.Hard) After(() => Restart(ResetType.Hard));
+            return new(ResetStatus.Accepted);
+        }
         After(() =>
         {
-            if (_transaction is not null) StopTransaction(r.Type == ResetType.Hard ? StopReason.HardReset : StopReason.SoftReset);
-            _port.Reset(r.Type);
-            // The charger restarts: it boots again; the transaction queue is kept (it is durable).
-            _everAccepted = false;
-            _registration = Registration.NotBooted;
-            _outgoing.Clear();
-            _authorised = null;
-            Timers.Cancel("heartbeat");
-            _bootDue = true;
+            if (_transaction is null) Restart(r.Type);
+            else if (r.Type == ResetType.Hard)
+            {
+                StopTransaction(StopReason.HardReset);
+                Restart(r.Type);
+            }
+            else
+            {
+                _restart = new PendingRestart(r.Type, StopTransaction(StopReason.SoftReset));
+                Timers.StartSingleTimer("restart", new RestartDue(), _settings.CallTimeout ?? TimeSpan.FromSeconds(30));
+                TrySend();
+            }
         });
         return new(ResetStatus.Accepted);
+    }
+
+    private bool Queued(long sequence) => _queue.Snapshot().Any(m => m.Sequence == sequence);
+
+    // The charger restarts: it boots again; the transaction queue is kept (it is durable).
+    private void Restart(ResetType type)
+    {
+        _restart = null;
+        Timers.Cancel("restart");
+        _port.Reset(type);
+        _everAccepted = false;
+        _registration = Registration.NotBooted;
+        _outgoing.Clear();
+        _authorised = null;
+        Timers.Cancel("heartbeat");
+        _bootDue = true;
     }
 
     private UnlockConnectorResponse Unlock(UnlockConnectorRequest r)

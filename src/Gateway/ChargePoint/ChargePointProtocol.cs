@@ -70,6 +70,7 @@ public static class ChargePointProtocol
         public static readonly StoreWritten Instance = new();
     }
     internal sealed record PowerLossStopDue;
+    internal sealed record RestartDue;
     internal sealed record CallTimedOut(string MessageId);
     internal sealed record ReservationExpired(int ReservationId);
     internal sealed record AuthorizationExpired(string IdTag);

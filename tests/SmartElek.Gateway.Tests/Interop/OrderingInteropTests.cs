@@ -48,6 +48,28 @@ public sealed class OrderingInteropTests(ITestOutputHelper output) : InteropTest
     }
 
     [Fact]
+    public async Task A_soft_reset_during_a_transaction_stops_it_with_SoftReset_before_the_charge_point_boots_again()
+    {
+        using var folder = new TempFolder();
+        using var store = ChargePointStore.Sqlite(folder.File("ocpp.db"));
+        var c = Start(new ChargerId("SE-ORDER-RESET"), store, ChargerSettings.Factory with { AutoStart = false });
+        var tx = await Charging(c);
+
+        Assert.Equal("Accepted", Status(await CentralSystem.CallAsync("Reset", new { type = "Soft" })));
+        var r = await WaitFor("the reset's stop and a new boot", x => x.Of("BootNotification").Count() == 2 && x.Of("StopTransaction").Any());
+        await StateUntil(c.ChargePoint, s => s.Registration == Registration.Accepted, "accepted after the reset");
+
+        // OCPP 1.6 §5.14: a soft reset stops the transaction gracefully (StopTransaction) and then restarts.
+        var stop = r.Of("StopTransaction").Single();
+        var reboot = r.Of("BootNotification").Last();
+        Assert.Equal("SoftReset", stop.Params["reason"]!.GetValue<string>());
+        Assert.Equal(tx, stop.TransactionId);
+        Assert.True(stop.Seq < reboot.Seq, "StopTransaction must precede the new BootNotification: " + string.Join(", ", r.Received.Select(x => x.Method)));
+        await Until(() => c.Port.LastStatus is { RelaysClosed: false, DrawnAmps: 0 }, "the charger stopped by the reset");
+        Assert.Empty((await CentralSystem.RecordAsync()).Failures);
+    }
+
+    [Fact]
     public async Task A_vehicle_plugged_in_with_no_amps_granted_is_Preparing_until_its_transaction_starts()
     {
         using var folder = new TempFolder();
