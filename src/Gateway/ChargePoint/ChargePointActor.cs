@@ -63,6 +63,8 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     private bool _statusHeld;
     // A soft reset waits for the StopTransaction it queued before the charger restarts.
     private PendingRestart? _restart;
+    // UnlockConnector answers that wait for their transaction's StopTransaction to go out and the relays to open.
+    private readonly List<PendingUnlock> _unlocks = [];
     // StopTransaction.transactionData: StopTxnSampledData / StopTxnAlignedData taken during the transaction, thinned to StopTxnMaxMeterValues.
     private TransactionData _transactionData = TransactionData.Empty(TransactionData.MinimumCapacity);
     private decimal? _lastLimit;
@@ -77,6 +79,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     private sealed record Authorised(string IdTag, ChargingProfile? Profile);
     private sealed record Reservation(int Id, string IdTag, string? ParentIdTag, DateTimeOffset Expiry);
     private sealed record PendingRestart(ResetType Type, long Stop);
+    private sealed record PendingUnlock(string MessageId, long? Stop);
 
     /// <param name="queue">the transaction message queue; a durable one keeps it across restarts (in memory when null)</param>
     /// <param name="memory">keeps profiles and changed configuration across restarts (nothing kept when null)</param>
@@ -124,6 +127,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
             TrySend();
         });
         Receive<CallTimedOut>(t => OnCallTimedOut(t.MessageId));
+        Receive<UnlockDue>(u => AnswerUnlocks(due: u.MessageId));
         Receive<ReservationExpired>(r =>
         {
             if (_reservation?.Id != r.ReservationId) return;
@@ -251,6 +255,9 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         if (lost?.Boot == true) _bootDue = true;
         // Offline, the reset's StopTransaction stays queued (durably) and goes after the next Boot.
         if (_restart is { } restart) Restart(restart.Type);
+        // An answer belongs to the connection its CALL came on.
+        foreach (var u in _unlocks) Timers.Cancel(UnlockTimer(u.MessageId));
+        _unlocks.Clear();
     }
 
     private void OnReceived(string frame)
@@ -317,6 +324,12 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     {
         WatchStore();
         if (_restart is { } restart && !Queued(restart.Stop)) Restart(restart.Type);
+        SendNext();
+        AnswerUnlocks();
+    }
+
+    private void SendNext()
+    {
         if (!_connected || _inFlight is not null) return;
         if (_bootDue)
         {
@@ -548,6 +561,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         if (_transaction is null && s.Vehicle == VehicleConnection.None) _finishing = false;
         TryStartTransaction();
         ReportStatus();
+        AnswerUnlocks(); // the relays may have opened
     }
 
     private void UpdateLimit()
@@ -808,6 +822,11 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
             _link.Send(OcppFrames.Error(call.MessageId, CallErrorCode.SecurityError, "BootNotification has not been accepted yet."));
             return;
         }
+        if (call.Request is UnlockConnectorRequest { ConnectorId: Connector })
+        {
+            BeginUnlock(call.MessageId);
+            return;
+        }
         _afterReply.Clear();
         string reply;
         try
@@ -844,7 +863,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         RemoteStartTransactionRequest r => RemoteStart(r),
         RemoteStopTransactionRequest r => RemoteStop(r),
         ResetRequest r => Reset(r),
-        UnlockConnectorRequest r => Unlock(r),
+        UnlockConnectorRequest => new UnlockConnectorResponse(UnlockStatus.NotSupported), // a connector we do not have
         GetDiagnosticsRequest => GetDiagnostics(),
         UpdateFirmwareRequest r => UpdateFirmware(r),
         GetLocalListVersionRequest => new GetLocalListVersionResponse(_config.Bool("LocalAuthListEnabled") ? _auth.ListVersion : -1),
@@ -962,11 +981,34 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         _bootDue = true;
     }
 
-    private UnlockConnectorResponse Unlock(UnlockConnectorRequest r)
+    // OCPP 1.6 §5.18: a running transaction is finished first (StopTransaction, UnlockCommand) and
+    // the answer says what the connector did. So it waits until that StopTransaction has gone out
+    // and the relays are open, then asks the port; after UnlockWait it answers with what the port
+    // says then (UnlockFailed while power is still on the cable).
+    private void BeginUnlock(string messageId)
     {
-        if (r.ConnectorId != Connector) return new(UnlockStatus.NotSupported);
-        if (_transaction is not null) StopTransaction(StopReason.UnlockCommand);
-        return new(_port.Unlock());
+        long? stop = _transaction is not null ? StopTransaction(StopReason.UnlockCommand) : null;
+        _unlocks.Add(new PendingUnlock(messageId, stop));
+        Timers.StartSingleTimer(UnlockTimer(messageId), new UnlockDue(messageId), _settings.UnlockWait ?? TimeSpan.FromSeconds(10));
+        TrySend();
+    }
+
+    private static string UnlockTimer(string messageId) => "unlock:" + messageId;
+
+    private void AnswerUnlocks(string? due = null)
+    {
+        if (_unlocks.Count == 0) return;
+        var relaysOpen = !_port.Read().RelaysClosed;
+        foreach (var u in _unlocks.ToList())
+        {
+            var stopSent = u.Stop is not { } stop || _inFlight?.Queued?.Sequence == stop || !Queued(stop);
+            if (!(stopSent && relaysOpen) && u.MessageId != due) continue;
+            _unlocks.Remove(u);
+            Timers.Cancel(UnlockTimer(u.MessageId));
+            var status = _port.Unlock();
+            if (!stopSent) _log.Warning("{0}: UnlockConnector answered {1} before its StopTransaction could be sent (it stays queued)", _settings.Id, status);
+            _link.Send(OcppFrames.EncodeResult(u.MessageId, new UnlockConnectorResponse(status)));
+        }
     }
 
     private GetDiagnosticsResponse GetDiagnostics()

@@ -70,6 +70,34 @@ public sealed class OrderingInteropTests(ITestOutputHelper output) : InteropTest
     }
 
     [Fact]
+    public async Task UnlockConnector_during_a_transaction_ends_it_with_UnlockCommand_before_answering_and_the_answer_says_the_connector_is_free()
+    {
+        using var folder = new TempFolder();
+        using var store = ChargePointStore.Sqlite(folder.File("ocpp.db"));
+        var c = Start(new ChargerId("SE-ORDER-UNLOCK"), store, ChargerSettings.Factory with { AutoStart = false });
+        var tx = await Charging(c);
+
+        var answer = await CentralSystem.CallAsync("UnlockConnector", new { connectorId = 1 });
+        var relaysClosedAtAnswer = c.Port.LastStatus!.RelaysClosed;
+        var r = await WaitFor("the unlock's stop", x => x.Of("StopTransaction").Any());
+        var stop = r.Of("StopTransaction").Single();
+        Assert.Equal("UnlockCommand", stop.Params["reason"]!.GetValue<string>());
+        Assert.Equal(tx, stop.TransactionId);
+
+        // §5.18: the transaction is finished first. On the wire the StopTransaction CALL goes out before the answer.
+        var frames = c.Link.Sent.Select(f => JsonNode.Parse(f)!.AsArray()).ToList();
+        var stopAt = frames.FindIndex(f => f[0]!.GetValue<int>() == 2 && f[2]!.GetValue<string>() == "StopTransaction");
+        var answerAt = frames.FindIndex(f => f[0]!.GetValue<int>() == 3 && f[2]!["status"]?.GetValue<string>() is "Unlocked" or "UnlockFailed" or "NotSupported");
+        Assert.True(stopAt >= 0 && answerAt > stopAt,
+            $"StopTransaction (frame {stopAt}) must go out before the UnlockConnector answer (frame {answerAt}): " + string.Join(" ", c.Link.Sent));
+        // What the hardware did: the #4500 has no lock actuator (the J1772 latch is the driver's), so
+        // the cable is free once the transaction has ended and its relays are open.
+        Assert.Equal("Unlocked", Status(answer));
+        Assert.False(relaysClosedAtAnswer);
+        Assert.Empty(r.Failures);
+    }
+
+    [Fact]
     public async Task A_vehicle_plugged_in_with_no_amps_granted_is_Preparing_until_its_transaction_starts()
     {
         using var folder = new TempFolder();
