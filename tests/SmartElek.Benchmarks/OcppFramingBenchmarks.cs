@@ -14,8 +14,8 @@ namespace SmartElek.Benchmarks;
 /// (<see cref="NewtonsoftFrames"/>) in one process on the same frames: BootNotification,
 /// MeterValues with 10 sampled values, SetChargingProfile with 24 periods. Newtonsoft is each
 /// frame's baseline; the Ratio column reads "N.NNx faster". Run:
-/// dotnet run -c Release --project tests/SmartElek.Benchmarks -- --filter "*OcppFraming*"
-/// (add --job short while iterating).
+/// dotnet run -c Release --project tests/SmartElek.Benchmarks -- --filter "*OcppFraming*" --inProcess
+/// (in this process, as the comparison asks; add --job short while iterating).
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
