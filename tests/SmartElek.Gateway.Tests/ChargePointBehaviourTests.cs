@@ -202,7 +202,7 @@ public sealed class ChargePointBehaviourTests(ITestOutputHelper output)
         await StartTransaction("TAG-U");
         Assert.Equal(UnlockStatus.NotSupported, (await CsCall<UnlockConnectorResponse>(new UnlockConnectorRequest(2))).Status);
         Assert.Empty(_connector.Stops);
-        // §5.18: the transaction is finished first: its StopTransaction may come before the answer.
+        // §5.18: the transaction is finished first: its StopTransaction goes out before the answer.
         _cp.Tell(new OcppLinkProtocol.Received(OcppFrames.EncodeCall("unlock", new UnlockConnectorRequest(1))));
         UnlockConnectorResponse? unlocked = null;
         StopTransactionRequest? stop = null;
@@ -211,6 +211,7 @@ public sealed class ChargePointBehaviourTests(ITestOutputHelper output)
             switch (OcppFrames.Decode(await _wire.ExpectMsgAsync<string>(TimeSpan.FromSeconds(5))))
             {
                 case DecodedResult { MessageId: "unlock" } r:
+                    Assert.NotNull(stop);
                     unlocked = (UnlockConnectorResponse)((ResponseOk)OcppFrames.ReadResponse("UnlockConnector", r.Payload)).Response;
                     break;
                 case DecodedCall { Action: "StopTransaction" } c:
@@ -227,6 +228,69 @@ public sealed class ChargePointBehaviourTests(ITestOutputHelper output)
         Assert.Equal(UnlockStatus.Unlocked, unlocked.Status);
         Assert.Equal(StopReason.UnlockCommand, stop.Reason);
         Assert.Equal([StopReason.UnlockCommand], _connector.Stops);
+    }
+
+    [Fact]
+    public async Task A_soft_reset_with_a_CALL_of_ours_outstanding_sends_StopTransaction_first_and_restarts_only_once_it_is_answered()
+    {
+        Start();
+        await Boot();
+        var tx = await StartTransaction("TAG-S");
+        // Our Heartbeat is outstanding (triggered, not answered yet) when the Reset arrives.
+        Assert.Equal(TriggerMessageStatus.Accepted, (await CsCall<TriggerMessageResponse>(new TriggerMessageRequest(MessageTrigger.Heartbeat))).Status);
+        var heartbeat = await Next("Heartbeat");
+        Assert.Equal(ResetStatus.Accepted, (await CsCall<ResetResponse>(new ResetRequest(ResetType.Soft))).Status);
+        Assert.Equal([StopReason.SoftReset], _connector.Stops); // the charging stops at once
+
+        Answer(heartbeat, new HeartbeatResponse(T0));
+        var stop = await Next("StopTransaction");
+        Assert.Equal((tx, StopReason.SoftReset), (((StopTransactionRequest)stop.Request).TransactionId, ((StopTransactionRequest)stop.Request).Reason));
+        await _wire.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300)); // no Boot while the stop is unanswered
+        Assert.Empty(_connector.Resets);
+
+        Answer(stop, new StopTransactionResponse(new IdTagInfo(AuthorizationStatus.Accepted)));
+        var boot = Assert.IsType<DecodedCall>(OcppFrames.Decode(await _wire.ExpectMsgAsync<string>(TimeSpan.FromSeconds(5))));
+        Assert.Equal("BootNotification", boot.Action);
+        Assert.Equal([ResetType.Soft], _connector.Resets);
+    }
+
+    [Fact]
+    public async Task UnlockConnector_with_a_CALL_of_ours_outstanding_answers_only_after_its_StopTransaction_went_out()
+    {
+        Start();
+        await Boot();
+        var tx = await StartTransaction("TAG-U");
+        Assert.Equal(TriggerMessageStatus.Accepted, (await CsCall<TriggerMessageResponse>(new TriggerMessageRequest(MessageTrigger.Heartbeat))).Status);
+        var heartbeat = await Next("Heartbeat");
+        _cp.Tell(new OcppLinkProtocol.Received(OcppFrames.EncodeCall("unlock", new UnlockConnectorRequest(1))));
+        await _wire.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300)); // the stop cannot go yet, so neither can the answer
+        Assert.Equal([StopReason.UnlockCommand], _connector.Stops);
+
+        Answer(heartbeat, new HeartbeatResponse(T0));
+        var stop = (StopTransactionRequest)(await Next("StopTransaction")).Request;
+        Assert.Equal((tx, StopReason.UnlockCommand), (stop.TransactionId, stop.Reason));
+        var answer = Assert.IsType<DecodedResult>(OcppFrames.Decode(await _wire.ExpectMsgAsync<string>(TimeSpan.FromSeconds(5))));
+        Assert.Equal("unlock", answer.MessageId);
+        Assert.Equal(UnlockStatus.Unlocked, ((UnlockConnectorResponse)((ResponseOk)OcppFrames.ReadResponse("UnlockConnector", answer.Payload)).Response).Status);
+    }
+
+    [Fact]
+    public async Task UnlockConnector_with_a_welded_relay_waits_for_it_to_open_and_then_answers_UnlockFailed()
+    {
+        Start();
+        await Boot();
+        await StartTransaction("TAG-W");
+        _connector.RelayWelded = true;
+        _cp.Tell(new OcppLinkProtocol.Received(OcppFrames.EncodeCall("unlock", new UnlockConnectorRequest(1))));
+        var stop = await Next("StopTransaction");
+        Answer(stop, new StopTransactionResponse(new IdTagInfo(AuthorizationStatus.Accepted)));
+        await Settle(); // nothing but status notifications: the answer waits for the relays
+        Scheduler.Advance(TimeSpan.FromSeconds(9));
+        await Settle();
+        Scheduler.Advance(TimeSpan.FromSeconds(1)); // UnlockWait (10 s) is over
+        var answer = Assert.IsType<DecodedResult>(OcppFrames.Decode(await _wire.ExpectMsgAsync<string>(TimeSpan.FromSeconds(5))));
+        Assert.Equal("unlock", answer.MessageId);
+        Assert.Equal(UnlockStatus.UnlockFailed, ((UnlockConnectorResponse)((ResponseOk)OcppFrames.ReadResponse("UnlockConnector", answer.Payload)).Response).Status);
     }
 
     [Fact]

@@ -209,7 +209,7 @@ public sealed class ChargerUnitPortTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void Unavailable_charger_reads_inoperative_offers_nothing_and_unlock_is_not_supported()
+    public void Unavailable_charger_reads_inoperative_offers_nothing_and_unlock_answers_whether_power_is_off_the_cable()
     {
         Start();
         Assert.True(_port.SetAvailability(false));
@@ -218,13 +218,15 @@ public sealed class ChargerUnitPortTests : Akka.TestKit.Xunit2.TestKit
         _board.PlugIn(new VehicleSpec());
         Run(TimeSpan.FromSeconds(1));
         Assert.False(_port.StartCharging("TAG-1"));
-        Assert.Equal(UnlockStatus.NotSupported, _port.Unlock());
+        Assert.Equal(UnlockStatus.Unlocked, _port.Unlock()); // relays open: nothing holds the cable
 
         Assert.True(_port.SetAvailability(true));
         Run(TimeSpan.FromSeconds(1));
         Assert.True(_port.Read().Operative);
         Assert.True(_port.StartCharging("TAG-1"));
         RunUntil(() => _port.Read().Meter.CurrentA > 5, TimeSpan.FromSeconds(15), "charging once operative");
+        Assert.True(_port.Read().RelaysClosed);
+        Assert.Equal(UnlockStatus.UnlockFailed, _port.Unlock()); // power still on the cable
     }
 
     [Fact]

@@ -57,6 +57,14 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     private bool _inoperativeScheduled;
     private int _nextPlaceholder;
     private ConnectorStatus? _lastStatus;
+    // A status is not reported ahead of the StartTransaction or StopTransaction that explains it:
+    // the sequence of the last one not sent yet, and whether a report waits for it.
+    private long? _statusAwaits;
+    private bool _statusHeld;
+    // A soft reset waits for the StopTransaction it queued before the charger restarts.
+    private PendingRestart? _restart;
+    // UnlockConnector answers that wait for their transaction's StopTransaction to go out and the relays to open.
+    private readonly List<PendingUnlock> _unlocks = [];
     // StopTransaction.transactionData: StopTxnSampledData / StopTxnAlignedData taken during the transaction, thinned to StopTxnMaxMeterValues.
     private TransactionData _transactionData = TransactionData.Empty(TransactionData.MinimumCapacity);
     private decimal? _lastLimit;
@@ -72,6 +80,8 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     private sealed record Transaction(int Id, string IdTag, DateTimeOffset Start, long MeterStart);
     private sealed record Authorised(string IdTag, ChargingProfile? Profile);
     private sealed record Reservation(int Id, string IdTag, string? ParentIdTag, DateTimeOffset Expiry);
+    private sealed record PendingRestart(ResetType Type, long Stop);
+    private sealed record PendingUnlock(string MessageId, long? Stop);
 
     /// <param name="queue">the transaction message queue; a durable one keeps it across restarts (in memory when null)</param>
     /// <param name="memory">keeps profiles and changed configuration across restarts (nothing kept when null)</param>
@@ -105,6 +115,13 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         Receive<LimitTick>(_ => UpdateLimit());
         Receive<BootRetryDue>(_ => { _bootDue = true; TrySend(); });
         Receive<TransactionRetryDue>(_ => TrySend());
+        Receive<RestartDue>(_ =>
+        {
+            if (_restart is not { } p) return;
+            _log.Warning("{0}: the {1} reset's StopTransaction was not answered in time; restarting, it stays queued", _settings.Id, p.Type);
+            Restart(p.Type);
+            TrySend();
+        });
         Receive<StoreWritten>(_ => TrySend());
         Receive<StoreRetryDue>(_ =>
         {
@@ -112,6 +129,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
             TrySend();
         });
         Receive<CallTimedOut>(t => OnCallTimedOut(t.MessageId));
+        Receive<UnlockDue>(u => AnswerUnlocks(due: u.MessageId));
         Receive<ReservationExpired>(r =>
         {
             if (_reservation?.Id != r.ReservationId) return;
@@ -237,6 +255,11 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         lost?.Call?.OnFailure?.Invoke();
         foreach (var o in pending) o.OnFailure?.Invoke();
         if (lost?.Boot == true) _bootDue = true;
+        // Offline, the reset's StopTransaction stays queued (durably) and goes after the next Boot.
+        if (_restart is { } restart) Restart(restart.Type);
+        // An answer belongs to the connection its CALL came on.
+        foreach (var u in _unlocks) Timers.Cancel(UnlockTimer(u.MessageId));
+        _unlocks.Clear();
     }
 
     private void OnReceived(string frame)
@@ -291,15 +314,24 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         TrySend();
     }
 
-    private void EnqueueTransactionMessage(IOcppRequest request, int? startPlaceholder = null)
+    private long EnqueueTransactionMessage(IOcppRequest request, int? startPlaceholder = null)
     {
-        _queue.Enqueue(request, startPlaceholder);
+        var sequence = _queue.Enqueue(request, startPlaceholder);
+        if (request is StartTransactionRequest or StopTransactionRequest) _statusAwaits = sequence;
         TrySend();
+        return sequence;
     }
 
     private void TrySend()
     {
         WatchStore();
+        if (_restart is { } restart && !Queued(restart.Stop)) Restart(restart.Type);
+        SendNext();
+        AnswerUnlocks();
+    }
+
+    private void SendNext()
+    {
         if (!_connected || _inFlight is not null) return;
         if (_bootDue)
         {
@@ -338,6 +370,12 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         _inFlight = new InFlight(id, action, call, queued, boot);
         _lastSent = Now;
         Timers.StartSingleTimer("call-timeout", new CallTimedOut(id), _settings.CallTimeout ?? TimeSpan.FromSeconds(30));
+        if (queued is not null && queued.Sequence >= _statusAwaits)
+        {
+            // The central system knows of the transaction's start or stop now: the status it explains may follow.
+            _statusAwaits = null;
+            if (_statusHeld) ReportStatus(force: true);
+        }
     }
 
     // A store that fails holds the changes in memory (none is lost while the process lives) and
@@ -465,11 +503,22 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     private ConnectorStatus CurrentStatus() =>
         StatusMapping.Of(_port.Read(), _transaction is not null, _reservation is not null, _finishing, _unavailableRequested);
 
+    // Until its StartTransaction is sent, a transaction's connector is Preparing to the central
+    // system (and Finishing only after its StopTransaction): a status that a transaction message
+    // waiting in the queue (unwritten, offline, behind others) would explain is held until that
+    // message is sent, then the status of that moment is reported. A triggered one is the central
+    // system's own question and goes at once.
     private void ReportStatus(bool force = false, bool triggered = false)
     {
         var status = CurrentStatus();
         if (!force && status == _lastStatus) return;
         _lastStatus = status;
+        if (_statusAwaits is not null && !triggered)
+        {
+            _statusHeld = true;
+            return;
+        }
+        _statusHeld = false;
         Enqueue(new StatusNotificationRequest(Connector, status.ErrorCode, status.Status, status.Info, Now), triggered: triggered);
     }
 
@@ -515,6 +564,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         if (_transaction is null && s.Vehicle == VehicleConnection.None) _finishing = false;
         TryStartTransaction();
         ReportStatus();
+        AnswerUnlocks(); // the relays may have opened
     }
 
     private void UpdateLimit()
@@ -595,7 +645,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
 
     private void TryStartTransaction()
     {
-        if (_transaction is not null || _authorised is not { } a) return;
+        if (_transaction is not null || _authorised is not { } a || _restart is not null) return;
         StopCutTransaction(); // the cut one ends before a new one begins
         var s = _port.Read();
         if (s.Vehicle == VehicleConnection.None || s.Fault != ConnectorFault.None || !s.Operative || _unavailableRequested) return;
@@ -643,7 +693,8 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
             StopTransaction(StopReason.DeAuthorized);
     }
 
-    private void StopTransaction(StopReason reason)
+    /// <returns>the queue sequence of its StopTransaction</returns>
+    private long StopTransaction(StopReason reason)
     {
         var t = _transaction!;
         var s = _port.Read();
@@ -653,7 +704,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         _transactionData = TransactionData.Empty(TransactionData.MinimumCapacity);
         _transaction = null;
         Timers.Cancel("meter");
-        EnqueueTransactionMessage(new StopTransactionRequest((int)s.Meter.EnergyWh, Now, t.Id, t.IdTag, reason, data));
+        var stop = EnqueueTransactionMessage(new StopTransactionRequest((int)s.Meter.EnergyWh, Now, t.Id, t.IdTag, reason, data));
         _memory?.RememberTransaction(null);
         SetProfiles(_profiles.EndTransaction(Connector));
         _finishing = s.Vehicle != VehicleConnection.None;
@@ -664,6 +715,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         }
         UpdateLimit();
         ReportStatus();
+        return stop;
     }
 
     private void RestartMeterSampling()
@@ -771,6 +823,11 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
             _link.Send(OcppFrames.Error(call.MessageId, CallErrorCode.SecurityError, "BootNotification has not been accepted yet."));
             return;
         }
+        if (call.Request is UnlockConnectorRequest { ConnectorId: Connector })
+        {
+            BeginUnlock(call.MessageId);
+            return;
+        }
         _afterReply.Clear();
         string reply;
         try
@@ -807,7 +864,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         RemoteStartTransactionRequest r => RemoteStart(r),
         RemoteStopTransactionRequest r => RemoteStop(r),
         ResetRequest r => Reset(r),
-        UnlockConnectorRequest r => Unlock(r),
+        UnlockConnectorRequest => new UnlockConnectorResponse(UnlockStatus.NotSupported), // a connector we do not have
         GetDiagnosticsRequest => GetDiagnostics(),
         UpdateFirmwareRequest r => UpdateFirmware(r),
         GetLocalListVersionRequest => new GetLocalListVersionResponse(_config.Bool("LocalAuthListEnabled") ? _auth.ListVersion : -1),
@@ -864,7 +921,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     {
         var s = _port.Read();
         if (_transaction is not null || r.ConnectorId is { } c && c != Connector || s.Fault != ConnectorFault.None
-            || !s.Operative || _unavailableRequested
+            || !s.Operative || _unavailableRequested || _restart is not null
             || r.ChargingProfile is { ChargingProfilePurpose: not ChargingProfilePurpose.TxProfile })
             return new(RemoteStartStopStatus.Rejected);
         if (_config.Bool("AuthorizeRemoteTxRequests")) After(() => RequestAuthorization(r.IdTag, r.ChargingProfile));
@@ -879,28 +936,80 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         return new(RemoteStartStopStatus.Accepted);
     }
 
+    // OCPP 1.6 §5.14: a soft reset stops the transaction gracefully, StopTransaction (SoftReset)
+    // first, and then restarts: the restart waits until that message is answered (or given up),
+    // the connection is lost (it stays queued and goes after the Boot), or a CALL timeout passes.
+    // A hard reset need not stop gracefully: the charger restarts at once and its StopTransaction
+    // (HardReset) goes after the Boot is accepted.
     private ResetResponse Reset(ResetRequest r)
     {
+        if (_restart is not null)
+        {
+            if (r.Type == ResetType.Hard) After(() => Restart(ResetType.Hard));
+            return new(ResetStatus.Accepted);
+        }
         After(() =>
         {
-            if (_transaction is not null) StopTransaction(r.Type == ResetType.Hard ? StopReason.HardReset : StopReason.SoftReset);
-            _port.Reset(r.Type);
-            // The charger restarts: it boots again; the transaction queue is kept (it is durable).
-            _everAccepted = false;
-            _registration = Registration.NotBooted;
-            _outgoing.Clear();
-            _authorised = null;
-            Timers.Cancel("heartbeat");
-            _bootDue = true;
+            if (_transaction is null) Restart(r.Type);
+            else if (r.Type == ResetType.Hard)
+            {
+                StopTransaction(StopReason.HardReset);
+                Restart(r.Type);
+            }
+            else
+            {
+                _restart = new PendingRestart(r.Type, StopTransaction(StopReason.SoftReset));
+                Timers.StartSingleTimer("restart", new RestartDue(), _settings.CallTimeout ?? TimeSpan.FromSeconds(30));
+                TrySend();
+            }
         });
         return new(ResetStatus.Accepted);
     }
 
-    private UnlockConnectorResponse Unlock(UnlockConnectorRequest r)
+    private bool Queued(long sequence) => _queue.Snapshot().Any(m => m.Sequence == sequence);
+
+    // The charger restarts: it boots again; the transaction queue is kept (it is durable).
+    private void Restart(ResetType type)
     {
-        if (r.ConnectorId != Connector) return new(UnlockStatus.NotSupported);
-        if (_transaction is not null) StopTransaction(StopReason.UnlockCommand);
-        return new(_port.Unlock());
+        _restart = null;
+        Timers.Cancel("restart");
+        _port.Reset(type);
+        _everAccepted = false;
+        _registration = Registration.NotBooted;
+        _outgoing.Clear();
+        _authorised = null;
+        Timers.Cancel("heartbeat");
+        _bootDue = true;
+    }
+
+    // OCPP 1.6 §5.18: a running transaction is finished first (StopTransaction, UnlockCommand) and
+    // the answer says what the connector did. So it waits until that StopTransaction has gone out
+    // and the relays are open, then asks the port; after UnlockWait it answers with what the port
+    // says then (UnlockFailed while power is still on the cable).
+    private void BeginUnlock(string messageId)
+    {
+        long? stop = _transaction is not null ? StopTransaction(StopReason.UnlockCommand) : null;
+        _unlocks.Add(new PendingUnlock(messageId, stop));
+        Timers.StartSingleTimer(UnlockTimer(messageId), new UnlockDue(messageId), _settings.UnlockWait ?? TimeSpan.FromSeconds(10));
+        TrySend();
+    }
+
+    private static string UnlockTimer(string messageId) => "unlock:" + messageId;
+
+    private void AnswerUnlocks(string? due = null)
+    {
+        if (_unlocks.Count == 0) return;
+        var relaysOpen = !_port.Read().RelaysClosed;
+        foreach (var u in _unlocks.ToList())
+        {
+            var stopSent = u.Stop is not { } stop || _inFlight?.Queued?.Sequence == stop || !Queued(stop);
+            if (!(stopSent && relaysOpen) && u.MessageId != due) continue;
+            _unlocks.Remove(u);
+            Timers.Cancel(UnlockTimer(u.MessageId));
+            var status = _port.Unlock();
+            if (!stopSent) _log.Warning("{0}: UnlockConnector answered {1} before its StopTransaction could be sent (it stays queued)", _settings.Id, status);
+            _link.Send(OcppFrames.EncodeResult(u.MessageId, new UnlockConnectorResponse(status)));
+        }
     }
 
     private GetDiagnosticsResponse GetDiagnostics()

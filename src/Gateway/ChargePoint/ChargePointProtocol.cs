@@ -12,6 +12,7 @@ public enum Registration { NotBooted, Pending, Accepted, Rejected }
 /// <param name="BootRetry">wait before the next BootNotification when no interval was given or a Boot failed</param>
 /// <param name="Clock">the time source of timestamps (tests may give a virtual clock)</param>
 /// <param name="StoreRetry">while the store fails, how often the held changes are tried again (5 s)</param>
+/// <param name="UnlockWait">how long an UnlockConnector answer waits for its transaction's stop to go out and the relays to open (10 s)</param>
 public sealed record ChargePointSettings(
     ChargerId Id,
     string Vendor = "SmartElek",
@@ -23,7 +24,8 @@ public sealed record ChargePointSettings(
     TimeSpan? BootRetry = null,
     ChargePointConfiguration? Configuration = null,
     Func<DateTimeOffset>? Clock = null,
-    TimeSpan? StoreRetry = null)
+    TimeSpan? StoreRetry = null,
+    TimeSpan? UnlockWait = null)
 {
     public ElectricalSupply SupplyOrDefault => Supply ?? new ElectricalSupply(240m, 1, 32m);
 }
@@ -77,6 +79,8 @@ public static class ChargePointProtocol
         public static readonly StoreWritten Instance = new();
     }
     internal sealed record PowerLossStopDue;
+    internal sealed record RestartDue;
+    internal sealed record UnlockDue(string MessageId);
     internal sealed record CallTimedOut(string MessageId);
     internal sealed record ReservationExpired(int ReservationId);
     internal sealed record AuthorizationExpired(string IdTag);

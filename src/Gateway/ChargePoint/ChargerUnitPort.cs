@@ -109,11 +109,12 @@ public sealed class ChargerUnitPort : IConnectorPort, IObservableConnectorPort, 
     }
 
     /// <summary>
-    /// The #4500's J1772 handle has no lock actuator: its latch is on the plug and the driver
-    /// presses it. OCPP 1.6 answers NotSupported for "no connector lock" (the charge point has
-    /// already ended a running transaction, as the spec asks before unlocking).
+    /// The #4500's J1772 handle has no lock actuator: the latch is on the plug and the driver
+    /// presses it. What the charger controls is the power on the cable: once the transaction has
+    /// ended (the charge point does that first) and both relays are open, nothing holds the cable
+    /// and it is Unlocked; while a relay is still closed (not opened yet, or welded) the unlock failed.
     /// </summary>
-    public UnlockStatus Unlock() => UnlockStatus.NotSupported;
+    public UnlockStatus Unlock() => _snapshot.RelaysClosed ? UnlockStatus.UnlockFailed : UnlockStatus.Unlocked;
 
     public bool SetAvailability(bool operative)
     {
@@ -207,7 +208,7 @@ public sealed class ChargerUnitPort : IConnectorPort, IObservableConnectorPort, 
         var meter = new MeterSnapshot(s.At, (long)Math.Floor(s.RegisterWh), D(s.PowerW), D(s.DrawnAmps), D(s.OfferedAmps),
             D(s.Volts), D(s.FrequencyHz), D(s.PowerFactor), s.Session == SessionPhase.NoVehicle ? null : D(s.EvLevelPercent), s.RegisterRecovered);
         return new ConnectorSnapshot(vehicle, fault is null ? ConnectorFault.None : FaultOf(fault.OcppErrorCode), s.Operative, meter,
-            fault?.Detail);
+            fault?.Detail, s.RelaysClosed);
     }
 
     private static bool Authorised(SessionPhase p) =>
@@ -239,9 +240,11 @@ public sealed class ChargerUnitPort : IConnectorPort, IObservableConnectorPort, 
     };
 
     // What the charge point's status depends on: a change of any of these is worth a ConnectorChanged.
-    // The register becoming known too: a transaction cut by a power loss is stopped then.
-    private static (VehicleConnection, ConnectorFault, bool, string?, bool, bool, SessionPhase, bool) Shape(ChargerStatus s, ConnectorSnapshot c) =>
-        (c.Vehicle, c.Fault, c.Operative, c.FaultInfo, c.Meter.OfferedA > 0, c.Meter.CurrentA >= StatusMapping.DrawingThresholdA, s.Session, c.Meter.RegisterKnown);
+    // The register becoming known too: a transaction cut by a power loss is stopped then; and the
+    // relays: an UnlockConnector answer waits for them to open.
+    private static (VehicleConnection, ConnectorFault, bool, string?, bool, bool, SessionPhase, bool, bool) Shape(ChargerStatus s, ConnectorSnapshot c) =>
+        (c.Vehicle, c.Fault, c.Operative, c.FaultInfo, c.Meter.OfferedA > 0, c.Meter.CurrentA >= StatusMapping.DrawingThresholdA, s.Session,
+            c.Meter.RegisterKnown, c.RelaysClosed);
 
     /// <summary>Takes a new status in; returns what to tell the charge point, in order.</summary>
     private List<object> Observe(ChargerStatus status)

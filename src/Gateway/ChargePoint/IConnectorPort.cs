@@ -28,8 +28,9 @@ public sealed record MeterSnapshot(
 /// <summary>What the charge point reads from a charger at one instant.</summary>
 /// <param name="Operative">false while the charger itself is unavailable (e.g. disabled locally)</param>
 /// <param name="FaultInfo">free text for StatusNotification.info (at most 50 characters are sent)</param>
+/// <param name="RelaysClosed">power is on the cable (a relay is closed); an UnlockConnector answer waits until it is not</param>
 public sealed record ConnectorSnapshot(
-    VehicleConnection Vehicle, ConnectorFault Fault, bool Operative, MeterSnapshot Meter, string? FaultInfo = null);
+    VehicleConnection Vehicle, ConnectorFault Fault, bool Operative, MeterSnapshot Meter, string? FaultInfo = null, bool RelaysClosed = false);
 
 /// <summary>
 /// What an OCPP charge point needs from one charger (connector 1). The integrator adapts the
@@ -60,7 +61,11 @@ public interface IConnectorPort
     /// </summary>
     void ApplyCurrentLimit(decimal amps);
 
-    /// <summary>UnlockConnector: release the cable, or say why not.</summary>
+    /// <summary>
+    /// UnlockConnector: release the cable and say what happened. Called once the transaction (if
+    /// any) has ended and <see cref="ConnectorSnapshot.RelaysClosed"/> reads false, or when the
+    /// charge point stops waiting for that.
+    /// </summary>
     UnlockStatus Unlock();
 
     /// <summary>ChangeAvailability: operative or not. False when the charger refuses.</summary>

@@ -16,47 +16,48 @@ public static class OcppFrames
     public const int CallResult = 3;
     public const int CallError = 4;
 
-    private static readonly JsonWriterOptions WriterOptions = new() { Indented = false };
-
-    // ---- encoding ----
+    // ---- encoding: one pass over the payload (its own writer, or the source-generated one) into a reused buffer ----
 
     /// <summary>[2, id, action, payload].</summary>
     public static string EncodeCall(string messageId, IOcppRequest request)
     {
         CheckId(messageId);
-        var action = OcppActions.ForRequest(request);
-        return Write(w =>
+        return FrameWriter.Write((messageId, request, OcppActions.ForRequest(request)), static (w, s) =>
         {
+            w.WriteStartArray();
             w.WriteNumberValue(Call);
-            w.WriteStringValue(messageId);
-            w.WriteStringValue(action.Name);
-            JsonSerializer.Serialize(w, request, TypeInfo(action.RequestType));
+            w.WriteStringValue(s.messageId);
+            w.WriteStringValue(s.Item3.EncodedName);
+            if (s.Item3.RequestWriter is { } write) write(w, s.request);
+            else JsonSerializer.Serialize(w, s.request, s.Item3.RequestInfo);
+            w.WriteEndArray();
         });
     }
 
     /// <summary>[3, id, payload].</summary>
-    public static string EncodeResult(string messageId, IOcppResponse response)
-    {
-        var action = OcppActions.ForResponse(response);
-        return Write(w =>
+    public static string EncodeResult(string messageId, IOcppResponse response) =>
+        FrameWriter.Write((messageId, response, OcppActions.ForResponse(response)), static (w, s) =>
         {
+            w.WriteStartArray();
             w.WriteNumberValue(CallResult);
-            w.WriteStringValue(messageId);
-            JsonSerializer.Serialize(w, response, TypeInfo(action.ResponseType));
+            w.WriteStringValue(s.messageId);
+            JsonSerializer.Serialize(w, s.response, s.Item3.ResponseInfo);
+            w.WriteEndArray();
         });
-    }
 
     /// <summary>[4, id, code, description, details]; details is an object ({} when there are none).</summary>
     public static string Error(string messageId, CallErrorCode code, string description, JsonElement? details = null) =>
-        Write(w =>
+        FrameWriter.Write((messageId, code, description, details), static (w, s) =>
         {
+            w.WriteStartArray();
             w.WriteNumberValue(CallError);
-            w.WriteStringValue(messageId);
-            w.WriteStringValue(CallErrorCodes.ToWire(code));
+            w.WriteStringValue(s.messageId);
+            w.WriteStringValue(CallErrorCodes.ToWire(s.code));
             // 1.6 allows up to 255 characters of description; longer ones are cut, not refused.
-            w.WriteStringValue(description.Length <= 255 ? description : description[..252] + "...");
-            if (details is { ValueKind: JsonValueKind.Object } d) d.WriteTo(w);
+            w.WriteStringValue(s.description.Length <= 255 ? s.description : s.description[..252] + "...");
+            if (s.details is { ValueKind: JsonValueKind.Object } d) d.WriteTo(w);
             else { w.WriteStartObject(); w.WriteEndObject(); }
+            w.WriteEndArray();
         });
 
     /// <summary>The JSON of one payload alone (tests, logs, queue storage).</summary>
@@ -73,26 +74,21 @@ public static class OcppFrames
             throw new ArgumentException($"A message id must have 1 to {MessageIds.MaxLength} characters, not {messageId?.Length ?? 0}.", nameof(messageId));
     }
 
-    private static string Write(Action<Utf8JsonWriter> body)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            w.WriteStartArray();
-            body(w);
-            w.WriteEndArray();
-        }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
     // ---- decoding ----
 
+    private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 };
+
     /// <summary>Decodes one received text message. Never throws.</summary>
-    public static Decoded Decode(string text)
+    public static Decoded Decode(string text) => Decode(text, onePass: true);
+
+    /// <summary>The general decoder alone, without the one-pass path (tests hold that path to it).</summary>
+    internal static Decoded DecodeGenerally(string text) => Decode(text, onePass: false);
+
+    private static Decoded Decode(string text, bool onePass)
     {
         try
         {
-            return DecodeUnsafe(text);
+            return (onePass ? DecodeCall(text) : null) ?? DecodeCarefully(text);
         }
         catch (Exception e)
         {
@@ -101,7 +97,45 @@ public static class OcppFrames
         }
     }
 
-    private static Decoded DecodeUnsafe(string text)
+    // A well-formed CALL is read in one pass over its UTF-8 bytes (a pooled copy of the text): the
+    // action found by its bytes, the payload deserialised straight from the reader. Anything else
+    // (a CALLRESULT or CALLERROR, a fault of any kind) returns null and goes the careful way below,
+    // which names what is wrong exactly as it always has.
+    private static DecodedCall? DecodeCall(string text)
+    {
+        var utf8 = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        try
+        {
+            var reader = new Utf8JsonReader(utf8.AsSpan(0, Encoding.UTF8.GetBytes(text, utf8)), ReaderOptions);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray
+                || !reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var type) || type != Call
+                || !reader.Read() || reader.TokenType != JsonTokenType.String
+                || reader.ValueIsEscaped || reader.ValueSpan.Length is 0 or > MessageIds.MaxLength)
+                return null;
+            var id = reader.GetString()!;
+            if (!reader.Read() || reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped
+                || OcppActions.Find(reader.ValueSpan) is not { } action
+                || !reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+                return null;
+            var request = action.RequestReader is { } read
+                ? read(ref reader, out var r) ? r : null
+                : JsonSerializer.Deserialize(ref reader, action.RequestInfo) as IOcppRequest;
+            if (request is null
+                || !reader.Read() || reader.TokenType != JsonTokenType.EndArray || reader.Read())
+                return null;
+            return new DecodedCall(id, action.Name, request);
+        }
+        catch (Exception e) when (e is JsonException or OcppPayloadException)
+        {
+            return null;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(utf8);
+        }
+    }
+
+    private static Decoded DecodeCarefully(string text)
     {
         JsonDocument doc;
         try

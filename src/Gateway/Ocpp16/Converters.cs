@@ -1,5 +1,9 @@
+using System.Collections.Frozen;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using SmartElek.Gateway.Framing;
@@ -17,58 +21,85 @@ public sealed class OcppPayloadException(CallErrorCode code, string message) : E
     public CallErrorCode Code { get; } = code;
 }
 
-/// <summary>Reads and writes an OCPP enumeration as the spec's exact string.</summary>
-public sealed class OcppEnumConverter<T> : JsonConverter<T> where T : struct, Enum
+/// <summary>
+/// Reads and writes an OCPP enumeration as the spec's exact string. The names are taken once per
+/// enumeration (the member name, or its <see cref="JsonStringEnumMemberNameAttribute"/>) and kept
+/// as UTF-8: a value is written from its encoded name and read by comparing the reader's bytes,
+/// with no string made on either side.
+/// </summary>
+public sealed class OcppEnumConverter<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields)] T> : JsonConverter<T>
+    where T : struct, Enum
 {
-    private static readonly Dictionary<string, T> ByName = new(StringComparer.Ordinal);
-    private static readonly Dictionary<T, string> ToName = new();
-
-    static OcppEnumConverter()
-    {
-        foreach (var field in typeof(T).GetFields(BindingFlags.Public | BindingFlags.Static))
-        {
-            var name = field.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name ?? field.Name;
-            var value = (T)field.GetValue(null)!;
-            ByName[name] = value;
-            ToName[value] = name;
-        }
-    }
+    private static readonly T[] Values = Enum.GetValues<T>();
+    private static readonly string[] Names = Values.Select(v =>
+        typeof(T).GetField(v.ToString())!.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name ?? v.ToString()).ToArray();
+    private static readonly byte[][] Utf8Names = Names.Select(Encoding.UTF8.GetBytes).ToArray();
+    private static readonly JsonEncodedText[] Encoded = Names.Select(n => JsonEncodedText.Encode(n)).ToArray();
+    private static readonly FrozenDictionary<string, T> ByName =
+        Enumerable.Range(0, Values.Length).ToFrozenDictionary(i => Names[i], i => Values[i], StringComparer.Ordinal);
 
     /// <summary>The spec's string of a value.</summary>
-    public static string NameOf(T value) => ToName[value];
+    public static string NameOf(T value) => Names[IndexOf(value)];
 
     public static bool TryParse(string text, out T value) => ByName.TryGetValue(text, out value);
+
+    // The members of every OCPP enumeration are 0..n-1 in declaration order.
+    private static int IndexOf(T value)
+    {
+        var i = Unsafe.As<T, int>(ref value);
+        return (uint)i < (uint)Values.Length && EqualityComparer<T>.Default.Equals(Values[i], value)
+            ? i
+            : throw new ArgumentOutOfRangeException(nameof(value), value, $"not a defined {typeof(T).Name}");
+    }
+
+    /// <summary>A value read from the reader's string without making a string; false when it is not one (or is escaped).</summary>
+    internal static bool TryRead(ref Utf8JsonReader reader, out T value)
+    {
+        if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && !reader.HasValueSequence)
+        {
+            var bytes = reader.ValueSpan;
+            for (var i = 0; i < Utf8Names.Length; i++)
+            {
+                if (!bytes.SequenceEqual(Utf8Names[i])) continue;
+                value = Values[i];
+                return true;
+            }
+        }
+        value = default;
+        return false;
+    }
 
     public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         if (reader.TokenType != JsonTokenType.String)
             throw new JsonException($"{typeof(T).Name} must be a string, not {reader.TokenType}.");
-        var text = reader.GetString()!;
-        if (ByName.TryGetValue(text, out var value)) return value;
+        if (TryRead(ref reader, out var known)) return known;
+        if ((reader.ValueIsEscaped || reader.HasValueSequence) && ByName.TryGetValue(reader.GetString()!, out var value)) return value;
         throw new OcppPayloadException(CallErrorCode.PropertyConstraintViolation,
-            $"'{Truncate(text)}' is not a {typeof(T).Name}; allowed: {string.Join(", ", ByName.Keys)}.");
+            $"'{Truncate(reader.GetString()!)}' is not a {typeof(T).Name}; allowed: {string.Join(", ", Names)}.");
     }
 
-    public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options)
-    {
-        if (!ToName.TryGetValue(value, out var name))
-            throw new ArgumentOutOfRangeException(nameof(value), value, $"not a defined {typeof(T).Name}");
-        writer.WriteStringValue(name);
-    }
+    public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => Write(writer, value);
+
+    internal static void Write(Utf8JsonWriter writer, T value) => writer.WriteStringValue(Encoded[IndexOf(value)]);
 
     internal static string Truncate(string text) => text.Length <= 60 ? text : text[..60] + "...";
 }
 
 /// <summary>
 /// OCPP dateTime: written as UTC ISO 8601 with milliseconds and 'Z'; read from any ISO 8601 form
-/// that carries a zone (a time without one is ambiguous and refused).
+/// that carries a zone (a time without one is ambiguous and refused). Neither side makes a string
+/// for a well-formed value.
 /// </summary>
 public sealed class UtcDateTimeConverter : JsonConverter<DateTimeOffset>
 {
+    private const string WireFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         if (reader.TokenType != JsonTokenType.String)
             throw new JsonException($"a dateTime must be a string, not {reader.TokenType}.");
+        if (TryRead(ref reader, out var fast)) return fast;
         var text = reader.GetString()!;
         if (!HasZone(text) || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
             throw new OcppPayloadException(CallErrorCode.PropertyConstraintViolation,
@@ -76,100 +107,86 @@ public sealed class UtcDateTimeConverter : JsonConverter<DateTimeOffset>
         return value.ToUniversalTime();
     }
 
-    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
-        writer.WriteStringValue(Format(value));
+    /// <summary>A well-formed dateTime with a zone, read without making a string; false otherwise.</summary>
+    internal static bool TryRead(ref Utf8JsonReader reader, out DateTimeOffset value)
+    {
+        if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && !reader.HasValueSequence
+            && HasZone(reader.ValueSpan) && reader.TryGetDateTimeOffset(out var read))
+        {
+            value = read.ToUniversalTime();
+            return true;
+        }
+        value = default;
+        return false;
+    }
 
-    public static string Format(DateTimeOffset value) =>
-        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) => Write(writer, value);
 
-    private static bool HasZone(string text)
+    internal static void Write(Utf8JsonWriter writer, DateTimeOffset value)
+    {
+        Span<byte> utf8 = stackalloc byte[32];
+        if (!value.UtcDateTime.TryFormat(utf8, out var written, WireFormat, CultureInfo.InvariantCulture))
+            throw new InvalidOperationException($"{value:O} does not fit an OCPP dateTime.");
+        writer.WriteStringValue(utf8[..written]);
+    }
+
+    public static string Format(DateTimeOffset value) => value.UtcDateTime.ToString(WireFormat, CultureInfo.InvariantCulture);
+
+    private static bool HasZone(ReadOnlySpan<char> text)
     {
         var t = text.IndexOf('T');
         if (t < 0) return false;
-        var time = text.AsSpan(t);
+        var time = text[t..];
         return time.EndsWith("Z") || time.EndsWith("z") || time.LastIndexOfAny('+', '-') > 0;
     }
+
+    private static bool HasZone(ReadOnlySpan<byte> text)
+    {
+        var t = text.IndexOf((byte)'T');
+        if (t < 0) return false;
+        var time = text[t..];
+        return time[^1] is (byte)'Z' or (byte)'z' || time.LastIndexOfAny((byte)'+', (byte)'-') > 0;
+    }
 }
 
-/// <summary>A CiStringN of 1.6: case-insensitive text of at most N characters.</summary>
-public abstract class CiStringConverter(int maxLength) : JsonConverter<string>
+/// <summary>
+/// A payload whose strings have limits the JSON types cannot say: the CiStringN lengths of 1.6
+/// (case-insensitive text of at most N characters) and anyURI. Checked after it is read (a
+/// PropertyConstraintViolation that names the field) and before it is written (our own fault:
+/// InternalError). Checks in the payload rather than converters on its properties keep the
+/// source-generated fast path of writing.
+/// </summary>
+public interface IOcppCheckedPayload : IJsonOnSerializing, IJsonOnDeserialized
 {
-    public int MaxLength { get; } = maxLength;
+    /// <summary>Throws <see cref="OcppPayloadException"/> with <paramref name="code"/> for the first value over its limit.</summary>
+    void Check(CallErrorCode code);
 
-    public override string Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-    {
-        if (reader.TokenType != JsonTokenType.String)
-            throw new JsonException($"a CiString{MaxLength} must be a string, not {reader.TokenType}.");
-        var text = reader.GetString()!;
-        Check(text, MaxLength, CallErrorCode.PropertyConstraintViolation);
-        return text;
-    }
+    void IJsonOnSerializing.OnSerializing() => Check(CallErrorCode.InternalError);
 
-    public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options)
-    {
-        Check(value, MaxLength, CallErrorCode.InternalError);
-        writer.WriteStringValue(value);
-    }
+    void IJsonOnDeserialized.OnDeserialized() => Check(CallErrorCode.PropertyConstraintViolation);
+}
 
-    internal static void Check(string text, int max, CallErrorCode code)
+/// <summary>The checks of <see cref="IOcppCheckedPayload"/>.</summary>
+public static class OcppChecks
+{
+    /// <summary>A CiStringN: at most <paramref name="max"/> characters (null passes: optional fields).</summary>
+    public static void CiString(string? text, int max, string field, CallErrorCode code)
     {
-        if (text.Length > max)
+        if (text is not null && text.Length > max)
             throw new OcppPayloadException(code,
-                $"'{OcppEnumConverter<ResetType>.Truncate(text)}' has {text.Length} characters; a CiString{max} holds at most {max}.");
-    }
-}
-
-public sealed class CiString20 : CiStringConverter { public CiString20() : base(20) { } }
-public sealed class CiString25 : CiStringConverter { public CiString25() : base(25) { } }
-public sealed class CiString50 : CiStringConverter { public CiString50() : base(50) { } }
-public sealed class CiString255 : CiStringConverter { public CiString255() : base(255) { } }
-public sealed class CiString500 : CiStringConverter { public CiString500() : base(500) { } }
-
-/// <summary>A list of CiString50 (GetConfiguration keys, unknown keys).</summary>
-public sealed class CiString50List : JsonConverter<IReadOnlyList<string>>
-{
-    public override IReadOnlyList<string> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-    {
-        if (reader.TokenType != JsonTokenType.StartArray)
-            throw new JsonException($"expected an array of CiString50, not {reader.TokenType}.");
-        var list = new List<string>();
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-        {
-            if (reader.TokenType != JsonTokenType.String)
-                throw new JsonException($"expected a CiString50 in the array, not {reader.TokenType}.");
-            var text = reader.GetString()!;
-            CiStringConverter.Check(text, 50, CallErrorCode.PropertyConstraintViolation);
-            list.Add(text);
-        }
-        return list;
+                $"{field} '{OcppEnumConverter<ResetType>.Truncate(text)}' has {text.Length} characters; a CiString{max} holds at most {max}.");
     }
 
-    public override void Write(Utf8JsonWriter writer, IReadOnlyList<string> value, JsonSerializerOptions options)
+    public static void CiStrings(IReadOnlyList<string>? texts, int max, string field, CallErrorCode code)
     {
-        writer.WriteStartArray();
-        foreach (var text in value)
-        {
-            CiStringConverter.Check(text, 50, CallErrorCode.InternalError);
-            writer.WriteStringValue(text);
-        }
-        writer.WriteEndArray();
+        if (texts is null) return;
+        foreach (var text in texts) CiString(text, max, field, code);
     }
-}
 
-/// <summary>anyURI of 1.6 (firmware and diagnostics locations): an absolute URI.</summary>
-public sealed class AbsoluteUri : JsonConverter<string>
-{
-    public override string Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    /// <summary>anyURI of 1.6 (firmware and diagnostics locations): an absolute URI.</summary>
+    public static void AbsoluteUri(string text, string field, CallErrorCode code)
     {
-        if (reader.TokenType != JsonTokenType.String)
-            throw new JsonException($"a URI must be a string, not {reader.TokenType}.");
-        var text = reader.GetString()!;
         if (!Uri.TryCreate(text, UriKind.Absolute, out _))
-            throw new OcppPayloadException(CallErrorCode.PropertyConstraintViolation,
-                $"'{OcppEnumConverter<ResetType>.Truncate(text)}' is not an absolute URI.");
-        return text;
+            throw new OcppPayloadException(code, $"{field} '{OcppEnumConverter<ResetType>.Truncate(text)}' is not an absolute URI.");
     }
-
-    public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) =>
-        writer.WriteStringValue(value);
 }

@@ -1,11 +1,12 @@
-using System.Text.Json.Serialization;
+using SmartElek.Gateway.Framing;
 
 namespace SmartElek.Gateway.Ocpp16;
 
 // The requests (.req) and responses (.conf) of OCPP 1.6 edition 2, profiles Core, Firmware
 // Management, Local Auth List Management, Reservation, Smart Charging and Remote Trigger.
 // Positional parameters without a default are the spec's required fields; the JSON context
-// makes them required on reading. Strings carry their CiString length as a converter.
+// makes them required on reading. Strings with a CiString length (and URIs) are checked by the
+// payload itself (IOcppCheckedPayload) when it is read and before it is written.
 
 /// <summary>The payload of a CALL.</summary>
 public interface IOcppRequest;
@@ -18,7 +19,10 @@ public interface IOcppResponse;
 public sealed record IdTagInfo(
     AuthorizationStatus Status,
     DateTimeOffset? ExpiryDate = null,
-    [property: JsonConverter(typeof(CiString20))] string? ParentIdTag = null);
+    string? ParentIdTag = null) : IOcppCheckedPayload
+{
+    void IOcppCheckedPayload.Check(CallErrorCode code) => OcppChecks.CiString(ParentIdTag, 20, "parentIdTag", code);
+}
 
 public sealed record SampledValue(
     string Value,
@@ -52,53 +56,100 @@ public sealed record ChargingProfile(
     DateTimeOffset? ValidTo = null);
 
 public sealed record ConfigurationKeyValue(
-    [property: JsonConverter(typeof(CiString50))] string Key,
+    string Key,
     bool Readonly,
-    [property: JsonConverter(typeof(CiString500))] string? Value = null);
+    string? Value = null) : IOcppCheckedPayload
+{
+    void IOcppCheckedPayload.Check(CallErrorCode code)
+    {
+        OcppChecks.CiString(Key, 50, "key", code);
+        OcppChecks.CiString(Value, 500, "value", code);
+    }
+}
 
 public sealed record AuthorizationData(
-    [property: JsonConverter(typeof(CiString20))] string IdTag,
-    IdTagInfo? IdTagInfo = null);
+    string IdTag,
+    IdTagInfo? IdTagInfo = null) : IOcppCheckedPayload
+{
+    void IOcppCheckedPayload.Check(CallErrorCode code) => OcppChecks.CiString(IdTag, 20, "idTag", code);
+}
 
 // ---- Core ----
 
-public sealed record AuthorizeRequest([property: JsonConverter(typeof(CiString20))] string IdTag) : IOcppRequest;
+public sealed record AuthorizeRequest(string IdTag) : IOcppRequest, IOcppCheckedPayload
+{
+    void IOcppCheckedPayload.Check(CallErrorCode code) => OcppChecks.CiString(IdTag, 20, "idTag", code);
+}
 public sealed record AuthorizeResponse(IdTagInfo IdTagInfo) : IOcppResponse;
 
 public sealed record BootNotificationRequest(
-    [property: JsonConverter(typeof(CiString20))] string ChargePointVendor,
-    [property: JsonConverter(typeof(CiString20))] string ChargePointModel,
-    [property: JsonConverter(typeof(CiString25))] string? ChargePointSerialNumber = null,
-    [property: JsonConverter(typeof(CiString25))] string? ChargeBoxSerialNumber = null,
-    [property: JsonConverter(typeof(CiString50))] string? FirmwareVersion = null,
-    [property: JsonConverter(typeof(CiString20))] string? Iccid = null,
-    [property: JsonConverter(typeof(CiString20))] string? Imsi = null,
-    [property: JsonConverter(typeof(CiString25))] string? MeterType = null,
-    [property: JsonConverter(typeof(CiString25))] string? MeterSerialNumber = null) : IOcppRequest;
+    string ChargePointVendor,
+    string ChargePointModel,
+    string? ChargePointSerialNumber = null,
+    string? ChargeBoxSerialNumber = null,
+    string? FirmwareVersion = null,
+    string? Iccid = null,
+    string? Imsi = null,
+    string? MeterType = null,
+    string? MeterSerialNumber = null) : IOcppRequest, IOcppCheckedPayload
+{
+    void IOcppCheckedPayload.Check(CallErrorCode code)
+    {
+        OcppChecks.CiString(ChargePointVendor, 20, "chargePointVendor", code);
+        OcppChecks.CiString(ChargePointModel, 20, "chargePointModel", code);
+        OcppChecks.CiString(ChargePointSerialNumber, 25, "chargePointSerialNumber", code);
+        OcppChecks.CiString(ChargeBoxSerialNumber, 25, "chargeBoxSerialNumber", code);
+        OcppChecks.CiString(FirmwareVersion, 50, "firmwareVersion", code);
+        OcppChecks.CiString(Iccid, 20, "iccid", code);
+        OcppChecks.CiString(Imsi, 20, "imsi", code);
+        OcppChecks.CiString(MeterType, 25, "meterType", code);
+        OcppChecks.CiString(MeterSerialNumber, 25, "meterSerialNumber", code);
+    }
+}
 public sealed record BootNotificationResponse(RegistrationStatus Status, DateTimeOffset CurrentTime, int Interval) : IOcppResponse;
 
 public sealed record ChangeAvailabilityRequest(int ConnectorId, AvailabilityType Type) : IOcppRequest;
 public sealed record ChangeAvailabilityResponse(AvailabilityStatus Status) : IOcppResponse;
 
 public sealed record ChangeConfigurationRequest(
-    [property: JsonConverter(typeof(CiString50))] string Key,
-    [property: JsonConverter(typeof(CiString500))] string Value) : IOcppRequest;
+    string Key,
+    string Value) : IOcppRequest, IOcppCheckedPayload
+{
+    void IOcppCheckedPayload.Check(CallErrorCode code)
+    {
+        OcppChecks.CiString(Key, 50, "key", code);
+        OcppChecks.CiString(Value, 500, "value", code);
+    }
+}
 public sealed record ChangeConfigurationResponse(ConfigurationStatus Status) : IOcppResponse;
 
 public sealed record ClearCacheRequest : IOcppRequest;
 public sealed record ClearCacheResponse(ClearCacheStatus Status) : IOcppResponse;
 
 public sealed record DataTransferRequest(
-    [property: JsonConverter(typeof(CiString255))] string VendorId,
-    [property: JsonConverter(typeof(CiString50))] string? MessageId = null,
-    string? Data = null) : IOcppRequest;
+    string VendorId,
+    string? MessageId = null,
+    string? Data = null) : IOcppRequest, IOcppCheckedPayload
+{
+    void IOcppCheckedPayload.Check(CallErrorCode code)
+    {
+        OcppChecks.CiString(VendorId, 255, "vendorId", code);
+        OcppChecks.CiString(MessageId, 50, "messageId", code);
+    }
+}
 public sealed record DataTransferResponse(DataTransferStatus Status, string? Data = null) : IOcppResponse;
 
 public sealed record GetConfigurationRequest(
-    [property: JsonConverter(typeof(CiString50List))] IReadOnlyList<string>? Key = null) : IOcppRequest;
+    IReadOnlyList<string>? Key = null) : IOcppRequest, IOcppCheckedPayload
+{
+    void IOcppCheckedPayload.Check(CallErrorCode code) => OcppChecks.CiStrings(Key, 50, "key", code);
+}
 public sealed record GetConfigurationResponse(
     IReadOnlyList<ConfigurationKeyValue>? ConfigurationKey = null,
-    [property: JsonConverter(typeof(CiString50List))] IReadOnlyList<string>? UnknownKey = null) : IOcppResponse;
+    IReadOnlyList<string>? UnknownKey = null) : IOcppResponse, IOcppCheckedPayload
+{
+    void IOcppCheckedPayload.Check(CallErrorCode code) => OcppChecks.CiStrings(UnknownKey, 50, "unknownKey", code);
+}
 
 public sealed record HeartbeatRequest : IOcppRequest;
 public sealed record HeartbeatResponse(DateTimeOffset CurrentTime) : IOcppResponse;
@@ -107,9 +158,12 @@ public sealed record MeterValuesRequest(int ConnectorId, IReadOnlyList<MeterValu
 public sealed record MeterValuesResponse : IOcppResponse;
 
 public sealed record RemoteStartTransactionRequest(
-    [property: JsonConverter(typeof(CiString20))] string IdTag,
+    string IdTag,
     int? ConnectorId = null,
-    ChargingProfile? ChargingProfile = null) : IOcppRequest;
+    ChargingProfile? ChargingProfile = null) : IOcppRequest, IOcppCheckedPayload
+{
+    void IOcppCheckedPayload.Check(CallErrorCode code) => OcppChecks.CiString(IdTag, 20, "idTag", code);
+}
 public sealed record RemoteStartTransactionResponse(RemoteStartStopStatus Status) : IOcppResponse;
 
 public sealed record RemoteStopTransactionRequest(int TransactionId) : IOcppRequest;
@@ -120,29 +174,43 @@ public sealed record ResetResponse(ResetStatus Status) : IOcppResponse;
 
 public sealed record StartTransactionRequest(
     int ConnectorId,
-    [property: JsonConverter(typeof(CiString20))] string IdTag,
+    string IdTag,
     int MeterStart,
     DateTimeOffset Timestamp,
-    int? ReservationId = null) : IOcppRequest;
+    int? ReservationId = null) : IOcppRequest, IOcppCheckedPayload
+{
+    void IOcppCheckedPayload.Check(CallErrorCode code) => OcppChecks.CiString(IdTag, 20, "idTag", code);
+}
 public sealed record StartTransactionResponse(IdTagInfo IdTagInfo, int TransactionId) : IOcppResponse;
 
 public sealed record StatusNotificationRequest(
     int ConnectorId,
     ChargePointErrorCode ErrorCode,
     ChargePointStatus Status,
-    [property: JsonConverter(typeof(CiString50))] string? Info = null,
+    string? Info = null,
     DateTimeOffset? Timestamp = null,
-    [property: JsonConverter(typeof(CiString255))] string? VendorId = null,
-    [property: JsonConverter(typeof(CiString50))] string? VendorErrorCode = null) : IOcppRequest;
+    string? VendorId = null,
+    string? VendorErrorCode = null) : IOcppRequest, IOcppCheckedPayload
+{
+    void IOcppCheckedPayload.Check(CallErrorCode code)
+    {
+        OcppChecks.CiString(Info, 50, "info", code);
+        OcppChecks.CiString(VendorId, 255, "vendorId", code);
+        OcppChecks.CiString(VendorErrorCode, 50, "vendorErrorCode", code);
+    }
+}
 public sealed record StatusNotificationResponse : IOcppResponse;
 
 public sealed record StopTransactionRequest(
     int MeterStop,
     DateTimeOffset Timestamp,
     int TransactionId,
-    [property: JsonConverter(typeof(CiString20))] string? IdTag = null,
+    string? IdTag = null,
     StopReason? Reason = null,
-    IReadOnlyList<MeterValue>? TransactionData = null) : IOcppRequest;
+    IReadOnlyList<MeterValue>? TransactionData = null) : IOcppRequest, IOcppCheckedPayload
+{
+    void IOcppCheckedPayload.Check(CallErrorCode code) => OcppChecks.CiString(IdTag, 20, "idTag", code);
+}
 public sealed record StopTransactionResponse(IdTagInfo? IdTagInfo = null) : IOcppResponse;
 
 public sealed record UnlockConnectorRequest(int ConnectorId) : IOcppRequest;
@@ -151,12 +219,18 @@ public sealed record UnlockConnectorResponse(UnlockStatus Status) : IOcppRespons
 // ---- Firmware Management ----
 
 public sealed record GetDiagnosticsRequest(
-    [property: JsonConverter(typeof(AbsoluteUri))] string Location,
+    string Location,
     int? Retries = null,
     int? RetryInterval = null,
     DateTimeOffset? StartTime = null,
-    DateTimeOffset? StopTime = null) : IOcppRequest;
-public sealed record GetDiagnosticsResponse([property: JsonConverter(typeof(CiString255))] string? FileName = null) : IOcppResponse;
+    DateTimeOffset? StopTime = null) : IOcppRequest, IOcppCheckedPayload
+{
+    void IOcppCheckedPayload.Check(CallErrorCode code) => OcppChecks.AbsoluteUri(Location, "location", code);
+}
+public sealed record GetDiagnosticsResponse(string? FileName = null) : IOcppResponse, IOcppCheckedPayload
+{
+    void IOcppCheckedPayload.Check(CallErrorCode code) => OcppChecks.CiString(FileName, 255, "fileName", code);
+}
 
 public sealed record DiagnosticsStatusNotificationRequest(DiagnosticsStatus Status) : IOcppRequest;
 public sealed record DiagnosticsStatusNotificationResponse : IOcppResponse;
@@ -165,10 +239,13 @@ public sealed record FirmwareStatusNotificationRequest(FirmwareStatus Status) : 
 public sealed record FirmwareStatusNotificationResponse : IOcppResponse;
 
 public sealed record UpdateFirmwareRequest(
-    [property: JsonConverter(typeof(AbsoluteUri))] string Location,
+    string Location,
     DateTimeOffset RetrieveDate,
     int? Retries = null,
-    int? RetryInterval = null) : IOcppRequest;
+    int? RetryInterval = null) : IOcppRequest, IOcppCheckedPayload
+{
+    void IOcppCheckedPayload.Check(CallErrorCode code) => OcppChecks.AbsoluteUri(Location, "location", code);
+}
 public sealed record UpdateFirmwareResponse : IOcppResponse;
 
 // ---- Local Auth List Management ----
@@ -187,9 +264,16 @@ public sealed record SendLocalListResponse(UpdateStatus Status) : IOcppResponse;
 public sealed record ReserveNowRequest(
     int ConnectorId,
     DateTimeOffset ExpiryDate,
-    [property: JsonConverter(typeof(CiString20))] string IdTag,
+    string IdTag,
     int ReservationId,
-    [property: JsonConverter(typeof(CiString20))] string? ParentIdTag = null) : IOcppRequest;
+    string? ParentIdTag = null) : IOcppRequest, IOcppCheckedPayload
+{
+    void IOcppCheckedPayload.Check(CallErrorCode code)
+    {
+        OcppChecks.CiString(IdTag, 20, "idTag", code);
+        OcppChecks.CiString(ParentIdTag, 20, "parentIdTag", code);
+    }
+}
 public sealed record ReserveNowResponse(ReservationStatus Status) : IOcppResponse;
 
 public sealed record CancelReservationRequest(int ReservationId) : IOcppRequest;

@@ -1,4 +1,7 @@
 using System.Collections.Frozen;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace SmartElek.Gateway.Ocpp16;
 
@@ -9,7 +12,26 @@ public enum FeatureProfile { Core, FirmwareManagement, LocalAuthListManagement, 
 public enum Initiator { ChargePoint, CentralSystem, Both }
 
 /// <summary>One OCPP 1.6 operation: its action name and the types of its request and response.</summary>
-public sealed record OcppAction(string Name, FeatureProfile Profile, Initiator Initiator, Type RequestType, Type ResponseType);
+public sealed record OcppAction(string Name, FeatureProfile Profile, Initiator Initiator, Type RequestType, Type ResponseType)
+{
+    /// <summary>The name as UTF-8, as a frame carries it (the decoder compares bytes, the encoder writes it).</summary>
+    internal byte[] Utf8Name { get; } = Encoding.UTF8.GetBytes(Name);
+
+    internal JsonEncodedText EncodedName { get; } = JsonEncodedText.Encode(Name);
+
+    /// <summary>The source-generated JSON of the request, found once.</summary>
+    internal JsonTypeInfo RequestInfo { get; } = OcppJsonContext.Default.GetTypeInfo(RequestType)
+        ?? throw new InvalidOperationException($"{RequestType.Name} is missing from OcppJsonContext.");
+
+    /// <summary>The one-pass reader of the request, for the payloads that make most of the traffic (null: the general one).</summary>
+    internal PayloadReaders.Reader? RequestReader { get; } = PayloadReaders.For(Name);
+
+    /// <summary>The one-pass writer of the request for the same payloads (null: the general one).</summary>
+    internal PayloadWriters.Writer? RequestWriter { get; } = PayloadWriters.For(Name);
+
+    internal JsonTypeInfo ResponseInfo { get; } = OcppJsonContext.Default.GetTypeInfo(ResponseType)
+        ?? throw new InvalidOperationException($"{ResponseType.Name} is missing from OcppJsonContext.");
+}
 
 /// <summary>The table action name &lt;-&gt; request/response types, both ways.</summary>
 public static class OcppActions
@@ -57,12 +79,21 @@ public static class OcppActions
         "SignCertificate", "LogStatusNotification", "SignedFirmwareStatusNotification",
     }.ToFrozenSet(StringComparer.Ordinal);
 
+    private static readonly OcppAction[] Table = [.. All];
     private static readonly FrozenDictionary<string, OcppAction> ByName =
         All.ToFrozenDictionary(a => a.Name, StringComparer.Ordinal);
     private static readonly FrozenDictionary<Type, OcppAction> ByRequest = All.ToFrozenDictionary(a => a.RequestType);
     private static readonly FrozenDictionary<Type, OcppAction> ByResponse = All.ToFrozenDictionary(a => a.ResponseType);
 
     public static bool TryGet(string name, out OcppAction action) => ByName.TryGetValue(name, out action!);
+
+    /// <summary>The action whose name is these UTF-8 bytes, without making a string.</summary>
+    internal static OcppAction? Find(ReadOnlySpan<byte> utf8Name)
+    {
+        foreach (var a in Table)
+            if (utf8Name.SequenceEqual(a.Utf8Name)) return a;
+        return null;
+    }
 
     /// <summary>The action whose request is this type.</summary>
     public static OcppAction ForRequest(IOcppRequest request) =>

@@ -25,6 +25,9 @@ public sealed class SimulatedConnector(decimal vehicleMaxA = 32m, decimal voltag
     public List<StopReason> Stops { get; } = [];
     public List<ResetType> Resets { get; } = [];
 
+    /// <summary>A welded relay: power stays on the cable after a stop.</summary>
+    public bool RelayWelded { get; set; }
+
     public decimal Limit { get { lock (_gate) return _limit; } }
 
     private decimal Current => _charging && Vehicle == VehicleConnection.RequestingEnergy && Fault == ConnectorFault.None
@@ -40,7 +43,7 @@ public sealed class SimulatedConnector(decimal vehicleMaxA = 32m, decimal voltag
             _last = now;
             var offered = _charging ? _limit : 0m;
             var meter = new MeterSnapshot(now, (long)_energyWh, current * voltage, current, offered, voltage, 60m, 0.99m, 55m);
-            return new ConnectorSnapshot(Vehicle, Fault, Operative, meter);
+            return new ConnectorSnapshot(Vehicle, Fault, Operative, meter, RelaysClosed: _charging || RelayWelded);
         }
     }
 
@@ -75,7 +78,7 @@ public sealed class SimulatedConnector(decimal vehicleMaxA = 32m, decimal voltag
         }
     }
 
-    public UnlockStatus Unlock() => UnlockStatus.Unlocked;
+    public UnlockStatus Unlock() => RelayWelded ? UnlockStatus.UnlockFailed : UnlockStatus.Unlocked;
 
     public bool SetAvailability(bool operative)
     {
