@@ -13,6 +13,7 @@ using SmartElek.Host.Site;
 using SmartElek.Host.Storage;
 using SmartElek.Actors.Site;
 using SmartElek.Operator;
+using SmartElek.Operator.Dashboard;
 using SmartElek.Site.Topology;
 
 namespace SmartElek.Host;
@@ -124,8 +125,10 @@ public static class SiteHost
             LoginAttemptsPerMinute = options.Api.LoginAttemptsPerMinute,
             SetupLinkLifetime = TimeSpan.FromMinutes(options.Api.SetupLinkMinutes),
         });
+        builder.AddDashboard();
         var app = builder.Build();
         app.MapOperatorApi();
+        app.MapDashboard();
         return app;
     }
 }
