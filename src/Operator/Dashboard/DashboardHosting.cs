@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -11,6 +12,7 @@ namespace SmartElek.Operator.Dashboard;
 public static class DashboardHosting
 {
     public const string LoginPath = "/login";
+    public const string LogoutPath = "/logout";
 
     /// <summary>Razor components on the server circuit, MudBlazor, the login cookie, and the dashboard's services.</summary>
     public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
@@ -33,6 +35,7 @@ public static class DashboardHosting
             });
         builder.Services.AddAuthorization();
         builder.Services.AddAntiforgery();
+        builder.Services.AddSingleton<IDashboardSignIn, EnvironmentOperatorSignIn>();
         return builder;
     }
 
@@ -45,6 +48,12 @@ public static class DashboardHosting
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // A form post with the antiforgery token (UseAntiforgery checks it): no link can sign a user out.
+        app.MapPost(LogoutPath, async (HttpContext http) =>
+        {
+            await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return Results.Redirect(LoginPath);
+        }).WithMetadata(new Microsoft.AspNetCore.Antiforgery.RequireAntiforgeryTokenAttribute()).ExcludeFromDescription();
         return app;
     }
 }
