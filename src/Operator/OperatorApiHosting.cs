@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using SmartElek.Actors.Site;
+using SmartElek.Actors.SiteView;
 using SmartElek.Operator.Api;
 
 namespace SmartElek.Operator;
@@ -21,6 +23,10 @@ public static class OperatorApiHosting
         ArgumentNullException.ThrowIfNull(settings);
         builder.WebHost.UseKestrelCore().UseUrls(settings.Url);
         builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(TimeProvider.System);
+        // This node's view of the whole site, kept by actors in every life of its cluster system.
+        builder.Services.AddSingleton<SiteViewStore>();
+        builder.Services.AddSingleton<ISiteLifeService>(sp => new SiteViewLife(sp.GetRequiredService<SiteViewStore>()));
         builder.Services.AddRouting();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, OperatorJson.Default));
         builder.Services.AddProblemDetails();

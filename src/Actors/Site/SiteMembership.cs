@@ -38,6 +38,9 @@ public sealed record SiteNodeSettings
 
     /// <summary>How long a downed node waits before it starts its next cluster life.</summary>
     public TimeSpan RejoinDelay { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Services started in every life after the members (the operator's site view).</summary>
+    public IReadOnlyList<ISiteLifeService> LifeServices { get; init; } = [];
 }
 
 /// <summary>A charger unit this node runs (in its local unit ActorSystem).</summary>
@@ -174,14 +177,18 @@ public sealed class SiteMembership : IAsyncDisposable
             system = next;
 
             proxy = SiteCluster.StartAllocator(next, settings.Topology, settings.Lease, settings.Allocation, settings.ReallocateEvery);
+            var joined = new List<SiteLifeUnit>(units.Count);
             foreach (var unit in units)
             {
                 var name = Uri.EscapeDataString(unit.Id.Value);
                 var failSafe = settings.Topology.ChargerById[unit.Id].FailSafeAmps;
                 var member = next.ActorOf(SiteMember.Props(unit.Id, failSafe, unit.Unit, proxy, settings.Lease), $"member-{name}");
-                next.ActorOf(ChargerSiteLink.Props(unit.Unit, member), $"link-{name}");
+                var link = next.ActorOf(ChargerSiteLink.Props(unit.Unit, member), $"link-{name}");
+                joined.Add(new SiteLifeUnit(unit.Id, unit.Unit, member, link));
                 unit.Unit.Tell(new ChargerProtocol.SetNetworkIndication(NetworkIndication.Searching));
             }
+            foreach (var service in settings.LifeServices)
+                service.Start(new SiteLifeStart(number, next, proxy, settings.Topology, joined));
 
             // Seeds are written akka.tcp://; a transport adapter (tests' trttl) changes the protocol of every address.
             var seeds = settings.Seeds.Select(ParseSeed).Select(a => new Address(self.Protocol, a.System, a.Host, a.Port)).ToList();

@@ -32,6 +32,8 @@ public static class SiteNodeHosting
             Seeds = options.Node.Seeds,
             Topology = topology,
             RejoinDelay = TimeSpan.FromSeconds(options.Node.RejoinDelaySeconds),
+            // More that runs in every life (the operator's site view), registered by other features.
+            LifeServices = [.. sp.GetServices<ISiteLifeService>()],
         });
         services.AddSingleton<SiteNode>();
         services.AddHostedService(sp => sp.GetRequiredService<SiteNode>());
