@@ -7,7 +7,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SmartElek.Actors.Site;
 using SmartElek.Actors.SiteView;
+using Microsoft.AspNetCore.Identity;
 using SmartElek.Operator.Api;
+using SmartElek.Operator.Commands;
+using SmartElek.Operator.Users;
 
 namespace SmartElek.Operator;
 
@@ -30,6 +33,8 @@ public static class OperatorApiHosting
         builder.Services.AddRouting();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, OperatorJson.Default));
         builder.Services.AddProblemDetails();
+        builder.Services.AddOperatorAuth(settings);
+        builder.Services.AddSingleton<ChargerCommands>();
         builder.Services.AddOpenApi("v1");
         return builder;
     }
@@ -39,15 +44,51 @@ public static class OperatorApiHosting
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapOpenApi("/openapi/{documentName}.json");
+        app.UseOperatorAuth();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapAuthEndpoints();
+        app.MapUserEndpoints();
         app.MapSiteEndpoints();
-        app.Lifetime.ApplicationStarted.Register(() => AnnounceAddresses(app));
+        app.MapCommandEndpoints();
+        app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(() => StartUsersAsync(app)));
         return app;
     }
 
     /// <summary>The addresses Kestrel really listens on (a configured port 0 becomes a real one).</summary>
     public static IReadOnlyList<string> Addresses(IServiceProvider services) =>
         services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+
+    // The users' tables (and on a first start the first operator or the setup link) before the
+    // address is announced; a database that does not answer yet is tried again in the background.
+    private static async Task StartUsersAsync(WebApplication app)
+    {
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SmartElek.Operator");
+        var settings = app.Services.GetRequiredService<OperatorApiSettings>();
+        var store = app.Services.GetRequiredService<UserStore>();
+        var hasher = app.Services.GetRequiredService<IPasswordHasher<OperatorUser>>();
+        var clock = app.Services.GetRequiredService<TimeProvider>();
+        string? setupLink = null;
+        var announced = false;
+        for (var attempt = 1; !app.Lifetime.ApplicationStopping.IsCancellationRequested; attempt++)
+        {
+            try
+            {
+                setupLink = await FirstOperator.EnsureAsync(store, hasher, settings, () => Addresses(app.Services).FirstOrDefault() ?? settings.Url,
+                    clock.GetUtcNow(), log, app.Lifetime.ApplicationStopping);
+                break;
+            }
+            catch (Exception e) when (e is System.Data.Common.DbException or IOException or InvalidOperationException or TimeoutException)
+            {
+                if (attempt == 1) log.LogWarning("Users: the site's database does not answer yet ({Reason}); sign-in waits for it, retrying every 5 s", e.Message);
+                if (!announced) AnnounceAddresses(app);
+                announced = true;
+                try { await Task.Delay(TimeSpan.FromSeconds(5), app.Lifetime.ApplicationStopping); }
+                catch (OperationCanceledException) { return; }
+            }
+        }
+        if (setupLink is not null) await System.Console.Out.WriteLineAsync(setupLink);
+        if (!announced) AnnounceAddresses(app);
+    }
 
     private static void AnnounceAddresses(WebApplication app)
     {

@@ -95,6 +95,9 @@ public sealed class SiteMember : ReceiveActor, IWithTimers
     {
         if (before is null) return true;
         if (before.WantsCurrent != now.WantsCurrent) return true;
+        // A new user maximum or charging-profile limit changes the charger's demand: the allocator
+        // lowers (or may raise) its grant in its next round, not a report interval later.
+        if (before.UserMaxAmps != now.UserMaxAmps || before.OcppLimitAmps != now.OcppLimitAmps) return true;
         // A new offer applied (not a renewal at the same amps: reporting each of those at once
         // would be answered by another renewal, without end).
         if (Math.Abs(before.OfferedAmps - now.OfferedAmps) > 0.05) return true;

@@ -54,4 +54,6 @@ public static class SiteViewProtocol
 [JsonSourceGenerationOptions(GenerationMode = JsonSourceGenerationMode.Metadata)]
 [JsonSerializable(typeof(SiteViewProtocol.StatusBatch))]
 [JsonSerializable(typeof(SiteViewProtocol.SendFull))]
+[JsonSerializable(typeof(ChargerCommandProtocol.Request))]
+[JsonSerializable(typeof(ChargerCommandProtocol.Reply))]
 internal sealed partial class SiteViewWireJson : JsonSerializerContext;

@@ -16,7 +16,7 @@ internal static class SiteEndpoints
 
     public static IEndpointRouteBuilder MapSiteEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").WithTags("site");
+        var api = app.MapGroup("/api").WithTags("site").RequireAuthorization(Users.OperatorAuth.MayRead);
         api.MapGet("/site", (OperatorApiSettings settings, SiteViewStore store, TimeProvider clock) =>
                 TypedResults.Ok(SiteReadModel.Site(store.Current, settings.Topology, store.Node, clock.GetUtcNow())))
             .WithName("GetSite").WithSummary("The site at a glance: chargers live, unreachable or unknown, the nodes and the allocator, as this node sees them");
