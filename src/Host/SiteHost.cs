@@ -117,15 +117,16 @@ public static class SiteHost
                 .AddOcppGateway(options, chargers)
                 .WithActors((system, _) => system.ActorOf(VehicleTraffic.Props(chargers.All, options.Simulation), "vehicle-traffic"));
         });
-        builder.AddOperatorApi(new OperatorApiSettings
+        var apiSettings = new OperatorApiSettings
         {
             Url = options.Api.Url,
             Topology = topology,
             Storage = HostStorage.ToPersistenceOptions(options.Storage),
             LoginAttemptsPerMinute = options.Api.LoginAttemptsPerMinute,
             SetupLinkLifetime = TimeSpan.FromMinutes(options.Api.SetupLinkMinutes),
-        });
-        builder.AddDashboard();
+        };
+        builder.AddOperatorApi(apiSettings);
+        builder.AddDashboard(apiSettings);
         var app = builder.Build();
         app.MapOperatorApi();
         app.MapDashboard();

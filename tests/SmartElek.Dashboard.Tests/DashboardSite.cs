@@ -63,7 +63,11 @@ public sealed class DashboardSite : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
-    /// <summary>Signs in through the login form and waits for the dashboard.</summary>
+    /// <summary>Waits until the page's circuit runs: from then on it is live and answers input.</summary>
+    public static Task WaitUntilLiveAsync(IPage page) =>
+        Assertions.Expect(page.Locator("#live")).ToHaveAttributeAsync("data-live", "yes");
+
+    /// <summary>Signs in through the login form (the dashboard, live, follows when the login is right).</summary>
     public static async Task SignInAsync(IPage page, string user, string password)
     {
         await page.GotoAsync("/");

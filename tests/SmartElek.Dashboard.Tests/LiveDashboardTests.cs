@@ -34,4 +34,23 @@ public sealed class LiveDashboardTests(DashboardSite site)
         await Expect(page.Locator(".circuit-row").First).ToContainTextAsync("L1");
         await DashboardSite.ScreenshotAsync(page, "dashboard-charging");
     }
+
+    [Fact]
+    public async Task Search_and_a_circuit_narrow_the_cards_live()
+    {
+        var page = await site.NewPageAsync();
+        await DashboardSite.SignInAsync(page, DashboardSite.OperatorUser, DashboardSite.OperatorPassword);
+        await DashboardSite.WaitUntilLiveAsync(page);
+        await Expect(page.Locator(".charger-card")).ToHaveCountAsync(6);
+
+        await page.Locator("#search").FillAsync("charger-4");
+        await Expect(page.Locator(".charger-card")).ToHaveCountAsync(1);
+        await Expect(page.Locator(".charger-card").First).ToHaveAttributeAsync("data-charger", "charger-4");
+
+        await page.Locator("#search").FillAsync("");
+        await page.Locator(".circuit-row[data-circuit=panel-a]").ClickAsync();
+        await Expect(page.Locator(".charger-card")).ToHaveCountAsync(3);
+        await Expect(page.Locator("#shown")).ToHaveTextAsync("1–3 of 3");
+        await DashboardSite.ScreenshotAsync(page, "dashboard-panel-a");
+    }
 }

@@ -22,13 +22,14 @@ public abstract class LiveSiteComponent : ComponentBase, IDisposable
     [Inject] protected SiteViewStore Store { get; set; } = null!;
     [Inject] protected OperatorApiSettings Settings { get; set; } = null!;
     [Inject] protected TimeProvider Clock { get; set; } = null!;
+    [Inject] private SmartElek.Operator.Users.UserStore Users { get; set; } = null!;
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = null!;
 
-    protected DashboardAccess Access { get; private set; } = DashboardAccess.Of(new());
+    protected DashboardAccess Access { get; private set; } = DashboardAccess.Nobody;
 
     protected override async Task OnInitializedAsync()
     {
-        Access = DashboardAccess.Of((await AuthenticationState).User);
+        Access = await DashboardAccess.OfAsync((await AuthenticationState).User, Users, CancellationToken.None);
         Refresh();
         Store.Changed += OnViewChanged;
         _tick = new Timer(_ => OnViewChanged(Store.Current), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));

@@ -44,7 +44,7 @@ public abstract class DashboardPage : LiveSiteComponent
         };
         // A driver sees the circuits their chargers hang on (the capacity they share), not the others.
         var mine = visible.Select(r => r.Placement.Id.Value).ToHashSet(StringComparer.Ordinal);
-        Circuits = [.. SiteReadModel.Circuits(view, topology, now).Circuits.Where(c => ReferenceEquals(Access.Chargers, ChargerAccess.All) || c.ChargerIds.Any(mine.Contains))];
+        Circuits = [.. SiteReadModel.Circuits(view, topology, now).Circuits.Where(c => Access.SeesWholeSite || c.ChargerIds.Any(mine.Contains))];
 
         var under = CircuitFilter is { } id && topology.Circuits.TryGetValue(id, out var circuit)
             ? SiteTopology.ChargersUnder(topology, circuit).Select(c => c.Id).ToHashSet()
