@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Playwright;
 using SmartElek.Host.Tests;
 using SmartElek.Operator.Tests;
@@ -75,6 +77,22 @@ public sealed class DashboardSite : IAsyncLifetime
         await page.FillAsync("#user", user);
         await page.FillAsync("#password", password);
         await page.ClickAsync("#sign-in");
+    }
+
+    /// <summary>Adds a user through the operator API (as the operator, with the anti-forgery header its cookie session needs).</summary>
+    public async Task CreateUserAsync(string name, string role, string password, params string[] chargers)
+    {
+        using var client = _host!.Client();
+        var login = await client.PostAsJsonAsync("/api/login", new { name = OperatorUser, password = OperatorPassword });
+        login.EnsureSuccessStatusCode();
+        var me = await login.Content.ReadFromJsonAsync<JsonElement>();
+        client.DefaultRequestHeaders.Add("X-XSRF-TOKEN", me.GetProperty("antiforgeryToken").GetString());
+        var created = await client.PostAsJsonAsync("/api/users", new { name, role, password });
+        Assert.True(created.IsSuccessStatusCode, $"creating {role} {name}: {(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}");
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        if (chargers.Length == 0) return;
+        var assigned = await client.PutAsJsonAsync($"/api/users/{id}/chargers", new { chargers });
+        Assert.True(assigned.IsSuccessStatusCode, $"assigning {string.Join(", ", chargers)} to {name}: {(int)assigned.StatusCode} {await assigned.Content.ReadAsStringAsync()}");
     }
 
     public static Task ScreenshotAsync(IPage page, string name) =>
