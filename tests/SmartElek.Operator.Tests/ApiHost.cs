@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using SmartElek.Host.Tests;
 
@@ -52,6 +53,18 @@ internal sealed partial class ApiHost : IAsyncDisposable
     {
         var client = new HttpClient(new HttpClientHandler { UseCookies = true, AllowAutoRedirect = false }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         if (bearer is not null) client.DefaultRequestHeaders.Authorization = new("Bearer", bearer);
+        return client;
+    }
+
+    /// <summary>A browser session: signed in with a cookie, the anti-forgery token on every request.</summary>
+    public async Task<HttpClient> LoginAsync(string name, string password)
+    {
+        var client = Client();
+        var response = await client.PostAsJsonAsync("/api/login", new { name, password });
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"login of {name}: {(int)response.StatusCode} {text}");
+        var token = System.Text.Json.JsonDocument.Parse(text).RootElement.GetProperty("antiforgeryToken").GetString()!;
+        client.DefaultRequestHeaders.Add("X-XSRF-TOKEN", token);
         return client;
     }
 

@@ -24,7 +24,7 @@ public sealed class ApiStartTests : IAsyncLifetime
     [Fact]
     public async Task The_site_serves_its_openapi_document_and_answers_an_unknown_path_with_problem_details()
     {
-        await using var host = await ApiHost.StartAsync(_workDir);
+        await using var host = await ApiHost.StartAsync(_workDir, SecurityProcessTests.ChargingSite());
         using var client = host.Client();
 
         var openApi = await client.GetAsync(OperatorApiHosting.OpenApiPath);
@@ -33,7 +33,12 @@ public sealed class ApiStartTests : IAsyncLifetime
         var paths = document.RootElement.GetProperty("paths");
         Assert.True(paths.TryGetProperty("/api/site", out _), "the document lists /api/site");
 
-        var missing = await client.GetAsync("/api/no-such-thing");
+        // Signed out, every path but login, setup and this document answers 401 (nothing to learn about what exists).
+        var anonymous = await client.GetAsync("/api/no-such-thing");
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal("application/problem+json", anonymous.Content.Headers.ContentType?.MediaType);
+        using var signedIn = await host.LoginAsync("boss", "correct horse battery");
+        var missing = await signedIn.GetAsync("/api/no-such-thing");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
         using var problem = JsonDocument.Parse(await missing.Content.ReadAsStringAsync());

@@ -41,8 +41,8 @@ public sealed class ReadApiProcessTests : IAsyncLifetime
     [Fact]
     public async Task The_running_site_answers_for_its_site_circuits_and_chargers()
     {
-        await using var host = await ApiHost.StartAsync(_workDir, new Dictionary<string, string> { ["SMARTELEK__Simulation__MeanArrivalSeconds"] = "1" });
-        using var client = host.Client();
+        await using var host = await ApiHost.StartAsync(_workDir, SecurityProcessTests.ChargingSite());
+        using var client = await host.LoginAsync("boss", "correct horse battery");
 
         var site = await EventuallyAsync(client, "/api/site", s => s.GetProperty("chargers").GetProperty("live").GetInt32() == 6 && s.GetProperty("allocator").GetProperty("answering").GetBoolean(),
             "six live chargers and the allocator's ledger");

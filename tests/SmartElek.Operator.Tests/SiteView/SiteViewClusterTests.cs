@@ -4,6 +4,7 @@ using Akka.Cluster;
 using SmartElek.Actors.Site;
 using SmartElek.Actors.SiteView;
 using SmartElek.Charger.Simulation;
+using SmartElek.Operator.Commands;
 using SmartElek.Site.Grants;
 using SmartElek.Site.Topology;
 using SmartElek.Site.View;
@@ -85,6 +86,20 @@ public sealed class SiteViewClusterTests(ITestOutputHelper output) : IAsyncLifet
         output.WriteLine($"plug-in on node c seen by node a after {plugged.ElapsedMilliseconds} ms (pilot debounce included)");
         await WaitFor("node a seeing c charging", TimeSpan.FromSeconds(30), () => Row(0, "c").Last is { DrawnAmps: > 5 });
 
+        // A command from node a for c's charger goes through the cluster to node c and its answer comes back.
+        var commands = new ChargerCommands(_stores[0], TimeProvider.System);
+        var placementC = Topology.ChargerById[new ChargerId("c")];
+        var current = Row(0, "c").Last!.Settings!;
+        var outcome = await commands.SendAsync(placementC, new ChargerCommandProtocol.Request(placementC.Id, ChargerCommandKind.UpdateSettings, "test",
+            Settings: current with { MaxCurrent = 12 }), CancellationToken.None);
+        var answered = Assert.IsType<ChargerCommands.Outcome.Answered>(outcome);
+        Assert.True(answered.Reply.Accepted, answered.Reply.Reason);
+        Assert.Equal(12, (await _units[2].Unit.Ask<SmartElek.Charger.Settings.ChargerSettings>(SmartElek.Actors.Charger.ChargerProtocol.GetSettings.Instance, TimeSpan.FromSeconds(5))).MaxCurrent);
+        await WaitFor("node b's view showing c's new maximum", TimeSpan.FromSeconds(10), () => Row(1, "c").Last?.Settings?.MaxCurrent == 12);
+        var refused = await commands.SendAsync(placementC, new ChargerCommandProtocol.Request(placementC.Id, ChargerCommandKind.UpdateSettings, "test",
+            Settings: current with { MaxCurrent = 45 }), CancellationToken.None);
+        Assert.Equal("MaxCurrent", Assert.Single(Assert.IsType<ChargerCommands.Outcome.Answered>(refused).Reply.Errors!).Setting);
+
         // Cut node c off from both others, both ways: a and b keep c's last state and say it is unreachable.
         var c = _memberships[2].System!;
         var cAddress = c.ClusterAddress();
@@ -107,6 +122,8 @@ public sealed class SiteViewClusterTests(ITestOutputHelper output) : IAsyncLifet
         await Task.Delay(TimeSpan.FromSeconds(1.5));
         Assert.True(Row(0, "c").Age > age, "the age of an unreachable charger's state grows");
         Assert.Equal(ChargerReach.Unreachable, Row(0, "c").Reach);
+        Assert.IsType<ChargerCommands.Outcome.Unreachable>(await commands.SendAsync(placementC,
+            new ChargerCommandProtocol.Request(placementC.Id, ChargerCommandKind.Stop, "test"), CancellationToken.None));
     }
 }
 
