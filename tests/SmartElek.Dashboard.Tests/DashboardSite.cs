@@ -52,12 +52,12 @@ public sealed class DashboardSite : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh browser context (its own cookies) with a page of a desktop's size.</summary>
-    public async Task<IPage> NewPageAsync()
+    /// <summary>A fresh browser context (its own cookies) with a page of a desktop's size, on this site or another.</summary>
+    public async Task<IPage> NewPageAsync(Uri? site = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = BaseAddress.ToString(),
+            BaseURL = (site ?? BaseAddress).ToString(),
             ViewportSize = new ViewportSize { Width = 1440, Height = 960 },
             Locale = "en-US",
         });

@@ -29,6 +29,18 @@ public static class Words
 
     public static string Km(double km) => km.ToString("0", Invariant) + " km";
 
+    /// <summary>A node by its host and port ("akka.tcp://smartelek-site@127.0.0.1:4501" → "127.0.0.1:4501").</summary>
+    public static string Node(string? address) =>
+        address is null ? "unknown node" : address[(address.LastIndexOf('@') + 1)..];
+
+    /// <summary>"SplitPhase" → "split-phase".</summary>
+    public static string Phases(string phases) => phases switch
+    {
+        "SplitPhase" => "split-phase",
+        "ThreePhase" => "3-phase",
+        _ => phases,
+    };
+
     /// <summary>A session's time as h:mm:ss.</summary>
     public static string Duration(long seconds) =>
         seconds <= 0 ? "0:00:00" : $"{seconds / 3600}:{seconds / 60 % 60:00}:{seconds % 60:00}";
@@ -37,7 +49,8 @@ public static class Words
     public static string Age(double? seconds)
     {
         if (seconds is not { } s) return "never";
-        var t = TimeSpan.FromSeconds(Math.Max(0, s));
+        // Whole seconds, rounded as the site view's own reasons round them ("no news … for 6 s").
+        var t = TimeSpan.FromSeconds(Math.Round(Math.Max(0, s)));
         if (t.TotalMinutes < 1) return $"{(int)t.TotalSeconds} s";
         if (t.TotalHours < 1) return $"{(int)t.TotalMinutes} min {t.Seconds} s";
         return $"{(int)t.TotalHours} h {t.Minutes} min";
