@@ -13,7 +13,7 @@ namespace SmartElek.Operator.Dashboard;
 public abstract class LiveSiteComponent : ComponentBase, IDisposable
 {
     /// <summary>How long changes are gathered into one render.</summary>
-    public static readonly TimeSpan Coalesce = TimeSpan.FromMilliseconds(150);
+    public static readonly TimeSpan Coalesce = TimeSpan.FromMilliseconds(100);
 
     private int _renderPending;
     private Timer? _tick;

@@ -12,6 +12,9 @@ public abstract class DashboardPage : LiveSiteComponent
 {
     public const int PageSize = 24;
 
+    /// <summary>Up to this many circuits the tree shows them all; above it, branch circuits show under their selected panel only.</summary>
+    public const int FullTreeUpTo = 40;
+
     protected static readonly (string Key, string Label)[] ShowChoices =
         [("all", "All chargers"), ("charging", "Charging"), ("plugged", "Vehicle plugged in"), ("faulted", "Faulted"), ("unreachable", "Unreachable")];
 
@@ -44,7 +47,8 @@ public abstract class DashboardPage : LiveSiteComponent
         };
         // A driver sees the circuits their chargers hang on (the capacity they share), not the others.
         var mine = visible.Select(r => r.Placement.Id.Value).ToHashSet(StringComparer.Ordinal);
-        Circuits = [.. SiteReadModel.Circuits(view, topology, now).Circuits.Where(c => Access.SeesWholeSite || c.ChargerIds.Any(mine.Contains))];
+        var circuits = SiteReadModel.Circuits(view, topology, now).Circuits.Where(c => Access.SeesWholeSite || c.ChargerIds.Any(mine.Contains)).ToList();
+        Circuits = circuits.Count <= FullTreeUpTo ? circuits : [.. circuits.Where(c => Shown(c, topology))];
 
         var under = CircuitFilter is { } id && topology.Circuits.TryGetValue(id, out var circuit)
             ? SiteTopology.ChargersUnder(topology, circuit).Select(c => c.Id).ToHashSet()
@@ -54,6 +58,15 @@ public abstract class DashboardPage : LiveSiteComponent
         PageNumber = Math.Clamp(PageNumber, 1, PageCount);
         Page = [.. rows.Skip((PageNumber - 1) * PageSize).Take(PageSize).Select(r => SiteReadModel.Detail(r, now))];
         ShownText = rows.Count == 0 ? "" : $"{(PageNumber - 1) * PageSize + 1}–{(PageNumber - 1) * PageSize + Page.Count} of {rows.Count}";
+    }
+
+    // A large site's tree: every circuit with circuits below it, and the leaves (branches) of the selected circuit's panel.
+    private bool Shown(CircuitDto c, SiteTopology topology)
+    {
+        if (!topology.Circuits.TryGetValue(c.Id, out var circuit) || circuit.ChildIds.Count > 0) return true;
+        if (CircuitFilter is not { } selected) return false;
+        return c.Id == selected || c.ParentId == selected
+               || (topology.Circuits.TryGetValue(selected, out var s) && s.ParentId is { } p && p == c.ParentId);
     }
 
     /// <summary>
