@@ -39,6 +39,7 @@ public static class OperatorAuth
     {
         services.AddSingleton(sp => new UserStore(settings.Storage, settings.Environment));
         services.AddSingleton<IPasswordHasher<OperatorUser>, PasswordHasher<OperatorUser>>();
+        SiteKeyRing.AddTo(services);
         services.AddAuthentication(Smart)
             .AddPolicyScheme(Smart, "cookie or bearer token", o => o.ForwardDefaultSelector = http =>
                 http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? Token : Cookie)

@@ -35,6 +35,7 @@ public sealed class UserStore(PersistenceOptions options, Func<string, string?>?
             "CREATE TABLE IF NOT EXISTS op_tokens (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, name TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE, created_at BIGINT NOT NULL, revoked_at BIGINT NULL)",
             "CREATE TABLE IF NOT EXISTS op_assignments (user_id TEXT NOT NULL, charger_id TEXT NOT NULL, PRIMARY KEY (user_id, charger_id))",
             "CREATE TABLE IF NOT EXISTS op_setup_links (token_hash TEXT PRIMARY KEY, expires_at BIGINT NOT NULL, used_at BIGINT NULL)",
+            "CREATE TABLE IF NOT EXISTS op_key_ring (id TEXT PRIMARY KEY, xml TEXT NOT NULL)",
         })
             await Execute(c, null, ddl, cancel);
     }
@@ -164,6 +165,25 @@ public sealed class UserStore(PersistenceOptions options, Func<string, string?>?
         await using var c = await OpenAsync(cancel);
         return await Execute(c, null, "UPDATE op_setup_links SET used_at = @n WHERE token_hash = @h AND used_at IS NULL AND expires_at > @n", cancel,
             ("@n", now.ToUnixTimeMilliseconds()), ("@h", tokenHash)) == 1;
+    }
+
+    /// <summary>The data protection key ring (cookie and anti-forgery keys), shared by every node.</summary>
+    public async Task<IReadOnlyList<string>> KeyRingAsync(CancellationToken cancel = default)
+    {
+        await EnsureSchemaAsync(cancel);
+        await using var c = await OpenAsync(cancel);
+        await using var command = Command(c, null, "SELECT xml FROM op_key_ring ORDER BY id");
+        await using var reader = await command.ExecuteReaderAsync(cancel);
+        var list = new List<string>();
+        while (await reader.ReadAsync(cancel)) list.Add(reader.GetString(0));
+        return list;
+    }
+
+    public async Task AddKeyAsync(string name, string xml, CancellationToken cancel = default)
+    {
+        await EnsureSchemaAsync(cancel);
+        await using var c = await OpenAsync(cancel);
+        await Execute(c, null, "INSERT INTO op_key_ring (id, xml) VALUES (@i, @x)", cancel, ("@i", name + "-" + Secrets.NewId()), ("@x", xml));
     }
 
     private async Task<OperatorUser?> OneUserAsync(string where, string key, CancellationToken cancel)
