@@ -19,6 +19,12 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   apt_install postgresql
 fi
 
+# Chromium for the dashboard's browser tests (Playwright drives Debian's build; no browser download).
+if [ ! -x /usr/bin/chromium ]; then
+  log "installing Chromium (Debian package)"
+  apt_install chromium
+fi
+
 # Node.js for the independent OCPP central system (ocpp-rpc) of the interoperability tests.
 if ! command -v node >/dev/null 2>&1; then
   log "installing Node.js (Debian package)"

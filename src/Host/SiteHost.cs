@@ -14,6 +14,7 @@ using SmartElek.Host.Site;
 using SmartElek.Host.Storage;
 using SmartElek.Actors.Site;
 using SmartElek.Operator;
+using SmartElek.Operator.Dashboard;
 using SmartElek.Site.Topology;
 
 namespace SmartElek.Host;
@@ -114,16 +115,19 @@ public static class SiteHost
                 .AddOcppGateway(options, chargers)
                 .WithActors((system, _) => system.ActorOf(VehicleTraffic.Props(chargers.All, options.Simulation), "vehicle-traffic"));
         });
-        builder.AddOperatorApi(new OperatorApiSettings
+        var apiSettings = new OperatorApiSettings
         {
             Url = options.Api.Url,
             Topology = topology,
             Storage = HostStorage.ToPersistenceOptions(options.Storage),
             LoginAttemptsPerMinute = options.Api.LoginAttemptsPerMinute,
             SetupLinkLifetime = TimeSpan.FromMinutes(options.Api.SetupLinkMinutes),
-        });
+        };
+        builder.AddOperatorApi(apiSettings);
+        builder.AddDashboard(apiSettings);
         var app = builder.Build();
         app.MapOperatorApi();
+        app.MapDashboard();
         return app;
     }
 }

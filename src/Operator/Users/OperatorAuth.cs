@@ -120,7 +120,8 @@ public static class OperatorAuth
                 var store = http.RequestServices.GetRequiredService<UserStore>();
                 http.Features.Set(ChargerAccess.Only(await store.AssignmentsAsync(id, http.RequestAborted)));
             }
-            if (user.Identity is { IsAuthenticated: true, AuthenticationType: Cookie } && !HttpMethods.IsGet(http.Request.Method)
+            // Only the API's writes: the dashboard's forms carry their own token (UseAntiforgery) and its circuit's SignalR negotiate is no write.
+            if (user.Identity is { IsAuthenticated: true, AuthenticationType: Cookie } && http.Request.Path.StartsWithSegments("/api") && !HttpMethods.IsGet(http.Request.Method)
                 && !HttpMethods.IsHead(http.Request.Method) && !HttpMethods.IsOptions(http.Request.Method))
             {
                 try

@@ -1,0 +1,69 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using SmartElek.Host.Tests;
+using SmartElek.Operator.Tests;
+using static Microsoft.Playwright.Assertions;
+
+namespace SmartElek.Dashboard.Tests;
+
+/// <summary>Two nodes of one site as two Host processes; node 2 is killed while node 1's dashboard watches its chargers.</summary>
+[Collection(DashboardCollection.Name)]
+public sealed class UnreachableNodeTests(DashboardSite site) : IDisposable
+{
+    private readonly string _workDir = Directory.CreateTempSubdirectory("smartelek-dashboard-nodes-").FullName;
+
+    [Fact]
+    public async Task A_charger_on_a_killed_node_stays_on_the_page_as_unreachable_with_its_last_known_state_and_age()
+    {
+        var config = Directory.CreateDirectory(Path.Combine(_workDir, "config")).FullName;
+        foreach (var file in new[] { "site.json", "akka.site.hocon" })
+            File.Copy(Repository.Config(file), Path.Combine(config, file));
+        var ports = new[] { FreePort(), FreePort(), FreePort() };
+        for (var n = 1; n <= 2; n++)
+        {
+            var json = File.ReadAllText(Repository.Config($"host.node{n}.json"));
+            for (var k = 1; k <= 3; k++) json = json.Replace($"127.0.0.1:{4500 + k}", $"127.0.0.1:{ports[k - 1]}").Replace($"\"Port\": {4500 + k}", $"\"Port\": {ports[k - 1]}");
+            File.WriteAllText(Path.Combine(config, $"host.node{n}.json"), json);
+        }
+        var env = new Dictionary<string, string>
+        {
+            ["SMARTELEK_OPERATOR_USER"] = DashboardSite.OperatorUser,
+            ["SMARTELEK_OPERATOR_PASSWORD"] = DashboardSite.OperatorPassword,
+        };
+        await using var node1 = await ApiHost.StartAsync(_workDir, env, Path.Combine(config, "host.node1.json"));
+        await using var node2 = await ApiHost.StartAsync(_workDir, env, Path.Combine(config, "host.node2.json"));
+
+        var page = await site.NewPageAsync(node1.BaseAddress);
+        await DashboardSite.SignInAsync(page, DashboardSite.OperatorUser, DashboardSite.OperatorPassword);
+        await DashboardSite.WaitUntilLiveAsync(page);
+        // Node 2 runs charger-3 and charger-4: node 1's page shows them live once the two nodes form the site.
+        var card = page.Locator(".charger-card[data-charger=charger-3]");
+        await Expect(card).ToHaveAttributeAsync("data-reach", "live", new() { Timeout = 90_000 });
+        await Expect(card.Locator("[data-test=state]")).ToBeVisibleAsync();
+        var lastState = await card.Locator("[data-test=state]").InnerTextAsync();
+
+        await node2.Process.KillAsync();
+        await Expect(card).ToHaveAttributeAsync("data-reach", "unreachable", new() { Timeout = 30_000 });
+        await Expect(card.Locator("[data-test=unreachable]")).ToContainTextAsync(new Regex(@"^Unreachable — .+; last known \d+ s ago$"));
+        // Its last-known state stays, never shown as fresh; node 1's own charger stays live.
+        await Expect(card.Locator("[data-test=state]")).ToHaveTextAsync(lastState);
+        await Expect(page.Locator(".charger-card[data-charger=charger-1]")).ToHaveAttributeAsync("data-reach", "live");
+        await Expect(page.Locator("#site-counts")).ToContainTextAsync("2 unreachable");
+        await DashboardSite.ScreenshotAsync(page, "node-2-unreachable");
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_workDir, recursive: true); } catch (IOException) { /* a file still held: the temp folder keeps it */ }
+    }
+}
