@@ -38,6 +38,9 @@ public sealed class GrantLedger
     const double Minimum = SiteTopology.MinimumChargingAmps;
     const double Eps = 0.005;
 
+    /// <summary>The pilot offers a grant rounded down to a step of its duty cycle (0.06 A; 0.25 A above 51 A).</summary>
+    const double PilotStepAmps = 0.25;
+
     readonly Allocator allocator;
     readonly SiteLimits limits;
     readonly Entry[] entries;
@@ -127,6 +130,7 @@ public sealed class GrantLedger
             demands[k] = Demand(e, exposure[k], now);
         }
         var allocation = allocator.Allocate(demands, now);
+        foreach (var e in entries) e.DrawCap = allocation.Grants[e.Index].DrawCapAmps;
 
         var totals = new double[limits.Limits.Count];
         foreach (var limit in limits.Limits)
@@ -190,14 +194,18 @@ public sealed class GrantLedger
     {
         var silent = IsSilent(e, now);
         var report = e.Last;
-        // The draw says something about the vehicle only once it had time to follow the last change.
-        var settled = report is not null && e.LastAt - e.LastChangeAt >= Lease.VehicleResponseWindow + Lease.ReportInterval;
+        // The draw says something about the vehicle only once it had time to follow the last change,
+        // and only about the grant when the pilot offers it (not while it holds a lower offer for a
+        // step still on its way, or derates for temperature).
+        var settled = report is not null && e.LastAt - e.LastChangeAt >= Lease.VehicleResponseWindow + Lease.ReportInterval
+            && report.OfferedAmps <= e.CurrentAmps + Eps && report.OfferedAmps >= e.CurrentAmps - PilotStepAmps;
         return new ChargerDemand(e.Placement.Id)
         {
             WantsCurrent = !silent && report!.WantsCurrent,
             UserMaxAmps = report?.UserMaxAmps,
             OcppLimitAmps = report?.OcppLimitAmps,
             VehicleDrawAmps = settled ? report!.DrawnAmps.Max : null,
+            DrawCapAmps = e.DrawCap,
             LastGrantAmps = e.CurrentAmps,
             StateSince = e.StateSince,
             PriorityClass = report?.PriorityClass ?? 0,
@@ -300,5 +308,8 @@ public sealed class GrantLedger
         public LimitReason Reason { get; set; } = new(LimitKind.NotCharging);
         public DateTimeOffset? StateSince { get; set; }
         public DateTimeOffset LastChangeAt { get; set; }
+
+        /// <summary>The draw cap the last round left in force, for the next round's demand.</summary>
+        public double? DrawCap { get; set; }
     }
 }
