@@ -48,7 +48,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     readonly TimeSpan reallocateEvery;
     readonly Dictionary<ChargerId, IActorRef> members = [];
     readonly Dictionary<ChargerId, double> lastGranted = [];
-    readonly Dictionary<ChargerId, (bool Wants, double Offered, bool Under)> lastSeen = [];
+    readonly Dictionary<ChargerId, (bool Wants, double Offered, bool Under, bool TakesItAll)> lastSeen = [];
     readonly ILoggingAdapter log = Context.GetLogger();
     GrantLedger ledger = null!;
     bool roundPending;
@@ -107,11 +107,13 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
             lastGranted[grant.Charger] = grant.Amps;
         }
 
-        // A vehicle that starts or stops asking, a new offer applied or a decrease followed may let
-        // the allocator move amps: run a round now instead of at the next tick (one at a time,
-        // so a burst of reports makes one round).
+        // A vehicle that starts or stops asking, a new offer applied, a decrease followed or a
+        // vehicle that comes to take all of its offer (a capped one asks for more) may let the
+        // allocator move amps: run a round now instead of at the next tick (one at a time, so a
+        // burst of reports makes one round).
         var seen = (report.WantsCurrent, Math.Round(report.OfferedAmps, 1),
-            report.DrawnAmps.Max <= report.OfferedAmps + lease.MeterToleranceAmps);
+            report.DrawnAmps.Max <= report.OfferedAmps + lease.MeterToleranceAmps,
+            report.DrawnAmps.Max >= report.OfferedAmps - allocation.AsksForMoreWithinAmps);
         var changed = !lastSeen.TryGetValue(report.Charger, out var before) || before != seen;
         lastSeen[report.Charger] = seen;
         if (changed) RoundSoon(TimeSpan.Zero);

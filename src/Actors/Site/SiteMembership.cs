@@ -178,7 +178,7 @@ public sealed class SiteMembership : IAsyncDisposable
             {
                 var name = Uri.EscapeDataString(unit.Id.Value);
                 var failSafe = settings.Topology.ChargerById[unit.Id].FailSafeAmps;
-                var member = next.ActorOf(SiteMember.Props(unit.Id, failSafe, unit.Unit, proxy, settings.Lease), $"member-{name}");
+                var member = next.ActorOf(SiteMember.Props(unit.Id, failSafe, unit.Unit, proxy, settings.Lease, settings.Allocation), $"member-{name}");
                 next.ActorOf(ChargerSiteLink.Props(unit.Unit, member), $"link-{name}");
                 unit.Unit.Tell(new ChargerProtocol.SetNetworkIndication(NetworkIndication.Searching));
             }
