@@ -110,6 +110,48 @@ public class GrantLedgerTests
     }
 
     [Fact]
+    public void A_vehicle_that_arrives_soon_after_another_left_is_not_held_in_a_minimum_pause()
+    {
+        var (ledger, a, b, now) = AChargingAlone();
+        // Both report each second and the ledger runs a round; vehicles draw what they are offered.
+        void Run(TimeSpan span)
+        {
+            for (var end = now + span; now < end;)
+            {
+                now += TimeSpan.FromSeconds(1);
+                foreach (var m in new[] { a, b })
+                {
+                    m.Drawn = m.Wants ? m.Offer : 0;
+                    m.Take(ledger.OnReport(m.Report(now), now), now);
+                }
+                var round = ledger.Reallocate(now);
+                a.Take(round, now);
+                b.Take(round, now);
+            }
+        }
+
+        b.Wants = true;
+        Run(TimeSpan.FromSeconds(30));
+        Assert.Equal(16, a.Offer);
+        Assert.Equal(16, b.Offer);
+
+        // b's vehicle leaves (that is no pause of the allocator's making) and a takes the branch.
+        b.Wants = false;
+        Run(TimeSpan.FromSeconds(20));
+        Assert.Equal(0, b.Offer);
+        Assert.Equal(30, a.Offer);
+
+        // The next vehicle comes 10 s later, well inside the 2 min minimum pause: it gets its share.
+        Run(TimeSpan.FromSeconds(10));
+        b.Wants = true;
+        Run(TimeSpan.FromSeconds(1));
+        Assert.Equal(16, a.Offer); // a gives its share back at once
+        Assert.NotEqual(LimitKind.MinimumPause, ledger.Snapshot(now).Single(v => v.Charger == B).Reason.Kind);
+        Run(TimeSpan.FromSeconds(10));
+        Assert.Equal(16, b.Offer);
+    }
+
+    [Fact]
     public void A_meter_under_the_lower_offer_frees_nothing_early_while_the_vehicle_may_still_take_up_the_fresh_higher_one()
     {
         // a's vehicle has not ramped to its fresh 30 A yet (it draws 0 A): a lagging vehicle may

@@ -87,7 +87,7 @@ public sealed record ChargerDemand(ChargerId Id)
     /// <summary>The amps of the charger's current grant (0 when paused).</summary>
     public double LastGrantAmps { get; init; }
 
-    /// <summary>When the charger last went from paused to running or back; null if never.</summary>
+    /// <summary>When the charger last went from paused to running or back; null if never, or if its vehicle stopped asking since.</summary>
     public DateTimeOffset? StateSince { get; init; }
 
     /// <summary>Higher classes are served first when capacity is short.</summary>

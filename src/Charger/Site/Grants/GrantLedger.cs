@@ -151,6 +151,9 @@ public sealed class GrantLedger
             {
                 e.Reason = target.Reason;
             }
+            // A charger whose vehicle does not ask is not paused: the next vehicle starts afresh,
+            // with no minimum pause to sit out (that is for pauses the allocator made).
+            if (!demands[e.Index].WantsCurrent && e.CurrentAmps < Minimum - Eps) e.StateSince = null;
         }
 
         var wantMore = entries
