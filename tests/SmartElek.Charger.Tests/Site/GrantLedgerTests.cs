@@ -30,9 +30,10 @@ public class GrantLedgerTests
         public long Epoch, Seq;
         public double Drawn;
         public bool Wants = true;
+        public double? UserMax;
 
         public ChargerReport Report(DateTimeOffset now) =>
-            Holder.NextReport(new ChargerStatus(Wants, Wants ? "C" : "A", new LineCurrents(Drawn, Drawn), Offer, Epoch, Seq), now);
+            Holder.NextReport(new ChargerStatus(Wants, Wants ? "C" : "A", new LineCurrents(Drawn, Drawn), Offer, Epoch, Seq) { UserMaxAmps = UserMax }, now);
 
         public void Take(IEnumerable<CurrentGrant> grants, DateTimeOffset now)
         {
@@ -149,6 +150,29 @@ public class GrantLedgerTests
         Assert.NotEqual(LimitKind.MinimumPause, ledger.Snapshot(now).Single(v => v.Charger == B).Reason.Kind);
         Run(TimeSpan.FromSeconds(10));
         Assert.Equal(16, b.Offer);
+    }
+
+    [Fact]
+    public void A_decrease_smaller_than_the_meter_tolerance_is_not_taken_as_followed_before_the_window()
+    {
+        var (ledger, a, _, now) = AChargingAlone();
+        now += Lease.OfferPacing + Lease.VehicleResponseWindow + Lease.ReportInterval;
+        a.Take(ledger.OnReport(a.Report(now), now), now);
+        a.UserMax = 29.9;
+        a.Take(ledger.OnReport(a.Report(now), now), now);
+        a.Take(ledger.Reallocate(now), now);
+        Assert.Equal(29.9, a.Offer);
+
+        // Applied, and the meter reads 30 A: within its tolerance of the new offer, and also of the
+        // old one. The vehicle may still draw 30 A until its window has passed.
+        now += TimeSpan.FromMilliseconds(300);
+        var applied = now;
+        a.Take(ledger.OnReport(a.Report(now), now), now);
+        Assert.Equal(30, ledger.ExposureOf(A, now));
+        now = applied + Lease.VehicleResponseWindow - TimeSpan.FromMilliseconds(1);
+        Assert.Equal(30, ledger.ExposureOf(A, now));
+        now = applied + Lease.VehicleResponseWindow;
+        Assert.Equal(29.9, ledger.ExposureOf(A, now));
     }
 
     [Fact]
