@@ -27,15 +27,17 @@ public static class RandomSites
         var three = random.Next(2) == 0;
         var chargersLeft = random.Next(1, maxChargers + 1);
         var counter = 0;
+        var circuits = 0;
         var feederRating = (double)random.Next(30, 201);
-        var feeder = Circuit(random, three, feederRating, 0, ref chargersLeft, ref counter, failSafeChance);
+        var feeder = Circuit(random, three, feederRating, 0, ref chargersLeft, ref counter, ref circuits, failSafeChance);
         if (counter == 0) throw new InvalidOperationException("generator made no charger");
         return SiteTopology.FromSpec(new SiteSpec { Name = "random", Phases = three ? "three-phase" : "split-phase", Feeder = feeder });
     }
 
-    static CircuitSpec Circuit(Random random, bool three, double rating, int depth, ref int left, ref int counter, double failSafeChance)
+    static CircuitSpec Circuit(Random random, bool three, double rating, int depth, ref int left, ref int counter, ref int circuits, double failSafeChance)
     {
-        var id = $"c{counter}-{random.Next(1_000_000)}";
+        // Unique by the circuit count: the random part alone may repeat (it did, 1 in 10^6 a pair).
+        var id = $"c{counter}-{random.Next(1_000_000)}-{circuits++}";
         var asBranch = depth >= 3 || (depth > 0 && random.Next(3) == 0) || (left <= 1 && depth > 0) || rating < 15;
         var limits = asBranch ? null : MaybeLineLimits(random, three, rating);
         if (asBranch)
@@ -61,7 +63,7 @@ public static class RandomSites
             var childRating = depth >= 1 || random.Next(2) == 0
                 ? Math.Min(rating, BranchRatings[random.Next(BranchRatings.Length)])
                 : Math.Min(rating, random.Next(15, (int)rating + 1));
-            children.Add(Circuit(random, three, childRating, depth + 1, ref left, ref counter, failSafeChance));
+            children.Add(Circuit(random, three, childRating, depth + 1, ref left, ref counter, ref circuits, failSafeChance));
         }
         return new CircuitSpec { Id = id, Kind = depth == 0 ? "feeder" : "panel", RatingAmps = rating, LineLimitAmps = limits, Children = children };
     }
