@@ -101,6 +101,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
             return;
         }
         members[report.Charger] = Sender;
+        var exposureBefore = ledger.ExposureOf(report.Charger, Now);
         foreach (var grant in ledger.OnReport(report, Now))
         {
             Sender.Tell(grant);
@@ -116,7 +117,9 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
             report.DrawnAmps.Max >= report.OfferedAmps - allocation.AsksForMoreWithinAmps);
         var changed = !lastSeen.TryGetValue(report.Charger, out var before) || before != seen;
         lastSeen[report.Charger] = seen;
-        if (changed) RoundSoon(TimeSpan.Zero);
+        // A report that ends a held decrease frees amps for others: hand them on now.
+        var released = ledger.ExposureOf(report.Charger, Now) < exposureBefore;
+        if (changed || released) RoundSoon(TimeSpan.Zero);
     }
 
     void RoundSoon(TimeSpan after)

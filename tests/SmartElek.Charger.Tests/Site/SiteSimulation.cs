@@ -15,8 +15,9 @@ namespace SmartElek.Charger.Tests.Site;
 /// then (state lost), links are cut and reports lost.
 /// <list type="bullet">
 /// <item>Allocator: a round every second, a round at once after a report that lets it act (a
-/// vehicle asks or leaves, a new offer applied, a decrease followed, a vehicle that comes to take
-/// all of its offer), and a round when a held decrease stops counting (<see cref="GrantLedger.NextRelease"/>).</item>
+/// vehicle asks or leaves, a new offer applied, a decrease followed or ended, a vehicle that
+/// comes to take all of its offer), and a round when a held decrease stops counting
+/// (<see cref="GrantLedger.NextRelease"/>).</item>
 /// <item>Member: a report every report interval (with jitter) and at once per <see cref="ReportTiming"/>.</item>
 /// <item>Pilot: offers the grant rounded down to its duty step, 0 A under 6 A; a decrease at
 /// once, an increase at most once per 5 s; a running offer waits for the last step of a grant
@@ -189,6 +190,7 @@ public sealed class SiteSimulation
             {
                 if (Ledger is null) continue;
                 var report = (ChargerReport)m.Body;
+                var exposureBefore = Ledger.ExposureOf(report.Charger, Now);
                 foreach (var g in Ledger.OnReport(report, Now))
                 {
                     Send(m.Unit, g, toAllocator: false);
@@ -200,6 +202,7 @@ public sealed class SiteSimulation
                     report.DrawnAmps.Max >= report.OfferedAmps - Allocation.AsksForMoreWithinAmps);
                 if (!lastSeen.TryGetValue(m.Unit, out var before) || before != seen) roundNow = true;
                 lastSeen[m.Unit] = seen;
+                if (Ledger.ExposureOf(report.Charger, Now) < exposureBefore) roundNow = true;
             }
             else if (u.Holder.OnGrant((CurrentGrant)m.Body, Now) is { } accepted)
             {

@@ -251,20 +251,23 @@ public sealed class GrantLedger
     // only for a grant out long enough (pacing + window + one report) for the vehicle to have
     // taken it up: a vehicle that has not yet ramped to a fresh higher offer still may, with its
     // own delay, even after a lower one is applied (seen: 56 A on a 48 A feeder at start-up).
-    // And only where the meter tells the two apart: a reading within the meter's tolerance of the
-    // older grant may be the vehicle still drawing it (a 0.1 A decrease read "under" at once let
-    // a line carry 32.1 A of its 32 A in the stability property).
+    // And only where the meter tells the two apart (a reading within the meter's tolerance of the
+    // older grant may be the vehicle still drawing it: a 0.1 A decrease read "under" at once let
+    // a line carry 32.1 A of its 32 A in the stability property), or where the charger says its
+    // pilot offered nothing above the applied grant within the vehicle's window (a decrease its
+    // pilot's duty step cannot even express).
     void Settle(Entry e, ChargerReport report, DateTimeOffset now)
     {
         if (report.AppliedGrantEpoch != Epoch || report.AppliedGrantSeq <= 0) return;
         var applied = e.Held.FirstOrDefault(h => h.Seq == report.AppliedGrantSeq)?.Amps ?? report.OfferedAmps;
         var drawn = report.DrawnAmps.Max;
         var under = drawn <= applied + Lease.MeterToleranceAmps;
+        var nothingHigherOffered = report.MayDrawAmps <= applied + Eps;
         var takenUpAfter = Lease.OfferPacing + Lease.VehicleResponseWindow + Lease.ReportInterval;
         for (var i = 0; i < e.Held.Count; i++)
         {
             var h = e.Held[i];
-            var followed = under && drawn < h.Amps - Lease.MeterToleranceAmps && now - h.IssuedAt >= takenUpAfter;
+            var followed = under && (nothingHigherOffered || drawn < h.Amps - Lease.MeterToleranceAmps) && now - h.IssuedAt >= takenUpAfter;
             var at = followed ? now : now + Lease.VehicleResponseWindow;
             if (h.Seq < report.AppliedGrantSeq && (h.SettledAt is null || at < h.SettledAt))
                 e.Held[i] = h with { SettledAt = at };
