@@ -111,6 +111,26 @@ public class GrantLedgerTests
     }
 
     [Fact]
+    public void A_meter_a_little_over_the_lower_offer_frees_nothing_before_the_window()
+    {
+        var (ledger, a, b, now) = AChargingAlone();
+        now += Lease.OfferPacing + Lease.VehicleResponseWindow + Lease.ReportInterval;
+        a.Take(ledger.OnReport(a.Report(now), now), now);
+        b.Wants = true;
+        b.Take(ledger.OnReport(b.Report(now), now), now);
+        a.Take(ledger.Reallocate(now), now);
+        Assert.Equal(16, a.Offer);
+        // 16.1 A is within the meter's tolerance of 16 A, and it is more: the vehicle has not followed yet.
+        a.Drawn = 16.1;
+        now += TimeSpan.FromSeconds(1);
+        var applied = now;
+        a.Take(ledger.OnReport(a.Report(now), now), now);
+        Assert.DoesNotContain(ledger.Reallocate(now), g => g.Charger == B && g.Amps > 0);
+        now = applied + Lease.VehicleResponseWindow;
+        Assert.Contains(ledger.Reallocate(now), g => g.Charger == B && g.Amps == 16);
+    }
+
+    [Fact]
     public void A_vehicle_that_arrives_soon_after_another_left_is_not_held_in_a_minimum_pause()
     {
         var (ledger, a, b, now) = AChargingAlone();

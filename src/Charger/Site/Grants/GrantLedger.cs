@@ -251,17 +251,19 @@ public sealed class GrantLedger
     // only for a grant out long enough (pacing + window + one report) for the vehicle to have
     // taken it up: a vehicle that has not yet ramped to a fresh higher offer still may, with its
     // own delay, even after a lower one is applied (seen: 56 A on a 48 A feeder at start-up).
-    // And only where the meter tells the two apart (a reading within the meter's tolerance of the
-    // older grant may be the vehicle still drawing it: a 0.1 A decrease read "under" at once let
-    // a line carry 32.1 A of its 32 A in the stability property), or where the charger says its
-    // pilot offered nothing above the applied grant within the vehicle's window (a decrease its
-    // pilot's duty step cannot even express).
+    // "Under" is at or under the applied grant, not within a tolerance over it: a vehicle drawing
+    // a little more is one that has not followed yet (12.66 A on a new 12.6 A offer put a line at
+    // 29.64 A of its 29.6 A in the stability property). And only where the meter tells the two
+    // grants apart (a reading within the meter's tolerance of the older grant may be the vehicle
+    // still drawing it: a 0.1 A decrease read as followed at once put a line at 32.1 A of 32 A),
+    // or where the charger says its pilot offered nothing above the applied grant within the
+    // vehicle's window (a decrease its pilot's duty step cannot even express).
     void Settle(Entry e, ChargerReport report, DateTimeOffset now)
     {
         if (report.AppliedGrantEpoch != Epoch || report.AppliedGrantSeq <= 0) return;
         var applied = e.Held.FirstOrDefault(h => h.Seq == report.AppliedGrantSeq)?.Amps ?? report.OfferedAmps;
         var drawn = report.DrawnAmps.Max;
-        var under = drawn <= applied + Lease.MeterToleranceAmps;
+        var under = drawn <= applied + 1e-9;
         var nothingHigherOffered = report.MayDrawAmps <= applied + Eps;
         var takenUpAfter = Lease.OfferPacing + Lease.VehicleResponseWindow + Lease.ReportInterval;
         for (var i = 0; i < e.Held.Count; i++)
