@@ -48,7 +48,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     readonly TimeSpan reallocateEvery;
     readonly Dictionary<ChargerId, IActorRef> members = [];
     readonly Dictionary<ChargerId, double> lastGranted = [];
-    readonly Dictionary<ChargerId, (bool Wants, double Offered, bool Under)> lastSeen = [];
+    readonly Dictionary<ChargerId, (bool Wants, double Offered, bool Under, bool TakesItAll)> lastSeen = [];
     readonly ILoggingAdapter log = Context.GetLogger();
     GrantLedger ledger = null!;
     bool roundPending;
@@ -101,20 +101,25 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
             return;
         }
         members[report.Charger] = Sender;
+        var exposureBefore = ledger.ExposureOf(report.Charger, Now);
         foreach (var grant in ledger.OnReport(report, Now))
         {
             Sender.Tell(grant);
             lastGranted[grant.Charger] = grant.Amps;
         }
 
-        // A vehicle that starts or stops asking, a new offer applied or a decrease followed may let
-        // the allocator move amps: run a round now instead of at the next tick (one at a time,
-        // so a burst of reports makes one round).
+        // A vehicle that starts or stops asking, a new offer applied, a decrease followed or a
+        // vehicle that comes to take all of its offer (a capped one asks for more) may let the
+        // allocator move amps: run a round now instead of at the next tick (one at a time, so a
+        // burst of reports makes one round).
         var seen = (report.WantsCurrent, Math.Round(report.OfferedAmps, 1),
-            report.DrawnAmps.Max <= report.OfferedAmps + lease.MeterToleranceAmps);
+            report.DrawnAmps.Max <= report.OfferedAmps + lease.MeterToleranceAmps,
+            report.DrawnAmps.Max >= report.OfferedAmps - allocation.AsksForMoreWithinAmps);
         var changed = !lastSeen.TryGetValue(report.Charger, out var before) || before != seen;
         lastSeen[report.Charger] = seen;
-        if (changed) RoundSoon(TimeSpan.Zero);
+        // A report that ends a held decrease frees amps for others: hand them on now.
+        var released = ledger.ExposureOf(report.Charger, Now) < exposureBefore;
+        if (changed || released) RoundSoon(TimeSpan.Zero);
     }
 
     void RoundSoon(TimeSpan after)

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using SmartElek.Site.Allocation;
 using SmartElek.Site.Grants;
 using static SmartElek.Site.SiteProtocol;
 
@@ -36,6 +37,7 @@ public sealed class SiteMember : ReceiveActor, IWithTimers
     readonly IActorRef charger;
     readonly IActorRef allocator;
     readonly LeaseHolder holder;
+    readonly double asksForMoreWithinAmps;
     readonly ILoggingAdapter log = Context.GetLogger();
     ChargerStatus? status;
 
@@ -46,22 +48,25 @@ public sealed class SiteMember : ReceiveActor, IWithTimers
     /// <param name="charger">The charger actor that applies grants (may live in another, local ActorSystem).</param>
     /// <param name="allocator">The allocator singleton's proxy.</param>
     /// <param name="lease">Lease timing; must match the allocator's.</param>
-    public static Props Props(ChargerId chargerId, double failSafeAmps, IActorRef charger, IActorRef allocator, LeasePolicy? lease = null) =>
-        Akka.Actor.Props.Create(() => new SiteMember(chargerId, failSafeAmps, charger, allocator, lease ?? LeasePolicy.Default));
+    /// <param name="allocation">The allocator's policy: a vehicle that comes within its margin of the offer is reported at once.</param>
+    public static Props Props(ChargerId chargerId, double failSafeAmps, IActorRef charger, IActorRef allocator, LeasePolicy? lease = null,
+        AllocationPolicy? allocation = null) =>
+        Akka.Actor.Props.Create(() => new SiteMember(chargerId, failSafeAmps, charger, allocator, lease ?? LeasePolicy.Default,
+            allocation ?? AllocationPolicy.Default));
 
-    public SiteMember(ChargerId chargerId, double failSafeAmps, IActorRef charger, IActorRef allocator, LeasePolicy lease)
+    public SiteMember(ChargerId chargerId, double failSafeAmps, IActorRef charger, IActorRef allocator, LeasePolicy lease, AllocationPolicy allocation)
     {
         this.charger = charger;
         this.allocator = allocator;
         holder = new LeaseHolder(chargerId, failSafeAmps, lease);
+        asksForMoreWithinAmps = allocation.Validate().AsksForMoreWithinAmps;
 
         Receive<SiteMemberProtocol.StatusChanged>(m =>
         {
             var before = status;
             status = m.Status;
-            // What lets the allocator act (a vehicle asking or leaving, a new offer applied, a
-            // decrease followed) goes out at once; the rest rides on the periodic report.
-            if (ReportsAtOnce(before, m.Status, holder.Policy.MeterToleranceAmps)) Report();
+            // What lets the allocator act goes out at once; the rest rides on the periodic report.
+            if (ReportTiming.ReportsAtOnce(before, m.Status, holder.Policy.MeterToleranceAmps, asksForMoreWithinAmps)) Report();
         });
         Receive<SiteMemberProtocol.ReportTick>(_ => Report());
         Receive<CurrentGrant>(OnGrant);
@@ -88,22 +93,6 @@ public sealed class SiteMember : ReceiveActor, IWithTimers
     {
         // Leaving the cluster ends every chance of renewal: fall back now rather than at expiry.
         if (!holder.OnFailSafe) charger.Tell(holder.Release(Now));
-    }
-
-    /// <summary>True when a status change should be reported now rather than at the next report interval.</summary>
-    public static bool ReportsAtOnce(ChargerStatus? before, ChargerStatus now, double meterTolerance)
-    {
-        if (before is null) return true;
-        if (before.WantsCurrent != now.WantsCurrent) return true;
-        // A new user maximum or charging-profile limit changes the charger's demand: the allocator
-        // lowers (or may raise) its grant in its next round, not a report interval later.
-        if (before.UserMaxAmps != now.UserMaxAmps || before.OcppLimitAmps != now.OcppLimitAmps) return true;
-        // A new offer applied (not a renewal at the same amps: reporting each of those at once
-        // would be answered by another renewal, without end).
-        if (Math.Abs(before.OfferedAmps - now.OfferedAmps) > 0.05) return true;
-        var wasOver = before.DrawnAmps.Max > before.OfferedAmps + meterTolerance;
-        var isUnder = now.DrawnAmps.Max <= now.OfferedAmps + meterTolerance;
-        return wasOver && isUnder;
     }
 
     void Report()

@@ -182,7 +182,7 @@ public sealed class SiteMembership : IAsyncDisposable
             {
                 var name = Uri.EscapeDataString(unit.Id.Value);
                 var failSafe = settings.Topology.ChargerById[unit.Id].FailSafeAmps;
-                var member = next.ActorOf(SiteMember.Props(unit.Id, failSafe, unit.Unit, proxy, settings.Lease), $"member-{name}");
+                var member = next.ActorOf(SiteMember.Props(unit.Id, failSafe, unit.Unit, proxy, settings.Lease, settings.Allocation), $"member-{name}");
                 var link = next.ActorOf(ChargerSiteLink.Props(unit.Unit, member), $"link-{name}");
                 joined.Add(new SiteLifeUnit(unit.Id, unit.Unit, member, link));
                 unit.Unit.Tell(new ChargerProtocol.SetNetworkIndication(NetworkIndication.Searching));

@@ -70,18 +70,23 @@ public class SiteMemberTests() : Akka.TestKit.Xunit2.TestKit(ConfigurationFactor
     }
 
     [Fact]
-    public void Only_changes_that_let_the_allocator_act_are_reported_at_once()
+    public async Task A_capped_vehicle_that_comes_to_take_all_of_its_offer_is_reported_at_once()
     {
-        var asking = new ChargerStatus(true, "C", new LineCurrents(16, 16), 16, 5, 7);
-        Assert.True(SiteMember.ReportsAtOnce(null, asking, 0.2));
-        Assert.True(SiteMember.ReportsAtOnce(asking, asking with { WantsCurrent = false }, 0.2));
-        Assert.True(SiteMember.ReportsAtOnce(asking, asking with { AppliedGrantSeq = 8, OfferedAmps = 10 }, 0.2));
-        Assert.False(SiteMember.ReportsAtOnce(asking, asking with { AppliedGrantSeq = 8 }, 0.2)); // a renewal at the same amps
-        // A decrease applied (10 A offered, 16 A still flowing), then the vehicle follows.
-        var following = asking with { OfferedAmps = 10, AppliedGrantSeq = 8 };
-        Assert.True(SiteMember.ReportsAtOnce(following, following with { DrawnAmps = new LineCurrents(10.1, 10.1) }, 0.2));
-        Assert.False(SiteMember.ReportsAtOnce(following, following with { DrawnAmps = new LineCurrents(12, 12) }, 0.2));
-        Assert.False(SiteMember.ReportsAtOnce(asking, asking with { DrawnAmps = new LineCurrents(15.8, 15.9), SessionEnergyWh = 120 }, 0.2));
+        var charger = CreateTestProbe();
+        var allocator = CreateTestProbe();
+        var member = Sys.ActorOf(SiteMember.Props(Id, 0, charger, allocator));
+        await allocator.ExpectMsgAsync<ChargerReport>();
+        // Held at 8.4 A by its draw cap while it draws 6.4 A: reported once, then only at the interval.
+        var capped = new ChargerStatus(true, "C", new LineCurrents(6.4, 6.4), 8.4, 3, 4);
+        member.Tell(new SiteMemberProtocol.StatusChanged(capped));
+        await allocator.ExpectMsgAsync<ChargerReport>();
+        member.Tell(new SiteMemberProtocol.StatusChanged(capped with { DrawnAmps = new LineCurrents(6.9, 6.9) }));
+        await allocator.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+
+        // Its draw reaches the cap: the allocator hears of it now, not up to 5 s later.
+        member.Tell(new SiteMemberProtocol.StatusChanged(capped with { DrawnAmps = new LineCurrents(8.3, 8.3) }));
+        var report = await allocator.ExpectMsgAsync<ChargerReport>();
+        Assert.Equal(8.3, report.DrawnAmps.Max);
     }
 
     [Fact]

@@ -27,13 +27,18 @@ public class AllocationProperties
     {
         var wants = r.Next(10) < 7;
         var lastGrant = r.Next(3) == 0 ? 0 : 6 + r.NextDouble() * (c.RatingAmps - 6);
+        // A draw cap from an earlier round, often near the draw so that every branch of the rule is taken.
+        double? drawCap = r.Next(3) == 0 ? 6 + r.NextDouble() * 20 : null;
+        double? drawn = r.Next(3) == 0 ? r.NextDouble() * lastGrant
+            : drawCap is { } capped && r.Next(2) == 0 ? Math.Max(0, capped - r.NextDouble() * 4) : null;
         return new ChargerDemand(c.Id)
         {
             WantsCurrent = wants,
             UserMaxAmps = r.Next(4) == 0 ? r.Next(0, 35) : null,
             OcppLimitAmps = r.Next(4) == 0 ? Math.Round(r.NextDouble() * 32, 1) : null,
-            VehicleDrawAmps = r.Next(3) == 0 ? r.NextDouble() * lastGrant : null,
+            VehicleDrawAmps = drawn,
             LastGrantAmps = lastGrant,
+            DrawCapAmps = drawCap,
             StateSince = r.Next(4) == 0 ? null : Now - TimeSpan.FromSeconds(r.Next(0, 3600)),
             PriorityClass = r.Next(5) == 0 ? 1 : 0,
             SessionEnergyWh = r.Next(0, 50_000),
@@ -45,9 +50,23 @@ public class AllocationProperties
     static double CapOf(ChargerPlacement p, ChargerDemand d, AllocationPolicy policy)
     {
         var cap = Math.Min(p.RatingAmps, Math.Min(d.UserMaxAmps ?? double.MaxValue, d.OcppLimitAmps ?? double.MaxValue));
-        if (d.VehicleDrawAmps is { } drawn && d.LastGrantAmps >= 6 && drawn < d.LastGrantAmps - policy.DrawHeadroomAmps)
-            cap = Math.Min(cap, Math.Max(6, drawn + policy.DrawHeadroomAmps));
-        return cap;
+        return DrawCapOf(d, policy) is { } byDraw ? Math.Min(cap, byDraw) : cap;
+    }
+
+    // Invariant 6's draw cap: set at draw + headroom (at least 6 A) once a running vehicle draws more
+    // than the margin under its grant; kept while it keeps drawing under it; lowered when that would
+    // lower it by more than the margin; lifted when the draw comes within the margin of it.
+    static double? DrawCapOf(ChargerDemand d, AllocationPolicy policy)
+    {
+        if (!d.WantsCurrent) return null;
+        if (d.VehicleDrawAmps is not { } drawn) return d.DrawCapAmps;
+        var margin = policy.AsksForMoreWithinAmps;
+        var asksForMore = d.DrawCapAmps is { } old && drawn + margin >= old;
+        if (asksForMore) return null;
+        var underItsGrant = d.LastGrantAmps >= 6 && drawn + margin < d.LastGrantAmps;
+        if (!underItsGrant) return d.DrawCapAmps;
+        var fresh = Math.Max(6, drawn + policy.DrawHeadroomAmps);
+        return d.DrawCapAmps is { } kept && fresh + margin >= kept ? kept : fresh;
     }
 
     static (Allocation Result, SiteLimits Limits, double[] Amps, double[] Held) Run(Case c)
@@ -81,6 +100,7 @@ public class AllocationProperties
             var (result, _, _, _) = Run(c);
             for (var k = 0; k < c.Demands.Length; k++)
             {
+                if (result.Grants[k].DrawCapAmps != DrawCapOf(c.Demands[k], policy)) return false;
                 var a = result.Grants[k].Amps;
                 if (a == 0) continue;
                 if (a < 6 - Tol) return false;
@@ -182,20 +202,83 @@ public class AllocationProperties
         var site = SiteTopology.FromSpec(DefaultLikeSite());
         var allocator = new Allocator(site);
         var ids = site.Chargers.Select(p => p.Id).ToArray();
-        ChargerDemand[] Demands(double? firstDraw, double firstGrant) => ids.Select((id, i) => new ChargerDemand(id)
+        ChargerDemand[] Demands(double? firstDraw, double firstGrant, double? firstCap = null) => ids.Select((id, i) => new ChargerDemand(id)
         {
             WantsCurrent = true,
             LastGrantAmps = i == 0 ? firstGrant : 13.33,
             VehicleDrawAmps = i == 0 ? firstDraw : 13.33,
+            DrawCapAmps = i == 0 ? firstCap : null,
         }).ToArray();
 
         var lean = allocator.Allocate(Demands(firstDraw: 4, firstGrant: 13.33), Now);
         Assert.Equal(6, lean[ids[0]].Amps);
+        Assert.Equal(6, lean[ids[0]].DrawCapAmps);
         Assert.Equal(LimitKind.VehicleDraw, lean[ids[0]].Reason.Kind);
         Assert.Equal(14.8, lean[ids[1]].Amps); // (80 - 6) / 5
+        Assert.Null(lean[ids[1]].DrawCapAmps);
 
-        var hungry = allocator.Allocate(Demands(firstDraw: 5.8, firstGrant: 6), Now);
+        var hungry = allocator.Allocate(Demands(firstDraw: 5.8, firstGrant: 6, firstCap: 6), Now);
         Assert.Equal(13.33, hungry[ids[0]].Amps);
+        Assert.Null(hungry[ids[0]].DrawCapAmps);
+    }
+
+    // The case: charger-4's vehicle draws 6.4 A of its 13.33 A share on the 80 A feeder.
+    [Fact]
+    public void A_draw_cap_sticks_while_the_vehicle_draws_under_it_and_lifts_when_it_asks_for_more()
+    {
+        var site = SiteTopology.FromSpec(DefaultLikeSite());
+        var allocator = new Allocator(site);
+        var ids = site.Chargers.Select(p => p.Id).ToArray();
+        Allocation Round(double? draw, double grant, double? cap) => allocator.Allocate(ids.Select((id, i) => new ChargerDemand(id)
+        {
+            WantsCurrent = true,
+            LastGrantAmps = i == 0 ? grant : 13.33,
+            VehicleDrawAmps = i == 0 ? draw : 13.33,
+            DrawCapAmps = i == 0 ? cap : null,
+        }), Now);
+
+        var capped = Round(draw: 6.4, grant: 13.33, cap: null);
+        Assert.Equal(8.4, capped[ids[0]].Amps);
+        Assert.Equal(8.4, capped[ids[0]].DrawCapAmps!.Value, 9);
+        Assert.Equal(14.32, capped[ids[1]].Amps); // (80 - 8.4) / 5
+
+        // The next rounds: the same draw against the lower grant, and no draw while it settles.
+        // The old rule (cap only while draw < grant - headroom) lifted here: 6.4 < 8.4 - 2 is false.
+        foreach (var draw in new double?[] { 6.4, null, 7.3, 5.5 })
+        {
+            var next = Round(draw, grant: 8.4, cap: 8.4);
+            Assert.Equal(8.4, next[ids[0]].Amps);
+            Assert.Equal(8.4, next[ids[0]].DrawCapAmps);
+            Assert.Equal(LimitKind.VehicleDraw, next[ids[0]].Reason.Kind);
+            Assert.Equal(14.32, next[ids[1]].Amps);
+        }
+
+        // The draw falls more than the margin further: the cap follows it down.
+        var lower = Round(draw: 5.3, grant: 8.4, cap: 8.4);
+        Assert.Equal(7.3, lower[ids[0]].Amps);
+        Assert.Equal(7.3, lower[ids[0]].DrawCapAmps!.Value, 9);
+
+        // It comes within the margin of its cap: it asks for more and gets its share back.
+        var asks = Round(draw: 7.4, grant: 8.4, cap: 8.4);
+        Assert.Equal(13.33, asks[ids[0]].Amps);
+        Assert.Null(asks[ids[0]].DrawCapAmps);
+        Assert.All(ids.Skip(1), id => Assert.Equal(13.33, asks[id].Amps));
+
+        // A vehicle that leaves takes its cap with it.
+        var gone = allocator.Allocate(ids.Select((id, i) => new ChargerDemand(id)
+        {
+            WantsCurrent = i != 0, LastGrantAmps = i == 0 ? 8.4 : 14.32, DrawCapAmps = i == 0 ? 8.4 : null,
+        }), Now);
+        Assert.Null(gone[ids[0]].DrawCapAmps);
+        Assert.Equal(0, gone[ids[0]].Amps);
+    }
+
+    [Fact]
+    public void A_margin_for_asking_more_that_is_not_under_the_headroom_is_refused_by_name()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new AllocationPolicy { DrawHeadroomAmps = 2, AsksForMoreWithinAmps = 2 }.Validate());
+        Assert.Contains("AsksForMoreWithinAmps", e.Message);
+        Assert.Throws<ArgumentException>(() => new AllocationPolicy { AsksForMoreWithinAmps = -0.5 }.Validate());
     }
 
     [Fact]

@@ -30,9 +30,10 @@ public class GrantLedgerTests
         public long Epoch, Seq;
         public double Drawn;
         public bool Wants = true;
+        public double? UserMax;
 
         public ChargerReport Report(DateTimeOffset now) =>
-            Holder.NextReport(new ChargerStatus(Wants, Wants ? "C" : "A", new LineCurrents(Drawn, Drawn), Offer, Epoch, Seq), now);
+            Holder.NextReport(new ChargerStatus(Wants, Wants ? "C" : "A", new LineCurrents(Drawn, Drawn), Offer, Epoch, Seq) { UserMaxAmps = UserMax }, now);
 
         public void Take(IEnumerable<CurrentGrant> grants, DateTimeOffset now)
         {
@@ -107,6 +108,91 @@ public class GrantLedgerTests
         now += TimeSpan.FromSeconds(1);
         a.Take(ledger.OnReport(a.Report(now), now), now);
         Assert.Contains(ledger.Reallocate(now), g => g.Charger == B && g.Amps == 16);
+    }
+
+    [Fact]
+    public void A_meter_a_little_over_the_lower_offer_frees_nothing_before_the_window()
+    {
+        var (ledger, a, b, now) = AChargingAlone();
+        now += Lease.OfferPacing + Lease.VehicleResponseWindow + Lease.ReportInterval;
+        a.Take(ledger.OnReport(a.Report(now), now), now);
+        b.Wants = true;
+        b.Take(ledger.OnReport(b.Report(now), now), now);
+        a.Take(ledger.Reallocate(now), now);
+        Assert.Equal(16, a.Offer);
+        // 16.1 A is within the meter's tolerance of 16 A, and it is more: the vehicle has not followed yet.
+        a.Drawn = 16.1;
+        now += TimeSpan.FromSeconds(1);
+        var applied = now;
+        a.Take(ledger.OnReport(a.Report(now), now), now);
+        Assert.DoesNotContain(ledger.Reallocate(now), g => g.Charger == B && g.Amps > 0);
+        now = applied + Lease.VehicleResponseWindow;
+        Assert.Contains(ledger.Reallocate(now), g => g.Charger == B && g.Amps == 16);
+    }
+
+    [Fact]
+    public void A_vehicle_that_arrives_soon_after_another_left_is_not_held_in_a_minimum_pause()
+    {
+        var (ledger, a, b, now) = AChargingAlone();
+        // Both report each second and the ledger runs a round; vehicles draw what they are offered.
+        void Run(TimeSpan span)
+        {
+            for (var end = now + span; now < end;)
+            {
+                now += TimeSpan.FromSeconds(1);
+                foreach (var m in new[] { a, b })
+                {
+                    m.Drawn = m.Wants ? m.Offer : 0;
+                    m.Take(ledger.OnReport(m.Report(now), now), now);
+                }
+                var round = ledger.Reallocate(now);
+                a.Take(round, now);
+                b.Take(round, now);
+            }
+        }
+
+        b.Wants = true;
+        Run(TimeSpan.FromSeconds(30));
+        Assert.Equal(16, a.Offer);
+        Assert.Equal(16, b.Offer);
+
+        // b's vehicle leaves (that is no pause of the allocator's making) and a takes the branch.
+        b.Wants = false;
+        Run(TimeSpan.FromSeconds(20));
+        Assert.Equal(0, b.Offer);
+        Assert.Equal(30, a.Offer);
+
+        // The next vehicle comes 10 s later, well inside the 2 min minimum pause: it gets its share.
+        Run(TimeSpan.FromSeconds(10));
+        b.Wants = true;
+        Run(TimeSpan.FromSeconds(1));
+        Assert.Equal(16, a.Offer); // a gives its share back at once
+        Assert.NotEqual(LimitKind.MinimumPause, ledger.Snapshot(now).Single(v => v.Charger == B).Reason.Kind);
+        Run(TimeSpan.FromSeconds(10));
+        Assert.Equal(16, b.Offer);
+    }
+
+    [Fact]
+    public void A_decrease_smaller_than_the_meter_tolerance_is_not_taken_as_followed_before_the_window()
+    {
+        var (ledger, a, _, now) = AChargingAlone();
+        now += Lease.OfferPacing + Lease.VehicleResponseWindow + Lease.ReportInterval;
+        a.Take(ledger.OnReport(a.Report(now), now), now);
+        a.UserMax = 29.9;
+        a.Take(ledger.OnReport(a.Report(now), now), now);
+        a.Take(ledger.Reallocate(now), now);
+        Assert.Equal(29.9, a.Offer);
+
+        // Applied, and the meter reads 30 A: within its tolerance of the new offer, and also of the
+        // old one. The vehicle may still draw 30 A until its window has passed.
+        now += TimeSpan.FromMilliseconds(300);
+        var applied = now;
+        a.Take(ledger.OnReport(a.Report(now), now), now);
+        Assert.Equal(30, ledger.ExposureOf(A, now));
+        now = applied + Lease.VehicleResponseWindow - TimeSpan.FromMilliseconds(1);
+        Assert.Equal(30, ledger.ExposureOf(A, now));
+        now = applied + Lease.VehicleResponseWindow;
+        Assert.Equal(29.9, ledger.ExposureOf(A, now));
     }
 
     [Fact]

@@ -36,9 +36,8 @@ public static class RandomSites
 
     static CircuitSpec Circuit(Random random, bool three, double rating, int depth, ref int left, ref int counter, ref int circuits, double failSafeChance)
     {
-        // Numbered per circuit: ids numbered per charger with a random suffix collided now and then (1 site
-        // in about 150,000), which FromSpec rightly refuses; the draw stays so a seed builds the same site.
-        var id = $"c{circuits++}-{random.Next(1_000_000)}";
+        // Unique by the circuit count: the random part alone may repeat (it did, 1 in 10^6 a pair).
+        var id = $"c{counter}-{random.Next(1_000_000)}-{circuits++}";
         var asBranch = depth >= 3 || (depth > 0 && random.Next(3) == 0) || (left <= 1 && depth > 0) || rating < 15;
         var limits = asBranch ? null : MaybeLineLimits(random, three, rating);
         if (asBranch)

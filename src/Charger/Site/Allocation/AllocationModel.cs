@@ -72,14 +72,22 @@ public sealed record ChargerDemand(ChargerId Id)
 
     /// <summary>
     /// The metered current (the higher of its two lines) once the vehicle has had its response
-    /// window since the last offer change; null while unknown or settling.
+    /// window since the last offer change and the pilot offers <see cref="LastGrantAmps"/>; null
+    /// while unknown or settling.
     /// </summary>
     public double? VehicleDrawAmps { get; init; }
+
+    /// <summary>
+    /// The draw cap the last round left in force (<see cref="Grant.DrawCapAmps"/>); null when the
+    /// vehicle takes what it is offered. The allocator is pure, so the caller carries the cap
+    /// from each round's grant to the next round's demand: that is what gives it hysteresis.
+    /// </summary>
+    public double? DrawCapAmps { get; init; }
 
     /// <summary>The amps of the charger's current grant (0 when paused).</summary>
     public double LastGrantAmps { get; init; }
 
-    /// <summary>When the charger last went from paused to running or back; null if never.</summary>
+    /// <summary>When the charger last went from paused to running or back; null if never, or if its vehicle stopped asking since.</summary>
     public DateTimeOffset? StateSince { get; init; }
 
     /// <summary>Higher classes are served first when capacity is short.</summary>
@@ -101,8 +109,16 @@ public sealed record ChargerDemand(ChargerId Id)
 /// <summary>Tunables of the allocation.</summary>
 public sealed record AllocationPolicy
 {
-    /// <summary>A vehicle drawing less than its grant gets its draw plus this much, so it can ramp.</summary>
+    /// <summary>A vehicle that draws less than it is offered gets a draw cap of its draw plus this much, so it can ramp.</summary>
     public double DrawHeadroomAmps { get; init; } = 2;
+
+    /// <summary>
+    /// A vehicle drawing within this much of its offer takes what it is offered; one drawing
+    /// further under it is limited by itself and gets a draw cap. A draw cap lifts when the
+    /// vehicle comes within this much of it again: the vehicle asks for more. Smaller than
+    /// <see cref="DrawHeadroomAmps"/>, so a vehicle that keeps drawing what it drew stays capped.
+    /// </summary>
+    public double AsksForMoreWithinAmps { get; init; } = 1;
 
     /// <summary>How long a charger runs in a shortage before a waiting one takes its turn.</summary>
     public TimeSpan RotationPeriod { get; init; } = TimeSpan.FromMinutes(15);
@@ -115,14 +131,20 @@ public sealed record AllocationPolicy
     public AllocationPolicy Validate()
     {
         if (!(DrawHeadroomAmps >= 0)) throw new ArgumentException($"DrawHeadroomAmps must be >= 0, not {DrawHeadroomAmps}");
+        if (!(AsksForMoreWithinAmps >= 0 && AsksForMoreWithinAmps < DrawHeadroomAmps))
+            throw new ArgumentException($"AsksForMoreWithinAmps must be >= 0 and under DrawHeadroomAmps ({DrawHeadroomAmps}), not {AsksForMoreWithinAmps}: " +
+                "a vehicle capped at its draw plus the headroom would otherwise ask for more at once, and its offer would flap");
         if (RotationPeriod <= TimeSpan.Zero) throw new ArgumentException($"RotationPeriod must be positive, not {RotationPeriod}");
         if (MinimumPause < TimeSpan.Zero) throw new ArgumentException($"MinimumPause must be >= 0, not {MinimumPause}");
         return this;
     }
 }
 
-/// <summary>One charger's share: 0 A (paused) or at least 6 A, and why.</summary>
-public readonly record struct Grant(ChargerId Id, double Amps, LimitReason Reason)
+/// <summary>
+/// One charger's share: 0 A (paused) or at least 6 A, and why. <see cref="DrawCapAmps"/> is the
+/// draw cap in force after this round, for the next round's <see cref="ChargerDemand.DrawCapAmps"/>.
+/// </summary>
+public readonly record struct Grant(ChargerId Id, double Amps, LimitReason Reason, double? DrawCapAmps = null)
 {
     public override string ToString() => $"{Id}: {Amps.ToString("0.##", CultureInfo.InvariantCulture)} A ({Reason})";
 }

@@ -14,6 +14,11 @@ namespace SmartElek.Site.Allocation;
 /// limit stop when that limit is full. That is progressive filling, whose result is the
 /// max-min fair share.
 /// </para>
+/// <para>
+/// A charger's cap is the lowest of its rating, the user's maximum, the OCPP limit and its
+/// <see cref="DrawCap"/>. The draw cap has hysteresis, which is state: each round returns it in
+/// <see cref="Grant.DrawCapAmps"/> and the caller hands it back in the next round's demand.
+/// </para>
 /// </summary>
 public sealed class Allocator
 {
@@ -61,6 +66,7 @@ public sealed class Allocator
         // Scratch arrays of 10,000 structs land on the large object heap: rent them.
         var reasons = ArrayPool<LimitReason>.Shared.Rent(n);
         var caps = new double[n];
+        var drawCaps = new double?[n];
         var capReasons = ArrayPool<LimitReason>.Shared.Rent(n);
         var lineCount = limits.Limits.Count;
         var capacity = new double[lineCount];
@@ -78,7 +84,8 @@ public sealed class Allocator
                 Hold(k, d?.UncontrolledAmps ?? 0, capacity);
                 continue;
             }
-            (caps[k], capReasons[k]) = Cap(k, d);
+            drawCaps[k] = DrawCap.Next(d, policy);
+            (caps[k], capReasons[k]) = Cap(k, d, drawCaps[k]);
             if (caps[k] < Minimum - Eps)
             {
                 reasons[k] = capReasons[k];
@@ -109,7 +116,7 @@ public sealed class Allocator
         Fill(admitted, caps, capReasons, capacity, amps, reasons);
 
         var grants = new Grant[n];
-        for (var k = 0; k < n; k++) grants[k] = new Grant(limits.ChargerIds[k], amps[k], reasons[k]);
+        for (var k = 0; k < n; k++) grants[k] = new Grant(limits.ChargerIds[k], amps[k], reasons[k], drawCaps[k]);
         ArrayPool<LimitReason>.Shared.Return(reasons);
         ArrayPool<LimitReason>.Shared.Return(capReasons);
         return new Allocation(grants, IndexMap());
@@ -125,20 +132,13 @@ public sealed class Allocator
         foreach (var c in limits.LimitsOf(k)) capacity[c] -= uncontrolled;
     }
 
-    (double Cap, LimitReason Reason) Cap(int k, ChargerDemand d)
+    (double Cap, LimitReason Reason) Cap(int k, ChargerDemand d, double? drawCap)
     {
         var cap = limits.RatingAmps[k];
         var reason = new LimitReason(LimitKind.ChargerRating);
         if (d.UserMaxAmps is { } user && user < cap) (cap, reason) = (Math.Max(0, user), new LimitReason(LimitKind.UserMax));
         if (d.OcppLimitAmps is { } ocpp && ocpp < cap) (cap, reason) = (Math.Max(0, ocpp), new LimitReason(LimitKind.OcppLimit));
-        // A vehicle that takes clearly less than it is offered gets its draw plus headroom; when
-        // it comes close to its offer again the cap lifts and it can take its share back.
-        if (d.VehicleDrawAmps is { } drawn && d.LastGrantAmps >= Minimum - Eps
-            && drawn < d.LastGrantAmps - policy.DrawHeadroomAmps)
-        {
-            var byDraw = Math.Max(Minimum, drawn + policy.DrawHeadroomAmps);
-            if (byDraw < cap) (cap, reason) = (byDraw, new LimitReason(LimitKind.VehicleDraw));
-        }
+        if (drawCap is { } byDraw && byDraw < cap) (cap, reason) = (byDraw, new LimitReason(LimitKind.VehicleDraw));
         return (cap, reason);
     }
 

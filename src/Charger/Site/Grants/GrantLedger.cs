@@ -38,6 +38,9 @@ public sealed class GrantLedger
     const double Minimum = SiteTopology.MinimumChargingAmps;
     const double Eps = 0.005;
 
+    /// <summary>The pilot offers a grant rounded down to a step of its duty cycle (0.06 A; 0.25 A above 51 A).</summary>
+    const double PilotStepAmps = 0.25;
+
     readonly Allocator allocator;
     readonly SiteLimits limits;
     readonly Entry[] entries;
@@ -127,6 +130,7 @@ public sealed class GrantLedger
             demands[k] = Demand(e, exposure[k], now);
         }
         var allocation = allocator.Allocate(demands, now);
+        foreach (var e in entries) e.DrawCap = allocation.Grants[e.Index].DrawCapAmps;
 
         var totals = new double[limits.Limits.Count];
         foreach (var limit in limits.Limits)
@@ -147,6 +151,9 @@ public sealed class GrantLedger
             {
                 e.Reason = target.Reason;
             }
+            // A charger whose vehicle does not ask is not paused: the next vehicle starts afresh,
+            // with no minimum pause to sit out (that is for pauses the allocator made).
+            if (!demands[e.Index].WantsCurrent && e.CurrentAmps < Minimum - Eps) e.StateSince = null;
         }
 
         var wantMore = entries
@@ -190,14 +197,18 @@ public sealed class GrantLedger
     {
         var silent = IsSilent(e, now);
         var report = e.Last;
-        // The draw says something about the vehicle only once it had time to follow the last change.
-        var settled = report is not null && e.LastAt - e.LastChangeAt >= Lease.VehicleResponseWindow + Lease.ReportInterval;
+        // The draw says something about the vehicle only once it had time to follow the last change,
+        // and only about the grant when the pilot offers it (not while it holds a lower offer for a
+        // step still on its way, or derates for temperature).
+        var settled = report is not null && e.LastAt - e.LastChangeAt >= Lease.VehicleResponseWindow + Lease.ReportInterval
+            && report.OfferedAmps <= e.CurrentAmps + Eps && report.OfferedAmps >= e.CurrentAmps - PilotStepAmps;
         return new ChargerDemand(e.Placement.Id)
         {
             WantsCurrent = !silent && report!.WantsCurrent,
             UserMaxAmps = report?.UserMaxAmps,
             OcppLimitAmps = report?.OcppLimitAmps,
             VehicleDrawAmps = settled ? report!.DrawnAmps.Max : null,
+            DrawCapAmps = e.DrawCap,
             LastGrantAmps = e.CurrentAmps,
             StateSince = e.StateSince,
             PriorityClass = report?.PriorityClass ?? 0,
@@ -240,16 +251,26 @@ public sealed class GrantLedger
     // only for a grant out long enough (pacing + window + one report) for the vehicle to have
     // taken it up: a vehicle that has not yet ramped to a fresh higher offer still may, with its
     // own delay, even after a lower one is applied (seen: 56 A on a 48 A feeder at start-up).
+    // "Under" is at or under the applied grant, not within a tolerance over it: a vehicle drawing
+    // a little more is one that has not followed yet (12.66 A on a new 12.6 A offer put a line at
+    // 29.64 A of its 29.6 A in the stability property). And only where the meter tells the two
+    // grants apart (a reading within the meter's tolerance of the older grant may be the vehicle
+    // still drawing it: a 0.1 A decrease read as followed at once put a line at 32.1 A of 32 A),
+    // or where the charger says its pilot offered nothing above the applied grant within the
+    // vehicle's window (a decrease its pilot's duty step cannot even express).
     void Settle(Entry e, ChargerReport report, DateTimeOffset now)
     {
         if (report.AppliedGrantEpoch != Epoch || report.AppliedGrantSeq <= 0) return;
         var applied = e.Held.FirstOrDefault(h => h.Seq == report.AppliedGrantSeq)?.Amps ?? report.OfferedAmps;
-        var under = report.DrawnAmps.Max <= applied + Lease.MeterToleranceAmps;
+        var drawn = report.DrawnAmps.Max;
+        var under = drawn <= applied + 1e-9;
+        var nothingHigherOffered = report.MayDrawAmps <= applied + Eps;
         var takenUpAfter = Lease.OfferPacing + Lease.VehicleResponseWindow + Lease.ReportInterval;
         for (var i = 0; i < e.Held.Count; i++)
         {
             var h = e.Held[i];
-            var at = under && now - h.IssuedAt >= takenUpAfter ? now : now + Lease.VehicleResponseWindow;
+            var followed = under && (nothingHigherOffered || drawn < h.Amps - Lease.MeterToleranceAmps) && now - h.IssuedAt >= takenUpAfter;
+            var at = followed ? now : now + Lease.VehicleResponseWindow;
             if (h.Seq < report.AppliedGrantSeq && (h.SettledAt is null || at < h.SettledAt))
                 e.Held[i] = h with { SettledAt = at };
         }
@@ -300,5 +321,8 @@ public sealed class GrantLedger
         public LimitReason Reason { get; set; } = new(LimitKind.NotCharging);
         public DateTimeOffset? StateSince { get; set; }
         public DateTimeOffset LastChangeAt { get; set; }
+
+        /// <summary>The draw cap the last round left in force, for the next round's demand.</summary>
+        public double? DrawCap { get; set; }
     }
 }

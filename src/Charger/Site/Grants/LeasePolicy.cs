@@ -35,7 +35,11 @@ public sealed record LeasePolicy
     /// </summary>
     public TimeSpan OfferPacing { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Metered current this close to an offer counts as "already under it".</summary>
+    /// <summary>
+    /// A metered current this close to an offer cannot be told from it: a reading within this
+    /// of an older, higher grant may still be that grant's current, and a reading this close over
+    /// an offer is reported (and rounds run) as a vehicle that has followed it.
+    /// </summary>
     public double MeterToleranceAmps { get; init; } = 0.2;
 
     public static LeasePolicy Default { get; } = new();

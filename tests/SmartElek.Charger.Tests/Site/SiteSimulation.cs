@@ -1,0 +1,296 @@
+using SmartElek.Charger.J1772;
+using SmartElek.Site;
+using SmartElek.Site.Allocation;
+using SmartElek.Site.Grants;
+using SmartElek.Site.Topology;
+using static SmartElek.Site.SiteProtocol;
+
+namespace SmartElek.Charger.Tests.Site;
+
+/// <summary>
+/// The whole site on virtual time, without Akka, in 100 ms steps: a ledger (the allocator) run
+/// as the <c>SiteAllocator</c> actor runs it, one lease holder per charger reporting as the
+/// <c>SiteMember</c> does, pilots as the charger unit drives them, and vehicles that follow an
+/// offer with a lag. Tests drive the vehicles; with <c>faults</c> the allocator crashes now and
+/// then (state lost), links are cut and reports lost.
+/// <list type="bullet">
+/// <item>Allocator: a round every second, a round at once after a report that lets it act (a
+/// vehicle asks or leaves, a new offer applied, a decrease followed or ended, a vehicle that
+/// comes to take all of its offer), and a round when a held decrease stops counting
+/// (<see cref="GrantLedger.NextRelease"/>).</item>
+/// <item>Member: a report every report interval (with jitter) and at once per <see cref="ReportTiming"/>.</item>
+/// <item>Pilot: offers the grant rounded down to its duty step, 0 A under 6 A; a decrease at
+/// once, an increase at most once per 5 s; a running offer waits for the last step of a grant
+/// that says <see cref="LimitKind.WaitingForDecrease"/>; a grant counts as applied once the offer
+/// is at or under it.</item>
+/// <item>Vehicle: draws min(offer, what it takes) and follows a higher offer within 0-3 s, a lower
+/// one within 0-5 s.</item>
+/// <item>Network: 1-300 ms per message, in order per link.</item>
+/// </list>
+/// </summary>
+public sealed class SiteSimulation
+{
+    public static readonly TimeSpan Step = TimeSpan.FromMilliseconds(100);
+    public static readonly DateTimeOffset T0 = new(2025, 6, 1, 8, 0, 0, TimeSpan.Zero);
+
+    public sealed class Vehicle
+    {
+        public bool Connected;
+        /// <summary>What the vehicle takes when offered more.</summary>
+        public double MaxAmps;
+        /// <summary>What it draws now (after its lag).</summary>
+        public double Actual;
+        public readonly List<(DateTimeOffset At, double Amps)> Changes = [];
+    }
+
+    public sealed class Unit(int index, ChargerPlacement placement, LeaseHolder holder)
+    {
+        public int Index { get; } = index;
+        public ChargerPlacement Placement { get; } = placement;
+        public LeaseHolder Holder { get; set; } = holder;
+        public CurrentGrant? Grant;
+        public double Offer;
+        public long AppliedEpoch, AppliedSeq;
+        public DateTimeOffset LastOfferChange = DateTimeOffset.MinValue;
+        public DateTimeOffset NextReportAt;
+        public DateTimeOffset LinkUpAt = DateTimeOffset.MinValue;
+        public ChargerStatus? LastStatus;
+        public readonly Vehicle Vehicle = new();
+        public double EnergyAmpSeconds;
+        /// <summary>Every change of the pilot's offer.</summary>
+        public readonly List<(DateTimeOffset At, double Amps)> OfferChanges = [];
+    }
+
+    sealed record Message(DateTimeOffset At, int Unit, object Body, bool ToAllocator);
+
+    readonly Random random;
+    readonly bool faults;
+    readonly List<Message> network = [];
+    readonly Dictionary<int, (bool, double, bool, bool)> lastSeen = [];
+    readonly Dictionary<int, double> lastGranted = [];
+    long epoch = 1;
+    DateTimeOffset allocatorUpAt;
+    DateTimeOffset nextRound;
+    DateTimeOffset? releaseRoundAt;
+    bool roundNow;
+
+    public SiteSimulation(SiteTopology site, Random random, bool faults, LeasePolicy? lease = null, AllocationPolicy? allocation = null)
+    {
+        Site = site;
+        this.random = random;
+        this.faults = faults;
+        Lease = lease ?? LeasePolicy.Default;
+        Allocation = allocation ?? AllocationPolicy.Default;
+        Limits = new SiteLimits(site);
+        Units = [.. site.Chargers.Select((p, i) => new Unit(i, p, new LeaseHolder(p.Id, p.FailSafeAmps, Lease)))];
+        Now = T0;
+        Ledger = new GrantLedger(site, epoch, T0, Lease, Allocation);
+        allocatorUpAt = T0;
+        nextRound = T0;
+        foreach (var u in Units)
+        {
+            Apply(u, u.Holder.Start(Now));
+            u.NextReportAt = Now + TimeSpan.FromMilliseconds(random.Next(0, 5000));
+        }
+    }
+
+    public SiteTopology Site { get; }
+    public SiteLimits Limits { get; }
+    public LeasePolicy Lease { get; }
+    public AllocationPolicy Allocation { get; }
+    public IReadOnlyList<Unit> Units { get; }
+    public GrantLedger? Ledger { get; private set; }
+    public DateTimeOffset Now { get; private set; }
+    public int Crashes { get; private set; }
+    public int Cuts { get; private set; }
+    public int FailSafes { get; private set; }
+
+    /// <summary>Plugs a vehicle in (or takes it away) at charger <paramref name="unit"/>.</summary>
+    public void Connect(int unit, bool connected, double maxAmps)
+    {
+        var u = Units[unit];
+        var v = u.Vehicle;
+        v.Connected = connected;
+        v.MaxAmps = maxAmps;
+        if (!connected)
+        {
+            v.Actual = 0; // unplugged: no current at once
+            v.Changes.Clear();
+        }
+        else
+        {
+            Follow(u);
+        }
+    }
+
+    /// <summary>The vehicle at charger <paramref name="unit"/> comes to take <paramref name="maxAmps"/> (it tapers, or asks for more).</summary>
+    public void Demand(int unit, double maxAmps)
+    {
+        Units[unit].Vehicle.MaxAmps = maxAmps;
+        Follow(Units[unit]);
+    }
+
+    /// <summary>One 100 ms step. Returns the first limit the vehicles' actual currents exceed, if any (invariant 1).</summary>
+    public LineLimit? Advance()
+    {
+        Now += Step;
+        if (faults && Ledger is not null && random.NextDouble() < 1.0 / 6000)
+        {
+            Ledger = null;
+            Crashes++;
+            allocatorUpAt = Now + TimeSpan.FromSeconds(random.Next(3, 50));
+        }
+        if (Ledger is null && Now >= allocatorUpAt)
+        {
+            Ledger = new GrantLedger(Site, ++epoch, Now, Lease, Allocation);
+            lastSeen.Clear();
+            lastGranted.Clear();
+            releaseRoundAt = null;
+        }
+
+        Deliver();
+        Round();
+
+        foreach (var u in Units)
+        {
+            var v = u.Vehicle;
+            if (faults && random.NextDouble() < 1.0 / 3000)
+            {
+                u.LinkUpAt = Now + TimeSpan.FromSeconds(random.Next(5, 150));
+                Cuts++;
+            }
+            if (u.Holder.OnTick(Now) is { } failSafe)
+            {
+                u.Grant = failSafe;
+                FailSafes++;
+            }
+            Pilot(u);
+            foreach (var change in v.Changes.Where(c => c.At <= Now).ToList())
+            {
+                v.Actual = change.Amps;
+                v.Changes.Remove(change);
+            }
+            Member(u);
+            u.EnergyAmpSeconds += v.Actual * Step.TotalSeconds;
+        }
+        return Limits.FirstExceeded([.. Units.Select(u => u.Vehicle.Actual)], 1e-6);
+    }
+
+    void Deliver()
+    {
+        // Messages: in order per link, late ones dropped when the link or the allocator is down.
+        network.Sort((a, b) => a.At.CompareTo(b.At));
+        var due = network.TakeWhile(m => m.At <= Now).ToList();
+        network.RemoveRange(0, due.Count);
+        foreach (var m in due)
+        {
+            var u = Units[m.Unit];
+            if (Now < u.LinkUpAt) continue;
+            if (m.ToAllocator)
+            {
+                if (Ledger is null) continue;
+                var report = (ChargerReport)m.Body;
+                var exposureBefore = Ledger.ExposureOf(report.Charger, Now);
+                foreach (var g in Ledger.OnReport(report, Now))
+                {
+                    Send(m.Unit, g, toAllocator: false);
+                    lastGranted[m.Unit] = g.Amps;
+                }
+                // As SiteAllocator.OnReport: a report that lets the allocator act runs a round now.
+                var seen = (report.WantsCurrent, Math.Round(report.OfferedAmps, 1),
+                    report.DrawnAmps.Max <= report.OfferedAmps + Lease.MeterToleranceAmps,
+                    report.DrawnAmps.Max >= report.OfferedAmps - Allocation.AsksForMoreWithinAmps);
+                if (!lastSeen.TryGetValue(m.Unit, out var before) || before != seen) roundNow = true;
+                lastSeen[m.Unit] = seen;
+                if (Ledger.ExposureOf(report.Charger, Now) < exposureBefore) roundNow = true;
+            }
+            else if (u.Holder.OnGrant((CurrentGrant)m.Body, Now) is { } accepted)
+            {
+                u.Grant = accepted;
+            }
+        }
+    }
+
+    void Round()
+    {
+        if (Ledger is null) return;
+        var periodic = Now >= nextRound;
+        var release = releaseRoundAt is { } at && Now >= at;
+        if (!periodic && !release && !roundNow) return;
+        if (periodic) nextRound = Now + TimeSpan.FromSeconds(1);
+        roundNow = false;
+        var decreased = false;
+        foreach (var g in Ledger.Reallocate(Now))
+        {
+            var k = Limits.Index[g.Charger];
+            Send(k, g, toAllocator: false);
+            decreased |= lastGranted.TryGetValue(k, out var before) && g.Amps < before;
+            lastGranted[k] = g.Amps;
+        }
+        // As SiteAllocator.ScheduleNextRelease: look again when the next held decrease stops counting.
+        if (decreased || releaseRoundAt is not null)
+            releaseRoundAt = Ledger.NextRelease(Now) is { } next ? next + TimeSpan.FromMilliseconds(50) : null;
+    }
+
+    void Pilot(Unit u)
+    {
+        var target = u.Grant is { } g ? PilotOffer.RoundDown(g.Amps) : 0;
+        if (u.Grant is { LimitReason.Kind: LimitKind.WaitingForDecrease } && u.Offer > 0) target = Math.Min(target, u.Offer);
+        if (target < u.Offer || (target > u.Offer && Now - u.LastOfferChange >= Lease.OfferPacing))
+        {
+            u.Offer = target;
+            u.LastOfferChange = Now;
+            u.OfferChanges.Add((Now, target));
+            Follow(u);
+        }
+        if (u.Grant is { } applied && u.Offer <= applied.Amps + 1e-9)
+            (u.AppliedEpoch, u.AppliedSeq) = (applied.AllocatorEpoch, applied.GrantSeq);
+    }
+
+    void Member(Unit u)
+    {
+        var v = u.Vehicle;
+        var status = new ChargerStatus(v.Connected, v.Connected ? (v.Actual > 0 ? "C" : "B") : "A",
+            new LineCurrents(v.Actual, v.Actual), u.Offer, u.AppliedEpoch, u.AppliedSeq);
+        var atOnce = status != u.LastStatus
+            && ReportTiming.ReportsAtOnce(u.LastStatus, status, Lease.MeterToleranceAmps, Allocation.AsksForMoreWithinAmps);
+        u.LastStatus = status;
+        var periodic = Now >= u.NextReportAt;
+        if (periodic) u.NextReportAt = Now + Lease.ReportInterval + TimeSpan.FromMilliseconds(random.Next(-300, 300));
+        if (!periodic && !atOnce) return;
+        var report = u.Holder.NextReport(status, Now);
+        if (Now >= u.LinkUpAt && (!faults || random.NextDouble() > 0.02))
+            Send(u.Index, report, toAllocator: true);
+    }
+
+    void Send(int unit, object body, bool toAllocator)
+    {
+        // In-order delivery per link: never earlier than the last message queued on it.
+        var at = Now + TimeSpan.FromMilliseconds(random.Next(1, 300));
+        var last = network.Where(m => m.Unit == unit && m.ToAllocator == toAllocator).Select(m => m.At).DefaultIfEmpty(at).Max();
+        network.Add(new Message(at > last ? at : last, unit, body, toAllocator));
+    }
+
+    void Apply(Unit u, CurrentGrant grant)
+    {
+        u.Grant = grant;
+        u.Offer = grant.Amps >= SiteTopology.MinimumChargingAmps ? PilotOffer.RoundDown(grant.Amps) : 0;
+        (u.AppliedEpoch, u.AppliedSeq) = (grant.AllocatorEpoch, grant.GrantSeq);
+    }
+
+    // A vehicle follows a higher offer within 3 s and a lower one within 5 s.
+    void Follow(Unit u)
+    {
+        var v = u.Vehicle;
+        if (!v.Connected) return;
+        var target = Math.Min(u.Offer, v.MaxAmps);
+        var last = v.Changes.Count > 0 ? v.Changes[^1].Amps : v.Actual;
+        var delay = target < last ? random.Next(0, 5001) : random.Next(0, 3001);
+        var at = Now + TimeSpan.FromMilliseconds(delay);
+        // A vehicle follows the offer on the pilot now: an older offer it has not reached yet is
+        // never applied after this newer one.
+        v.Changes.RemoveAll(c => c.At >= at);
+        v.Changes.Add((at, target));
+        v.Changes.Sort((a, b) => a.At.CompareTo(b.At));
+    }
+}
