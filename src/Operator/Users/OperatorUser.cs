@@ -3,7 +3,7 @@ using System.Text;
 
 namespace SmartElek.Operator.Users;
 
-/// <summary>The three roles of design.md §3b.</summary>
+/// <summary>The three roles of the operator's app: operator (everything), driver (their own chargers), viewer (read-only).</summary>
 public static class Roles
 {
     /// <summary>Everything: users, circuits, commissioning, every charger.</summary>

@@ -3,7 +3,7 @@ using SmartElek.Site.Topology;
 namespace SmartElek.Site.Allocation;
 
 /// <summary>
-/// The cap that follows what a vehicle draws (design.md §2, invariant 6). A vehicle drawing more
+/// The cap that follows what a vehicle draws (docs/site.md, invariant 6). A vehicle drawing more
 /// than <see cref="AllocationPolicy.AsksForMoreWithinAmps"/> under its offer is limited by itself
 /// (it tapers near full, or its onboard charger is small): it is capped at its draw plus
 /// <see cref="AllocationPolicy.DrawHeadroomAmps"/>, at least 6 A, and the rest goes to others.
