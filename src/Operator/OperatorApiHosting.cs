@@ -86,7 +86,9 @@ public static class OperatorApiHosting
                 catch (OperationCanceledException) { return; }
             }
         }
-        if (setupLink is not null) await System.Console.Out.WriteLineAsync(setupLink);
+        // The link is a secret, not a log line: on stderr, so that stdout stays the log stream (one
+        // JSON object per line in the JSON format) that collectors keep.
+        if (setupLink is not null) await System.Console.Error.WriteLineAsync(setupLink);
         if (!announced) AnnounceAddresses(app);
     }
 
