@@ -95,7 +95,7 @@ public class GrantLedgerTests
     }
 
     [Fact]
-    public void Freed_amps_move_at_once_when_the_meter_already_reads_under_the_lower_offer()
+    public void Freed_amps_move_at_once_when_the_meter_shows_the_vehicle_following_the_lower_offer_down()
     {
         var (ledger, a, b, now) = AChargingAlone();
         // a has held its 30 A long enough (pacing + window + a report) for its vehicle to take it up.
@@ -104,10 +104,38 @@ public class GrantLedgerTests
         b.Wants = true;
         b.Take(ledger.OnReport(b.Report(now), now), now);
         a.Take(ledger.Reallocate(now), now);
+        // Applied, the vehicle still at 30 A; then it follows down to 15.9 A.
+        now += TimeSpan.FromMilliseconds(300);
+        a.Take(ledger.OnReport(a.Report(now), now), now);
+        Assert.DoesNotContain(ledger.Reallocate(now), g => g.Charger == B && g.Amps > 0);
         a.Drawn = 15.9;
         now += TimeSpan.FromSeconds(1);
         a.Take(ledger.OnReport(a.Report(now), now), now);
         Assert.Contains(ledger.Reallocate(now), g => g.Charger == B && g.Amps == 16);
+    }
+
+    [Fact]
+    public void A_vehicle_that_drew_less_by_itself_frees_nothing_before_the_window_for_it_may_wake_to_the_higher_offer()
+    {
+        var (ledger, a, b, now) = AChargingAlone();
+        now += Lease.OfferPacing + Lease.VehicleResponseWindow + Lease.ReportInterval;
+        a.Drawn = 12; // it takes 12 A of its 30 A
+        a.Take(ledger.OnReport(a.Report(now), now), now);
+        b.Wants = true;
+        b.Take(ledger.OnReport(b.Report(now), now), now);
+        a.Take(ledger.Reallocate(now), now);
+        Assert.Equal(14, a.Offer); // its draw cap: 12 A + 2 A
+        // Under the new 14 A from the first reading on: that shows no following. The vehicle may have
+        // seen the 30 A before the pilot lowered it and still ramp towards it.
+        now += TimeSpan.FromMilliseconds(300);
+        var applied = now;
+        a.Take(ledger.OnReport(a.Report(now), now), now);
+        now += TimeSpan.FromSeconds(1);
+        a.Take(ledger.OnReport(a.Report(now), now), now);
+        Assert.DoesNotContain(ledger.Reallocate(now), g => g.Charger == B && g.Amps > 0);
+        Assert.Equal(30, ledger.ExposureOf(A, now));
+        now = applied + Lease.VehicleResponseWindow;
+        Assert.Contains(ledger.Reallocate(now), g => g.Charger == B && g.Amps == 18);
     }
 
     [Fact]

@@ -247,32 +247,35 @@ public sealed class GrantLedger
     }
 
     // A report that shows a later grant applied ends the exposure of the earlier ones after the
-    // vehicle's window. A metered current already under the applied offer ends it at once, but
-    // only for a grant out long enough (pacing + window + one report) for the vehicle to have
-    // taken it up: a vehicle that has not yet ramped to a fresh higher offer still may, with its
-    // own delay, even after a lower one is applied (seen: 56 A on a 48 A feeder at start-up).
-    // "Under" is at or under the applied grant, not within a tolerance over it: a vehicle drawing
-    // a little more is one that has not followed yet (12.66 A on a new 12.6 A offer put a line at
-    // 29.64 A of its 29.6 A in the stability property). And only where the meter tells the two
-    // grants apart (a reading within the meter's tolerance of the older grant may be the vehicle
-    // still drawing it: a 0.1 A decrease read as followed at once put a line at 32.1 A of 32 A),
-    // or where the charger says its pilot offered nothing above the applied grant within the
-    // vehicle's window (a decrease its pilot's duty step cannot even express).
+    // vehicle's window. It ends it at once only where the meter shows the vehicle following the
+    // lower grant down: one report read it above the applied grant (by more than the meter's
+    // tolerance) and a later one at or under it. A reading under the lower grant alone proves
+    // nothing: a vehicle drawing less by itself may wake and ramp to the higher offer it saw, with
+    // its own delay, after the pilot lowered it (the fault simulation put a line at 38.3 A of its
+    // 36.8 A that way: 0 A read under a new 6 A, then 10 A; and before, a vehicle that had not
+    // yet ramped to a fresh 30 A did the same, 56 A on a 48 A feeder), and a reading a little over
+    // it is a vehicle that has not followed yet (12.66 A on a new 12.6 A put a line at 29.64 A of
+    // 29.6 A). It also ends at once where the charger says its pilot offered nothing above the
+    // applied grant within the vehicle's window (a decrease its duty step cannot express).
+    // Either way only for a grant out long enough (pacing + window + one report) to be taken up.
     void Settle(Entry e, ChargerReport report, DateTimeOffset now)
     {
         if (report.AppliedGrantEpoch != Epoch || report.AppliedGrantSeq <= 0) return;
         var applied = e.Held.FirstOrDefault(h => h.Seq == report.AppliedGrantSeq)?.Amps ?? report.OfferedAmps;
         var drawn = report.DrawnAmps.Max;
+        var above = drawn > applied + Lease.MeterToleranceAmps;
         var under = drawn <= applied + 1e-9;
         var nothingHigherOffered = report.MayDrawAmps <= applied + Eps;
         var takenUpAfter = Lease.OfferPacing + Lease.VehicleResponseWindow + Lease.ReportInterval;
         for (var i = 0; i < e.Held.Count; i++)
         {
             var h = e.Held[i];
-            var followed = under && (nothingHigherOffered || drawn < h.Amps - Lease.MeterToleranceAmps) && now - h.IssuedAt >= takenUpAfter;
+            if (h.Seq >= report.AppliedGrantSeq) continue;
+            var followed = under && (nothingHigherOffered || h.ReadAboveLower) && now - h.IssuedAt >= takenUpAfter;
             var at = followed ? now : now + Lease.VehicleResponseWindow;
-            if (h.Seq < report.AppliedGrantSeq && (h.SettledAt is null || at < h.SettledAt))
-                e.Held[i] = h with { SettledAt = at };
+            if (h.SettledAt is null || at < h.SettledAt) h = h with { SettledAt = at };
+            if (above) h = h with { ReadAboveLower = true };
+            e.Held[i] = h;
         }
     }
 
@@ -302,7 +305,8 @@ public sealed class GrantLedger
             Lease.LeaseDuration, leaseEnd, e.Reason);
     }
 
-    sealed record Held(long Seq, double Amps, DateTimeOffset LeaseEnd, DateTimeOffset? SettledAt, DateTimeOffset IssuedAt)
+    /// <param name="ReadAboveLower">A report read the vehicle above a lower grant applied after this one: it was still drawing more.</param>
+    sealed record Held(long Seq, double Amps, DateTimeOffset LeaseEnd, DateTimeOffset? SettledAt, DateTimeOffset IssuedAt, bool ReadAboveLower = false)
     {
         /// <summary>Until when these amps count as possibly drawn: its settling, or its lease plus the vehicle's window.</summary>
         public DateTimeOffset CountsUntil(TimeSpan window) =>
