@@ -44,4 +44,36 @@ public sealed partial class ChargerPageTests(DashboardSite site)
         await Expect(card.Locator("[data-test=limit]")).ToContainTextAsync("the user's maximum current");
         await DashboardSite.ScreenshotAsync(page, "charger-max-current-10");
     }
+
+    [Fact]
+    public async Task SET_actions_ask_first_and_taking_a_charger_out_of_service_shows_on_its_card_until_it_is_back()
+    {
+        var page = await site.NewPageAsync();
+        await DashboardSite.SignInAsync(page, DashboardSite.OperatorUser, DashboardSite.OperatorPassword);
+        await page.GotoAsync("/chargers/charger-6");
+        await DashboardSite.WaitUntilLiveAsync(page);
+        var card = page.Locator(".charger-card[data-charger=charger-6]");
+
+        // A SET action asks first; cancelled, nothing is sent.
+        await page.Locator("[data-action=FactoryResetAndLeaveNetwork]").ClickAsync();
+        var dialog = page.Locator(".mud-dialog");
+        await Expect(dialog).ToContainTextAsync("As 13 taps of SET");
+        await DashboardSite.ScreenshotAsync(page, "charger-factory-reset-confirm");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Expect(dialog).ToHaveCountAsync(0);
+        await Expect(page.Locator(".mud-snackbar")).ToHaveCountAsync(0);
+
+        // Out of service, confirmed: the charger says so (and offers nothing); back in service, it no longer does.
+        await page.Locator("#commands").GetByText("In service", new() { Exact = true }).ClickAsync();
+        await Expect(dialog).ToContainTextAsync("offers 0 A and starts no session");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Take out of service" }).ClickAsync();
+        await Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("Out of service: Done.");
+        await Expect(card.Locator("[data-test=state]")).ToContainTextAsync("out of service");
+        await Expect(card.Locator("[data-test=offered]")).ToHaveTextAsync("0.0 A", new() { Timeout = 15_000 });
+        await DashboardSite.ScreenshotAsync(page, "charger-out-of-service");
+
+        await page.Locator("#commands").GetByText(new Regex("^Out of service")).ClickAsync();
+        await Expect(page.Locator(".mud-snackbar").Last).ToContainTextAsync("Back in service: Done.");
+        await Expect(card.Locator("[data-test=state]")).Not.ToContainTextAsync("out of service");
+    }
 }

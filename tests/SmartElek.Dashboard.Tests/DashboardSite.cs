@@ -41,6 +41,8 @@ public sealed class DashboardSite : IAsyncLifetime
         {
             ["SMARTELEK_OPERATOR_USER"] = OperatorUser,
             ["SMARTELEK_OPERATOR_PASSWORD"] = OperatorPassword,
+            // Every test signs in from 127.0.0.1; the default 10 a minute is for people.
+            ["SMARTELEK__Api__LoginAttemptsPerMinute"] = "60",
         });
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
