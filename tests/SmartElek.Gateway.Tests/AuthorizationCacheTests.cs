@@ -174,6 +174,8 @@ public sealed class AuthorizationCacheTests(ITestOutputHelper output)
         {
             var (cp, _, _) = Start(store, "cp-4");
             cp.Tell(new LocalStartRequested("TAG-C"));
+            await cp.Ask<ChargePointState>(GetState.Instance);
+            Scheduler.Advance(TimeSpan.FromSeconds(46)); // starting up, it waits (45 s) for a registration that never comes
             var state = await cp.Ask<ChargePointState>(GetState.Instance);
             Assert.Null(state.TransactionId);
             Assert.Equal(2, state.QueuedTransactionMessages); // step 2's start and stop, still owed

@@ -52,10 +52,13 @@ public sealed class OcppProcessTests(ITestOutputHelper output) : IAsyncLifetime
             if (wanted(record)) return record;
             if (DateTime.UtcNow > until)
                 throw new Xunit.Sdk.XunitException($"{what} within {within.TotalSeconds:0} s; the central system received: " +
-                    string.Join(", ", record.Received.Select(r => r.Method)) + $"\nstderr:\n{site.Errors()}");
+                    string.Join(", ", record.Received.Select(r => r.Method)) +
+                    $"\nstdout (end):\n{Tail(site.Text())}\nstderr:\n{site.Errors()}");
             await Task.Delay(250);
         }
     }
+
+    private static string Tail(string text) => text[Math.Max(0, text.Length - 8000)..];
 
     private static double RegisterWh(ReceivedCall meterValues) =>
         meterValues.Params["meterValue"]!.AsArray()

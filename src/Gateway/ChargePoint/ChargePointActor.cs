@@ -18,7 +18,7 @@ namespace SmartElek.Gateway.ChargePoint;
 /// (<see cref="ChargingProfiles"/>, <see cref="LocalAuthorization"/>, <see cref="ChargePointConfiguration"/>,
 /// <see cref="StatusMapping"/>).
 /// </summary>
-public sealed class ChargePointActor : ReceiveActor, IWithTimers
+public sealed partial class ChargePointActor : ReceiveActor, IWithTimers
 {
     private const int Connector = 1;
 
@@ -109,6 +109,9 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         Receive<LocalStartRequested>(s => RequestAuthorization(s.IdTag, null));
         Receive<LocalStopRequested>(r => { if (_transaction is not null) StopTransaction(r.Reason); });
         Receive<GetState>(_ => Sender.Tell(State()));
+        Receive<Drain>(OnDrain);
+        Receive<DrainOver>(_ => AnswerDrain(over: true));
+        Receive<StartupWaitOver>(_ => EndStartup(accepted: false));
         Receive<HeartbeatTick>(_ => OnHeartbeatTick());
         Receive<MeterTick>(_ => OnMeterTick());
         Receive<AlignedTick>(t => OnAlignedTick(t.Boundary));
@@ -213,6 +216,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
             else StopCutTransaction();
         }
         _lastStatus = CurrentStatus();
+        StartStartupWait();
         _link.Start(Self);
     }
 
@@ -307,6 +311,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
     {
         if (!_connected || (_registration != Registration.Accepted && !(triggered && _registration == Registration.Pending)))
         {
+            if (request is AuthorizeRequest && HoldForRegistration(new Outgoing(request, onAnswer, onFailure))) return;
             onFailure?.Invoke();
             return;
         }
@@ -328,6 +333,7 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
         if (_restart is { } restart && !Queued(restart.Stop)) Restart(restart.Type);
         SendNext();
         AnswerUnlocks();
+        AnswerDrain();
     }
 
     private void SendNext()
@@ -466,15 +472,18 @@ public sealed class ChargePointActor : ReceiveActor, IWithTimers
                     _config = _config.Change("HeartbeatInterval", boot.Interval.ToString(CultureInfo.InvariantCulture)).Configuration;
                 RestartHeartbeat();
                 ReportStatus(force: true);
+                EndStartup(accepted: true);
                 break;
             case RegistrationStatus.Pending:
                 _registration = Registration.Pending;
                 // The interval is the minimum wait before the next BootNotification.
                 Timers.StartSingleTimer("boot", new BootRetryDue(), retry);
+                EndStartup(accepted: false);
                 break;
             default:
                 _registration = Registration.Rejected;
                 Timers.StartSingleTimer("boot", new BootRetryDue(), retry);
+                EndStartup(accepted: false);
                 break;
         }
     }

@@ -13,6 +13,7 @@ public enum Registration { NotBooted, Pending, Accepted, Rejected }
 /// <param name="Clock">the time source of timestamps (tests may give a virtual clock)</param>
 /// <param name="StoreRetry">while the store fails, how often the held changes are tried again (5 s)</param>
 /// <param name="UnlockWait">how long an UnlockConnector answer waits for its transaction's stop to go out and the relays to open (10 s)</param>
+/// <param name="AuthorizeWaitAtStart">how long an Authorize asked while the charge point starts up waits for its first registration (45 s)</param>
 public sealed record ChargePointSettings(
     ChargerId Id,
     string Vendor = "SmartElek",
@@ -25,7 +26,8 @@ public sealed record ChargePointSettings(
     ChargePointConfiguration? Configuration = null,
     Func<DateTimeOffset>? Clock = null,
     TimeSpan? StoreRetry = null,
-    TimeSpan? UnlockWait = null)
+    TimeSpan? UnlockWait = null,
+    TimeSpan? AuthorizeWaitAtStart = null)
 {
     public ElectricalSupply SupplyOrDefault => Supply ?? new ElectricalSupply(240m, 1, 32m);
 }
@@ -61,6 +63,17 @@ public static class ChargePointProtocol
         public static readonly GetState Instance = new();
     }
 
+    /// <summary>
+    /// The controller stops: answered with <see cref="Drained"/> once nothing is owed the central
+    /// system on the open connection (no running transaction, no transaction message queued or
+    /// unanswered), at once when offline, and at the latest after <paramref name="Within"/>. What is
+    /// still queued then stays in the durable queue for the next start.
+    /// </summary>
+    public sealed record Drain(TimeSpan Within);
+
+    /// <summary>The answer to <see cref="Drain"/>: how many transaction messages stay queued.</summary>
+    public sealed record Drained(int QueuedTransactionMessages);
+
     /// <summary>A summary of the charge point for observers.</summary>
     public sealed record ChargePointState(
         Registration Registration, bool Connected, int? TransactionId, int QueuedTransactionMessages,
@@ -68,6 +81,14 @@ public static class ChargePointProtocol
 
     // ---- timers (internal) ----
     internal sealed record HeartbeatTick;
+    internal sealed record DrainOver
+    {
+        public static readonly DrainOver Instance = new();
+    }
+    internal sealed record StartupWaitOver
+    {
+        public static readonly StartupWaitOver Instance = new();
+    }
     internal sealed record MeterTick;
     internal sealed record AlignedTick(DateTimeOffset Boundary);
     internal sealed record LimitTick;

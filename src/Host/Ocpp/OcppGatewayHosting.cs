@@ -1,4 +1,6 @@
+using Akka;
 using Akka.Actor;
+using Akka.Event;
 using Akka.Hosting;
 using SmartElek.Actors.Charger;
 using SmartElek.Actors.Persistence;
@@ -35,8 +37,10 @@ public static class OcppGatewayHosting
         StorageOptions? storage = null)
     {
         if (!options.Enabled) return akka;
+        akka.AddHocon($"akka.coordinated-shutdown.phases.service-stop.timeout = {(int)(DrainWithin.TotalSeconds + 2)}s", HoconAddMode.Prepend);
         return akka.WithActors((system, _) =>
         {
+            var started = new System.Collections.Concurrent.ConcurrentBag<IActorRef>();
             var key = AuthorizationKey(options);
             var baseUrl = new Uri(options.CentralSystemUrl);
             storage ??= new StorageOptions();
@@ -52,10 +56,37 @@ public static class OcppGatewayHosting
                 var settings = new ChargePointSettings(charger.Id, SerialNumber: charger.Id.Value,
                     Supply: new ElectricalSupply((decimal)charger.Hardware.Grid.NominalVolts, 1, (decimal)ChargerUnit.RatedAmps),
                     Configuration: configuration);
-                system.ActorOf(ChargePointActor.Props(settings, port, link, memory, memory), ActorName(charger.Id));
+                started.Add(system.ActorOf(ChargePointActor.Props(settings, port, link, memory, memory), ActorName(charger.Id)));
             })).ToList();
             system.ActorOf(ChargePointStarter.Props(openStore, starts), "ocpp-store");
+            // After the units ended their sessions (service-requests-done), before the actors stop.
+            CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceStop, "drain-charge-points",
+                () => DrainAsync(system, [.. started]));
         });
+    }
+
+    /// <summary>How long a stopping controller waits for its charge points' transaction messages to be answered.</summary>
+    public static readonly TimeSpan DrainWithin = TimeSpan.FromSeconds(10);
+
+    // A StopTransaction the central system answered after the process ended would go out again at
+    // the next start: each charge point gets a bounded wait for what it owes on an open connection.
+    private static async Task<Done> DrainAsync(ActorSystem system, IReadOnlyList<IActorRef> chargePoints)
+    {
+        var answers = await Task.WhenAll(chargePoints.Select(async cp =>
+        {
+            try
+            {
+                return await cp.Ask<ChargePointProtocol.Drained>(new ChargePointProtocol.Drain(DrainWithin), DrainWithin + TimeSpan.FromSeconds(1));
+            }
+            catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+            {
+                return null;
+            }
+        }));
+        var left = answers.Sum(a => a?.QueuedTransactionMessages ?? 0);
+        system.Log.Info("OCPP: {0} of {1} charge point(s) drained; {2} transaction message(s) stay queued for the next start",
+            answers.Count(a => a is not null), chargePoints.Count, left);
+        return Done.Instance;
     }
 
     /// <summary>
