@@ -84,17 +84,34 @@ public sealed class DashboardSite : IAsyncLifetime
     /// <summary>Adds a user through the operator API (as the operator, with the anti-forgery header its cookie session needs).</summary>
     public async Task CreateUserAsync(string name, string role, string password, params string[] chargers)
     {
-        using var client = _host!.Client();
-        var login = await client.PostAsJsonAsync("/api/login", new { name = OperatorUser, password = OperatorPassword });
-        login.EnsureSuccessStatusCode();
-        var me = await login.Content.ReadFromJsonAsync<JsonElement>();
-        client.DefaultRequestHeaders.Add("X-XSRF-TOKEN", me.GetProperty("antiforgeryToken").GetString());
+        using var client = await OperatorClientAsync();
         var created = await client.PostAsJsonAsync("/api/users", new { name, role, password });
         Assert.True(created.IsSuccessStatusCode, $"creating {role} {name}: {(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}");
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
         if (chargers.Length == 0) return;
         var assigned = await client.PutAsJsonAsync($"/api/users/{id}/chargers", new { chargers });
         Assert.True(assigned.IsSuccessStatusCode, $"assigning {string.Join(", ", chargers)} to {name}: {(int)assigned.StatusCode} {await assigned.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>Changes a user's role through the operator API.</summary>
+    public async Task ChangeRoleAsync(string name, string role)
+    {
+        using var client = await OperatorClientAsync();
+        var users = await client.GetFromJsonAsync<JsonElement>("/api/users");
+        var id = users.EnumerateArray().Single(u => u.GetProperty("name").GetString() == name).GetProperty("id").GetString();
+        var changed = await client.PatchAsJsonAsync($"/api/users/{id}", new { role });
+        Assert.True(changed.IsSuccessStatusCode, $"making {name} a {role}: {(int)changed.StatusCode} {await changed.Content.ReadAsStringAsync()}");
+    }
+
+    // Signed in as the operator, with the anti-forgery header its cookie session's changes need.
+    private async Task<HttpClient> OperatorClientAsync()
+    {
+        var client = _host!.Client();
+        var login = await client.PostAsJsonAsync("/api/login", new { name = OperatorUser, password = OperatorPassword });
+        login.EnsureSuccessStatusCode();
+        var me = await login.Content.ReadFromJsonAsync<JsonElement>();
+        client.DefaultRequestHeaders.Add("X-XSRF-TOKEN", me.GetProperty("antiforgeryToken").GetString());
+        return client;
     }
 
     public static Task ScreenshotAsync(IPage page, string name) =>

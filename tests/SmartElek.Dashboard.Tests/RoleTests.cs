@@ -41,6 +41,24 @@ public sealed class RoleTests(DashboardSite site)
     }
 
     [Fact]
+    public async Task A_driver_demoted_while_their_page_is_open_loses_its_controls_without_reloading()
+    {
+        await site.CreateUserAsync("drew", "driver", "drew's long password", "charger-6");
+        var page = await site.NewPageAsync();
+        await DashboardSite.SignInAsync(page, "drew", "drew's long password");
+        await page.GotoAsync("/chargers/charger-6");
+        await DashboardSite.WaitUntilLiveAsync(page);
+        await Expect(page.Locator("#start")).ToBeVisibleAsync();
+
+        await site.ChangeRoleAsync("drew", "viewer");
+        // The open page reads the rights again every 15 s (and a command checks them when it is sent).
+        var recheck = new LocatorAssertionsToHaveCountOptions { Timeout = 40_000 };
+        await Expect(page.Locator("#commands")).ToHaveCountAsync(0, recheck);
+        await Expect(page.Locator("#save-settings")).ToHaveCountAsync(0);
+        await DashboardSite.ScreenshotAsync(page, "driver-demoted-to-viewer");
+    }
+
+    [Fact]
     public async Task A_viewer_sees_every_charger_and_no_write_control()
     {
         await site.CreateUserAsync("vic", "viewer", "vic's long password");

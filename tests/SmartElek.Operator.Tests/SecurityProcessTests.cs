@@ -135,6 +135,26 @@ public sealed class SecurityProcessTests(ITestOutputHelper output) : IAsyncLifet
         }
         Assert.Contains(HttpStatusCode.Unauthorized, statuses);
         Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+        // The dashboard's login form shares that budget: with the right password it is refused too.
+        var page = await SignInWithTheFormAsync(guesser, "boss", Password);
+        Assert.Contains("Too many sign-in attempts", page, StringComparison.Ordinal);
+        await guesser.GetAsync("/api/me").Expect(HttpStatusCode.Unauthorized);
+    }
+
+    /// <summary>Posts the dashboard's login form as a browser would (its anti-forgery field included); the page it answers.</summary>
+    private static async Task<string> SignInWithTheFormAsync(HttpClient client, string name, string password)
+    {
+        var form = await client.GetStringAsync("/login");
+        var token = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"");
+        Assert.True(token.Success, "no anti-forgery field on the login page");
+        using var answer = await client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "login",
+            ["__RequestVerificationToken"] = token.Groups[1].Value,
+            ["Form.User"] = name,
+            ["Form.Password"] = password,
+        }));
+        return await answer.Content.ReadAsStringAsync();
     }
 
     [Fact]

@@ -18,6 +18,9 @@ public sealed class ChargerAccess
 
     public bool MaySee(ChargerId id) => _only is null || _only.Contains(id.Value);
 
+    /// <summary>The same chargers as <paramref name="other"/>.</summary>
+    public bool SameAs(ChargerAccess other) => _only is null ? other._only is null : other._only is not null && _only.SetEquals(other._only);
+
     /// <summary>The request's access, as the authentication put it; every charger when none was put.</summary>
     public static ChargerAccess Of(HttpContext http) =>
         http.Features.Get<ChargerAccess>() ?? All;

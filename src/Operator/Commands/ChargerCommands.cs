@@ -25,6 +25,9 @@ public sealed class ChargerCommands(SiteViewStore store, TimeProvider clock)
         public sealed record Unreachable(string Why) : Outcome;
 
         public sealed record TimedOut : Outcome;
+
+        /// <summary>Refused before it was sent: the user may not (any more) do this.</summary>
+        public sealed record NotAllowed(string Why) : Outcome;
     }
 
     public async Task<Outcome> SendAsync(ChargerPlacement placement, Request request, CancellationToken cancel)
@@ -48,6 +51,7 @@ public sealed class ChargerCommands(SiteViewStore store, TimeProvider clock)
     {
         Outcome.Unreachable u => TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Charger unreachable",
             detail: $"Charger '{charger}' cannot be reached: {u.Why}."),
+        Outcome.NotAllowed n => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed", detail: n.Why),
         Outcome.TimedOut => TypedResults.Problem(statusCode: StatusCodes.Status504GatewayTimeout, title: "No answer",
             detail: $"Charger '{charger}' did not answer within {AnswerWithin.TotalSeconds:0} s."),
         Outcome.Answered { Reply.Errors: { Count: > 0 } errors } => TypedResults.ValidationProblem(

@@ -11,6 +11,7 @@ public static class CommandOutcomes
     {
         ChargerCommands.Outcome.Answered { Reply.Accepted: true } => "Done.",
         ChargerCommands.Outcome.Unreachable u => $"Charger '{charger}' cannot be reached: {u.Why}.",
+        ChargerCommands.Outcome.NotAllowed n => n.Why,
         ChargerCommands.Outcome.TimedOut => $"Charger '{charger}' did not answer within {ChargerCommands.AnswerWithin.TotalSeconds:0} s.",
         ChargerCommands.Outcome.Answered { Reply.Errors: { Count: > 0 } errors } => string.Join("; ", errors.Select(e => e.ToString())),
         ChargerCommands.Outcome.Answered a => $"Charger '{charger}' refused: {a.Reply.Reason}.",

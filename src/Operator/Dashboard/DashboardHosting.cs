@@ -23,9 +23,6 @@ public static class DashboardHosting
     public const string LoginPath = "/login";
     public const string LogoutPath = "/logout";
 
-    /// <summary>The login form's posts, per client address (its page views are not counted).</summary>
-    public const string LoginFormLimit = "dashboard-login";
-
     public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder, OperatorApiSettings settings)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -35,7 +32,6 @@ public static class DashboardHosting
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddCascadingAuthenticationState();
-        builder.Services.AddSingleton<DashboardSignIn>();
         // The API's cookie answers 401/403; a browser asking for a page is sent to the login form instead.
         builder.Services.PostConfigure<CookieAuthenticationOptions>(OperatorAuth.Cookie, o =>
         {
@@ -44,10 +40,8 @@ public static class DashboardHosting
                 ? Redirect(c.Response, $"{LoginPath}?returnUrl={Uri.EscapeDataString(c.Request.PathBase + c.Request.Path + c.Request.QueryString)}")
                 : api(c);
         });
-        builder.Services.Configure<RateLimiterOptions>(o => o.AddPolicy(LoginFormLimit, http => HttpMethods.IsPost(http.Request.Method)
-            ? RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "?",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = settings.LoginAttemptsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
-            : RateLimitPartition.GetNoLimiter("page")));
+        // A command from an open page is checked against the user's rights at that moment.
+        builder.Services.AddScoped<DashboardCommands>();
         return builder;
     }
 
@@ -58,12 +52,8 @@ public static class DashboardHosting
         app.UseAntiforgery();
         // The login page needs its styles before anyone is signed in.
         app.MapStaticAssets().AllowAnonymous();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode()
-            .Add(e =>
-            {
-                if (e is RouteEndpointBuilder { RoutePattern.RawText: LoginPath })
-                    e.Metadata.Add(new EnableRateLimitingAttribute(LoginFormLimit));
-            });
+        // The login form's posts share POST /api/login's budget of attempts (PasswordSignIn).
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         // A form post with the antiforgery token (UseAntiforgery checks it): no link can sign a user out.
         app.MapPost(LogoutPath, async (HttpContext http) =>
         {

@@ -27,12 +27,48 @@ public abstract class LiveSiteComponent : ComponentBase, IDisposable
 
     protected DashboardAccess Access { get; private set; } = DashboardAccess.Nobody;
 
+    /// <summary>How often an open page reads the user's rights again (a command checks them anyway when it is sent).</summary>
+    public static readonly TimeSpan AccessRecheck = TimeSpan.FromSeconds(15);
+
+    private long _ticks;
+
     protected override async Task OnInitializedAsync()
     {
         Access = await DashboardAccess.OfAsync((await AuthenticationState).User, Users, CancellationToken.None);
         Refresh();
         Store.Changed += OnViewChanged;
-        _tick = new Timer(_ => OnViewChanged(Store.Current), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        _tick = new Timer(_ => OnTick(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+    }
+
+    private void OnTick()
+    {
+        if (++_ticks % (long)AccessRecheck.TotalSeconds == 0) _ = RecheckAccessAsync();
+        OnViewChanged(Store.Current);
+    }
+
+    // A user demoted, removed or unassigned while the page is open: its controls go with the rights.
+    private async Task RecheckAccessAsync()
+    {
+        try
+        {
+            var user = (await AuthenticationState).User;
+            var access = await DashboardAccess.OfAsync(user, Users, CancellationToken.None);
+            if (access.Role == Access.Role && access.Chargers.SameAs(Access.Chargers)) return;
+            await InvokeAsync(() =>
+            {
+                Access = access;
+                Refresh();
+                StateHasChanged();
+            });
+        }
+        catch (ObjectDisposedException)
+        {
+            // The circuit ended meanwhile.
+        }
+        catch (System.Data.Common.DbException)
+        {
+            // The database does not answer: the controls stay as they were; a command checks again when it is sent.
+        }
     }
 
     /// <summary>Reads what the page shows from <see cref="Store"/>'s current view (on the renderer's thread).</summary>

@@ -39,6 +39,7 @@ public static class OperatorAuth
     {
         services.AddSingleton(sp => new UserStore(settings.Storage, settings.Environment));
         services.AddSingleton<IPasswordHasher<OperatorUser>, PasswordHasher<OperatorUser>>();
+        services.AddSingleton<PasswordSignIn>();
         SiteKeyRing.AddTo(services);
         services.AddAuthentication(Smart)
             .AddPolicyScheme(Smart, "cookie or bearer token", o => o.ForwardDefaultSelector = http =>
