@@ -121,6 +121,7 @@ public static class SiteHost
             Topology = topology,
             Storage = HostStorage.ToPersistenceOptions(options.Storage),
             LoginAttemptsPerMinute = options.Api.LoginAttemptsPerMinute,
+            SiteZone = SiteTime.ZoneOf(options.Site),
             SetupLinkLifetime = TimeSpan.FromMinutes(options.Api.SetupLinkMinutes),
         };
         builder.AddOperatorApi(apiSettings);

@@ -1,3 +1,4 @@
+using SmartElek.Actors.ReadSide;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -35,6 +36,7 @@ public static class OperatorApiHosting
         builder.Services.AddProblemDetails();
         builder.Services.AddOperatorAuth(settings);
         builder.Services.AddSingleton<ChargerCommands>();
+        builder.Services.AddSingleton(new ReadStore(settings.Storage, settings.Environment, siteZone: settings.SiteZone));
         builder.Services.AddOpenApi("v1");
         return builder;
     }
@@ -50,6 +52,7 @@ public static class OperatorApiHosting
         app.MapUserEndpoints();
         app.MapSiteEndpoints();
         app.MapCommandEndpoints();
+        app.MapSessionEndpoints();
         app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(() => StartUsersAsync(app)));
         return app;
     }

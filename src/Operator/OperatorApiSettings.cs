@@ -16,6 +16,9 @@ public sealed record OperatorApiSettings
 
     public int LoginAttemptsPerMinute { get; init; } = 10;
 
+    /// <summary>The site's time zone (<c>Site:TimeZone</c>): the days sessions are listed by.</summary>
+    public NodaTime.DateTimeZone SiteZone { get; init; } = NodaTime.DateTimeZone.Utc;
+
     public TimeSpan SetupLinkLifetime { get; init; } = TimeSpan.FromHours(1);
 
     /// <summary>Environment (tests pass their own); default: the process's.</summary>

@@ -26,4 +26,5 @@ namespace SmartElek.Operator.Api;
 [JsonSerializable(typeof(Commands.AvailabilityRequest))]
 [JsonSerializable(typeof(Commands.SetActionRequest))]
 [JsonSerializable(typeof(SettingsDto))]
+[JsonSerializable(typeof(List<SessionDto>))]
 internal sealed partial class OperatorJson : JsonSerializerContext;

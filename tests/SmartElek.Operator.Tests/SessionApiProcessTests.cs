@@ -1,0 +1,80 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using SmartElek.Operator.Api;
+using SmartElek.Operator.Users;
+
+namespace SmartElek.Operator.Tests;
+
+/// <summary>Sessions over real HTTP against the running Host, attributed to the driver who started them.</summary>
+[Collection("api-processes")]
+public sealed class SessionApiProcessTests : IAsyncLifetime
+{
+    private const string Password = "correct horse battery";
+    private readonly string _workDir = Directory.CreateTempSubdirectory("smartelek-sessions-api-").FullName;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync()
+    {
+        try { Directory.Delete(_workDir, recursive: true); }
+        catch (IOException) { /* the OS cleans temp */ }
+        return Task.CompletedTask;
+    }
+
+    private static IEnumerable<JsonElement> Of(JsonElement sessions, string charger) =>
+        sessions.EnumerateArray().Where(s => s.GetProperty("charger").GetString() == charger);
+
+    private static string? SessionOf(JsonElement charger) =>
+        charger.GetProperty("summary").GetProperty("state") is { ValueKind: JsonValueKind.Object } state ? state.GetProperty("session").GetString() : null;
+
+    [Fact]
+    public async Task A_session_a_driver_starts_is_theirs_they_see_only_their_chargers_sessions_and_bad_days_are_named()
+    {
+        await using var host = await ApiHost.StartAsync(_workDir, SecurityProcessTests.ChargingSite());
+        using var op = await host.LoginAsync("boss", Password);
+        var dan = (await op.PostAsJsonAsync("/api/users", new { name = "dan", role = "driver", password = Password, idTag = "RFID-0001" })
+            .Expect(HttpStatusCode.Created)).GetProperty("id").GetString();
+        await op.PutAsJsonAsync($"/api/users/{dan}/chargers", new { chargers = new[] { "charger-2" } }).Expect(HttpStatusCode.OK);
+
+        // The vehicles arrive at once and auto-start; dan stops his charger and starts it again himself.
+        using var danClient = await host.LoginAsync("dan", Password);
+        await Http.Eventually(danClient, "/api/chargers/charger-2", c => SessionOf(c) is "Charging" or "Authorised", "a session");
+        await danClient.PostAsync("/api/chargers/charger-2/stop", null).Expect(HttpStatusCode.OK);
+        await Http.Eventually(danClient, "/api/chargers/charger-2", c => SessionOf(c) == "Stopped", "the stop");
+        await danClient.PostAsync("/api/chargers/charger-2/start", null).Expect(HttpStatusCode.OK);
+
+        // The read side catches up: the session is his; the others' sessions are not shown to him.
+        var his = await Http.Eventually(danClient, "/api/sessions", s => Of(s, "charger-2").Any(x => x.GetProperty("driverName").GetString() == "dan"),
+            "charger-2's session attributed to dan");
+        Assert.All(his.EnumerateArray(), s => Assert.Equal("charger-2", s.GetProperty("charger").GetString()));
+        Assert.Equal(dan, Of(his, "charger-2").First().GetProperty("driverId").GetString());
+
+        // The operator sees every charger's; the auto-started ones are nobody's.
+        var all = await Http.Eventually(op, "/api/sessions", s => s.EnumerateArray().Select(x => x.GetProperty("charger").GetString()).Distinct().Count() == 6,
+            "sessions of all six chargers");
+        Assert.All(all.EnumerateArray().Where(s => s.GetProperty("charger").GetString() != "charger-2"),
+            s => Assert.Equal(JsonValueKind.Null, s.GetProperty("driverName").ValueKind));
+
+        await op.GetAsync("/api/sessions?from=2026-13-01").ExpectFieldError("from");
+        await op.GetAsync("/api/sessions?from=2026-12-05&to=2026-12-01").ExpectFieldError("to");
+        await op.GetAsync("/api/sessions?charger=charger-99").ExpectFieldError("charger");
+    }
+
+    private static OperatorUser User(string name, string? idTag) => new(name + "-id", name, Roles.Driver, null, idTag, DateTimeOffset.UnixEpoch);
+
+    [Fact]
+    public void A_session_is_attributed_by_the_starting_user_s_name_or_by_the_idTag_presented_through_OCPP()
+    {
+        var attribution = new SessionAttribution([User("dan", "RFID-0001"), User("dora", null)]);
+        Assert.Equal("dan", attribution.Of("dan")?.Name);
+        Assert.Equal("dora", attribution.Of("dora")?.Name);
+        // OCPP compares idTags without case.
+        Assert.Equal("dan", attribution.Of("ocpp:rfid-0001")?.Name);
+        Assert.Null(attribution.Of("ocpp:RFID-9999"));
+        Assert.Null(attribution.Of("auto-start"));
+        Assert.Null(attribution.Of(null));
+        // A user named like a tag is not the tag's owner.
+        Assert.Null(attribution.Of("RFID-0001"));
+    }
+}
