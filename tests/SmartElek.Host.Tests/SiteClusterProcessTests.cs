@@ -76,7 +76,13 @@ public sealed partial class SiteClusterProcessTests(ITestOutputHelper output) : 
             // draw too, once every charger has reported (before, the allocator counts an unheard
             // charger at its full rating while it sits at its fail-safe 0 A).
             var allReported = nodes.Select(n => n.Text().Length).ToList();
-            await Task.Delay(TimeSpan.FromSeconds(15));
+            // Measured over three rounds of every node's summary (every 5 s: 9 circuits x 2 lines each).
+            var observe = DateTime.UtcNow.AddSeconds(120);
+            while (nodes.Select((n, i) => CircuitLine().Matches(n.Text()[allReported[i]..]).Count).Any(lines => lines < 3 * 18))
+            {
+                Assert.True(DateTime.UtcNow < observe && nodes.All(n => !n.Process.HasExited), "the nodes stopped printing their circuits");
+                await Task.Delay(500);
+            }
             var circuits = nodes.SelectMany(n => CircuitLine().Matches(n.Text())).ToList();
             Assert.NotEmpty(circuits);
             foreach (var m in circuits)

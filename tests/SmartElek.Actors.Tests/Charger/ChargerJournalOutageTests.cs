@@ -29,7 +29,7 @@ public sealed class ChargerJournalOutageTests(PostgreSqlFixture postgres, ITestO
         await rig.AllStoredAsync();
         rig.Board.PlugIn(ChargerJournalRig.Vehicle);
         var charging = await rig.StatusUntilAsync(s => s.Session == SessionPhase.Charging && rig.RelaysClosed, "charging");
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await rig.ReadingsStoredAsync(charging.SessionId!, 1);
         await rig.AllStoredAsync();
 
         await postgres.Server.StopAsync();
@@ -50,7 +50,7 @@ public sealed class ChargerJournalOutageTests(PostgreSqlFixture postgres, ITestO
         var up = await rig.AllStoredAsync(seconds: 30);
         Assert.True(up.Recoveries >= 1, $"the journal came back after stopping: {up}");
         Assert.Equal(0, up.Overflowed);
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await rig.ReadingsStoredAsync(charging.SessionId!, 1, after: outageTo); // charging on after the outage, durably
 
         rig.Board.Unplug();
         var deliveredWh = rig.Board.DeliveredWh;
@@ -103,7 +103,7 @@ public sealed class ChargerJournalOutageTests(PostgreSqlFixture postgres, ITestO
         Assert.IsType<ChargerProtocol.SettingsUpdated>(await rig.AskAsync<object>(new ChargerProtocol.UpdateSettings(hosts with { Name = "Garage" })));
         rig.Board.PlugIn(ChargerJournalRig.Vehicle);
         var cut = await rig.StatusUntilAsync(s => s.Session == SessionPhase.Charging && s.PowerW > 6000 && rig.RelaysClosed, "first life charging");
-        await Task.Delay(ChargerJournalRig.JournalSettings.DurableReadingInterval * 4.5);
+        await rig.ReadingsStoredAsync(cut.SessionId!, 4);
         await rig.AllStoredAsync();
         var registerAtCut = (await rig.StatusAsync()).RegisterWh;
         await rig.CrashAsync();
@@ -121,8 +121,8 @@ public sealed class ChargerJournalOutageTests(PostgreSqlFixture postgres, ITestO
             var startedAfter = clock.Elapsed;
             Assert.True(startedAfter >= recoveryWait - TimeSpan.FromMilliseconds(100), $"charging started {startedAfter} after power-up, before the recovery wait {recoveryWait}");
             Assert.Equal(hosts.Name, (await rig.AskAsync<ChargerSettings>(ChargerProtocol.GetSettings.Instance)).Name);
-            await Task.Delay(TimeSpan.FromSeconds(2));
-            var during = await rig.StatusAsync();
+            // Some energy on the provisional register (about 2 Wh a second at 7 kW).
+            var during = await rig.StatusUntilAsync(s => s.RegisterWh >= 4, "4 Wh charged provisionally");
             Assert.False((await rig.GuardAsync()).Ready);
             // The register counts from 0 Wh at this power-up: what this board delivered, not the first life's register.
             Assert.InRange(during.RegisterWh, 0.5, rig.Board.DeliveredWh * 1.02 + 0.5);
@@ -160,7 +160,7 @@ public sealed class ChargerJournalOutageTests(PostgreSqlFixture postgres, ITestO
         await rig.AllStoredAsync(seconds: 30);
         // A few more seconds of charging on the moved register: a longer session also keeps the metering error of a
         // late sample at a current step (a loaded machine) within the tolerance, which grows with the energy.
-        await Task.Delay(TimeSpan.FromSeconds(4));
+        await rig.StatusUntilAsync(s => s.RegisterWh >= moved.RegisterWh + 8, "8 Wh more on the moved register");
 
         rig.Board.Unplug();
         var deliveredWh = rig.Board.DeliveredWh;

@@ -41,7 +41,7 @@ public abstract class ChargerJournalRestartTests(ITestOutputHelper output)
         var charging = await rig.StatusUntilAsync(s => s.Session == SessionPhase.Charging && s.PowerW > 6000 && rig.RelaysClosed, "charging at full power");
         var firstSession = charging.SessionId!;
         // A few durable readings, then crash at a moment the journal is keeping up.
-        await Task.Delay(ChargerJournalRig.JournalSettings.DurableReadingInterval * 4.5);
+        await rig.ReadingsStoredAsync(firstSession, 4);
         await rig.AllStoredAsync();
         var powerW = (await rig.StatusAsync()).PowerW;
         var deliveredWh = rig.Board.DeliveredWh;

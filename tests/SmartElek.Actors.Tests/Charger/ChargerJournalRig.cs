@@ -10,6 +10,7 @@ using SmartElek.Charger.Hardware;
 using SmartElek.Charger.Settings;
 using SmartElek.Charger.Simulation;
 using Xunit.Abstractions;
+using static SmartElek.Charger.Journal.ChargerJournalEvents;
 
 namespace SmartElek.Actors.Tests.Charger;
 
@@ -108,6 +109,17 @@ public sealed class ChargerJournalRig(TestDatabase database, ITestOutputHelper o
         return await journal.CurrentEventsByPersistenceId(ChargerJournal.PersistenceIdOf(Id), 0, long.MaxValue)
             .RunWith(Sink.Seq<EventEnvelope>(), System.Materializer());
     }
+
+    /// <summary>
+    /// Waits until the journal holds <paramref name="count"/> durable readings of the session (taken
+    /// after <paramref name="after"/> when given): charging went on for that many reading intervals
+    /// and reached the database, however slow the machine.
+    /// </summary>
+    public Task<IReadOnlyList<EnergyRecorded>> ReadingsStoredAsync(string sessionId, int count, DateTimeOffset? after = null, double seconds = 30) =>
+        EventuallyAsync(async () => (IReadOnlyList<EnergyRecorded>)(await JournalAsync()).Select(e => e.Event).OfType<EnergyRecorded>()
+                .Where(r => r.SessionId == sessionId && (after is null || r.At > after)).ToList(),
+            readings => readings.Count >= count, $"{count} durable readings of session {sessionId}" + (after is null ? "" : $" after {after:HH:mm:ss.fff}"),
+            TimeSpan.FromSeconds(seconds));
 
     public async Task<IReadOnlyList<EventEnvelope>> TaggedAsync(string tag)
     {

@@ -119,7 +119,7 @@ public sealed class PowerCycleJournalTests(ITestOutputHelper output) : IDisposab
         await rig.AllStoredAsync();
         rig.Board.PlugIn(ChargerJournalRig.Vehicle);
         var charging = await rig.StatusUntilAsync(s => s.Session == SessionPhase.Charging && s.PowerW > 6000 && rig.RelaysClosed, "charging at full power");
-        await Task.Delay(ChargerJournalRig.JournalSettings.DurableReadingInterval * 1.5);
+        await rig.ReadingsStoredAsync(charging.SessionId!, 1);
 
         // As the OCPP port does for a hard reset during a transaction: stop, then power-cycle at once.
         rig.Unit.Tell(new ChargerProtocol.StopCharging(StopReason.Remote));
@@ -148,7 +148,7 @@ public sealed class PowerCycleJournalTests(ITestOutputHelper output) : IDisposab
         await rig.AllStoredAsync();
         rig.Board.PlugIn(ChargerJournalRig.Vehicle);
         var charging = await rig.StatusUntilAsync(s => s.Session == SessionPhase.Charging && s.PowerW > 6000 && rig.RelaysClosed, "charging at full power");
-        await Task.Delay(ChargerJournalRig.JournalSettings.DurableReadingInterval * 1.5);
+        await rig.ReadingsStoredAsync(charging.SessionId!, 1);
 
         // As the Host does when it stops gracefully; a second ask meanwhile is answered after the same flush.
         var answers = await Task.WhenAll(

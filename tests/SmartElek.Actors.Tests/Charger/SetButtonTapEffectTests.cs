@@ -314,7 +314,7 @@ public sealed class SetButtonRebootJournalTests(ITestOutputHelper output) : IDis
         await rig.AllStoredAsync();
         rig.Board.PlugIn(ChargerJournalRig.Vehicle);
         var charging = await rig.StatusUntilAsync(s => s.Session == SessionPhase.Charging && s.PowerW > 6000 && rig.RelaysClosed, "charging at full power");
-        await Task.Delay(ChargerJournalRig.JournalSettings.DurableReadingInterval * 1.5);
+        await rig.ReadingsStoredAsync(charging.SessionId!, 1);
 
         for (var i = 0; i < 10; i++)
         {

@@ -107,9 +107,14 @@ public sealed class SiteMembershipTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.Equal(LimitKind.FailSafe, before.GrantLimit?.Kind);
         Assert.Equal(6, before.GrantedAmps);
 
-        // Outside the cluster the unit goes on: it meters, keeps its relays and its 6 A fail-safe offer.
-        await Task.Delay(TimeSpan.FromSeconds(3));
-        var after = await unitC.Status();
+        // Outside the cluster the unit goes on: it meters, keeps its relays and its 6 A fail-safe offer,
+        // while its node starts a new life by itself (which cannot join yet).
+        var after = before;
+        await WaitForAsync("unit c metering on outside the cluster and node c in a new life", TimeSpan.FromSeconds(30), async () =>
+        {
+            after = await unitC.Status();
+            return after.RegisterWh > before.RegisterWh + 1 && cNode.Lives.Count >= 2;
+        });
         Assert.True(after.At > before.At, "the unit's status must stay live");
         Assert.True(after.RegisterWh > before.RegisterWh, $"the unit must go on metering: {before.RegisterWh} -> {after.RegisterWh} Wh");
         Assert.InRange(after.OfferedAmps, 5.9, 6);

@@ -119,8 +119,8 @@ public sealed class SiteViewClusterTests(ITestOutputHelper output) : IAsyncLifet
 
         // Its age grows: never shown as fresh.
         var age = seen.Age!.Value;
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
-        Assert.True(Row(0, "c").Age > age, "the age of an unreachable charger's state grows");
+        await WaitFor("the age of an unreachable charger's state growing by a second", TimeSpan.FromSeconds(15),
+            () => Row(0, "c").Age > age + TimeSpan.FromSeconds(1));
         Assert.Equal(ChargerReach.Unreachable, Row(0, "c").Reach);
         Assert.IsType<ChargerCommands.Outcome.Unreachable>(await commands.SendAsync(placementC,
             new ChargerCommandProtocol.Request(placementC.Id, ChargerCommandKind.Stop, "test"), CancellationToken.None));
