@@ -44,6 +44,9 @@ public sealed class DashboardSite : IAsyncLifetime
             // Every test signs in from 127.0.0.1; the default 10 a minute is for people.
             ["SMARTELEK__Api__LoginAttemptsPerMinute"] = "60",
         });
+        // A condition on the page may take a while on a machine busy with other test processes: the
+        // assertions wait for it up to 20 s (as the actions do 30 s), never for a fixed time.
+        Assertions.SetDefaultExpectTimeout(20_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -26,7 +26,7 @@ public static class ReadSideCatchUp
             quiet.WithFallback(WireSerialization.Config).WithFallback(PersistenceHocon.For(options, environment)));
         try
         {
-            var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(PersistenceHocon.ReadJournalPluginId);
+            var journal = await ReadJournals.OpenAsync(system, timeout);
             var materializer = system.Materializer();
             var deadline = DateTime.UtcNow + timeout;
             foreach (var projection in ReadSideProjection.All)

@@ -75,11 +75,15 @@ public sealed class ReadSideProjector : ReceiveActor
             .GroupedWithin(_settings.BatchSize, _settings.BatchWindow)
             .SelectAsync(1, batch => StoreAsync(batch.Select(ToFact).ToList()));
 
+    // Longer than the database's own connection timeouts: a database that is down fails the
+    // attempt (and the restart's back-off tries again), a busy one does not.
+    private static readonly TimeSpan JournalReadyWithin = TimeSpan.FromSeconds(60);
+
     private async Task<(SqlReadJournal Journal, long Offset)> StartAsync(ActorSystem system)
     {
         await _store.EnsureSchemaAsync();
         var offset = await _store.OffsetAsync(_projection);
-        var journal = await Task.Run(() => PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(PersistenceHocon.ReadJournalPluginId));
+        var journal = await ReadJournals.OpenAsync(system, JournalReadyWithin);
         return (journal, offset);
     }
 

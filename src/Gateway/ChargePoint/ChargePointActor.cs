@@ -613,6 +613,13 @@ public sealed partial class ChargePointActor : ReceiveActor, IWithTimers
             Authorise(idTag, profile);
             return;
         }
+        // Offline, an unknown tag the configuration admits starts at once; one it would refuse waits
+        // while the charge point starts up (see HoldForRegistration).
+        if (!online && local is null && _config.Bool("AllowOfflineTxForUnknownId"))
+        {
+            Authorise(idTag, profile);
+            return;
+        }
         Enqueue(new AuthorizeRequest(idTag),
             onAnswer: r =>
             {
