@@ -16,7 +16,7 @@ public sealed class ChargePointStarter : ReceiveActor, IWithTimers
     public static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(2);
 
     /// <summary>One charge point to start: <paramref name="Run"/> creates its actor on its queue and memory.</summary>
-    public sealed record Start(ChargerId Charger, Action<ChargePointStore.DurableChargePoint> Run);
+    public sealed record Start(ChargerId Charger, Action<DurableChargePoint> Run);
 
     private sealed record Attempt
     {
