@@ -34,9 +34,10 @@ public sealed partial class ChargePointActor : ReceiveActor, IWithTimers
     private readonly Queue<Outgoing> _outgoing = new();
     private readonly List<Action> _afterReply = [];
 
+    private readonly ChargePointStart _start;
     private ChargePointConfiguration _config;
-    private ChargingProfiles _profiles = ChargingProfiles.Empty;
-    private LocalAuthorization _auth = LocalAuthorization.Empty;
+    private ChargingProfiles _profiles;
+    private LocalAuthorization _auth;
     private Registration _registration = Registration.NotBooted;
     private bool _everAccepted;
     private bool _connected;
@@ -84,22 +85,37 @@ public sealed partial class ChargePointActor : ReceiveActor, IWithTimers
     private sealed record PendingUnlock(string MessageId, long? Stop);
 
     /// <param name="queue">the transaction message queue; a durable one keeps it across restarts (in memory when null)</param>
-    /// <param name="memory">keeps profiles and changed configuration across restarts (nothing kept when null)</param>
+    /// <param name="memory">keeps profiles and changed configuration across restarts (nothing kept when null); what it
+    /// remembers is read here, by the caller, before the actor starts</param>
     public static Props Props(ChargePointSettings settings, IConnectorPort port, IOcppLink link, ITransactionMessageQueue? queue = null,
         IChargePointMemory? memory = null) =>
-        Akka.Actor.Props.Create(() => new ChargePointActor(settings, port, link, queue ?? new InMemoryTransactionMessageQueue(), memory));
+        Props(settings, port, link, queue, memory, memory?.Recall() ?? RememberedChargePoint.Nothing);
 
-    public ChargePointActor(ChargePointSettings settings, IConnectorPort port, IOcppLink link, ITransactionMessageQueue queue, IChargePointMemory? memory)
+    /// <param name="remembered">what <paramref name="memory"/> remembered, read by whoever starts the charge point</param>
+    public static Props Props(ChargePointSettings settings, IConnectorPort port, IOcppLink link, ITransactionMessageQueue? queue,
+        IChargePointMemory? memory, RememberedChargePoint remembered)
+    {
+        var q = queue ?? new InMemoryTransactionMessageQueue();
+        var start = ChargePointStart.Of(remembered, q.Snapshot(), settings.Configuration ?? ChargePointConfiguration.Default(),
+            (settings.Clock ?? (() => DateTimeOffset.UtcNow))());
+        return Akka.Actor.Props.Create(() => new ChargePointActor(settings, port, link, q, memory, start));
+    }
+
+    public ChargePointActor(ChargePointSettings settings, IConnectorPort port, IOcppLink link, ITransactionMessageQueue queue, IChargePointMemory? memory,
+        ChargePointStart start)
     {
         _settings = settings;
         _port = port;
         _link = link;
         _queue = queue;
         _memory = memory;
-        _config = settings.Configuration ?? ChargePointConfiguration.Default();
         _now = settings.Clock ?? (() => DateTimeOffset.UtcNow);
-        _auth = _auth with { Cache = AuthorizationCache.Empty(_config.Int("AuthorizationCacheMaxEntries")) };
-        Recall();
+        _start = start;
+        _config = start.Configuration;
+        _profiles = start.Profiles;
+        _auth = start.Authorization;
+        _cutTransaction = start.CutTransaction;
+        _nextPlaceholder = start.NextPlaceholder;
 
         Receive<OcppLinkProtocol.Connected>(_ => OnConnected());
         Receive<OcppLinkProtocol.Disconnected>(d => OnDisconnected(d.Reason));
@@ -150,48 +166,6 @@ public sealed partial class ChargePointActor : ReceiveActor, IWithTimers
         });
     }
 
-    // After a restart: local ids continue below those still queued; profiles and changed keys come back.
-    // A TxProfile belonged to a transaction that the restart ended, so it is not reinstalled.
-    private void Recall()
-    {
-        _nextPlaceholder = TransactionMessages.LowestPlaceholder(_queue.Snapshot());
-        if (_memory is null) return;
-        var kept = _memory.Recall();
-        if (kept.Transaction is { } cut)
-        {
-            if (PowerLossRecovery.OwesStop(cut, _queue.Snapshot())) _cutTransaction = cut;
-            else
-            {
-                _log.Warning("{0}: remembered transaction {1} needs no PowerLoss stop (its stop is queued, or its start never was)", _settings.Id, cut.TransactionId);
-                _memory.RememberTransaction(null);
-            }
-        }
-        foreach (var (key, value) in kept.Configuration)
-        {
-            var (config, status) = _config.Change(key, value);
-            if (status is ConfigurationStatus.Accepted or ConfigurationStatus.RebootRequired) _config = config;
-            else _log.Warning("{0}: remembered configuration {1}={2} no longer applies ({3})", _settings.Id, key, value, status);
-        }
-        _profiles = new ChargingProfiles(kept.Profiles.Where(p => p.Profile.ChargingProfilePurpose != ChargingProfilePurpose.TxProfile).ToImmutableList());
-        if (kept.AuthorizationCache is { Count: > 0 } remembered)
-        {
-            var (cache, evicted) = AuthorizationCache.Of(_auth.Cache.Capacity, remembered, Now);
-            _auth = _auth with { Cache = cache };
-            if (evicted.Count > 0)
-            {
-                // Kept with a larger AuthorizationCacheMaxEntries: the durable copy follows the trimmed one.
-                _memory.ClearCache();
-                foreach (var (tag, entry) in cache.Entries) _memory.RememberCacheEntry(tag, entry, []);
-            }
-        }
-        if (kept.LocalList is { } list)
-            _auth = _auth with
-            {
-                ListVersion = list.Version,
-                List = list.Entries.Where(e => e.IdTagInfo is not null).ToImmutableDictionary(e => e.IdTag, e => e.IdTagInfo!),
-            };
-    }
-
     private void SetProfiles(ChargingProfiles profiles)
     {
         if (ReferenceEquals(profiles, _profiles) || profiles.Installed.SequenceEqual(_profiles.Installed)) return;
@@ -201,6 +175,13 @@ public sealed partial class ChargePointActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
+        foreach (var warning in _start.Warnings) _log.Warning("{0}: {1}", _settings.Id, warning);
+        if (_start.ForgetTransaction) _memory?.RememberTransaction(null);
+        if (_start.RewriteCache is { } cache && _memory is not null)
+        {
+            _memory.ClearCache();
+            foreach (var (tag, entry) in cache) _memory.RememberCacheEntry(tag, entry, []);
+        }
         if (_port is IObservableConnectorPort observable) observable.Attach(Self, Context);
         var self = Self;
         _queue.OnWritten(() => self.Tell(StoreWritten.Instance));
@@ -428,13 +409,13 @@ public sealed partial class ChargePointActor : ReceiveActor, IWithTimers
         {
             // A failure to process: retry TransactionMessageAttempts times, waiting RetryInterval x attempts.
             var failed = _queue.RecordFailedAttempt();
-            if (failed.FailedAttempts >= _config.Int("TransactionMessageAttempts"))
+            if (failed.FailedAttempts >= _config.TransactionMessageAttempts)
             {
                 _log.Error("{0}: gave up {1} after {2} attempts: {3}", _settings.Id, f.Action, failed.FailedAttempts, why);
                 _queue.RemoveHead();
                 return;
             }
-            DelayTransactionMessages(TimeSpan.FromSeconds(_config.Int("TransactionMessageRetryInterval") * failed.FailedAttempts));
+            DelayTransactionMessages(_config.TransactionMessageRetryInterval * failed.FailedAttempts);
             return;
         }
         f.Call?.OnFailure?.Invoke();
@@ -453,7 +434,7 @@ public sealed partial class ChargePointActor : ReceiveActor, IWithTimers
         _log.Warning("{0}: {1} got no answer in time", _settings.Id, f.Action);
         if (f.Boot) Timers.StartSingleTimer("boot", new BootRetryDue(), _settings.BootRetry ?? TimeSpan.FromSeconds(30));
         // Not a failure to process: the message stays at the head and is sent again.
-        else if (f.Queued is not null) DelayTransactionMessages(TimeSpan.FromSeconds(_config.Int("TransactionMessageRetryInterval")));
+        else if (f.Queued is not null) DelayTransactionMessages(_config.TransactionMessageRetryInterval);
         else f.Call?.OnFailure?.Invoke();
         TrySend();
     }
@@ -490,8 +471,8 @@ public sealed partial class ChargePointActor : ReceiveActor, IWithTimers
 
     private void RestartHeartbeat()
     {
-        var seconds = _config.Int("HeartbeatInterval");
-        if (seconds > 0) Timers.StartPeriodicTimer("heartbeat", new HeartbeatTick(), TimeSpan.FromSeconds(seconds));
+        var interval = _config.HeartbeatInterval;
+        if (interval > TimeSpan.Zero) Timers.StartPeriodicTimer("heartbeat", new HeartbeatTick(), interval);
         else Timers.Cancel("heartbeat");
     }
 
@@ -499,7 +480,7 @@ public sealed partial class ChargePointActor : ReceiveActor, IWithTimers
     {
         // Skipped while other traffic flows (any CALL of ours shows we are alive), but one a day
         // at least: its answer is the clock.
-        var interval = TimeSpan.FromSeconds(_config.Int("HeartbeatInterval"));
+        var interval = _config.HeartbeatInterval;
         if (Now - _lastSent >= interval * 0.9 || Now - _lastHeartbeat >= TimeSpan.FromDays(1))
         {
             _lastHeartbeat = Now;
@@ -568,7 +549,7 @@ public sealed partial class ChargePointActor : ReceiveActor, IWithTimers
     {
         StopCutTransaction(CutStop.RegisterAtStart);
         var s = _port.Read();
-        if (_transaction is not null && s.Vehicle == VehicleConnection.None && _config.Bool("StopTransactionOnEVSideDisconnect"))
+        if (_transaction is not null && s.Vehicle == VehicleConnection.None && _config.StopTransactionOnEVSideDisconnect)
             StopTransaction(StopReason.EVDisconnected);
         if (_transaction is null && s.Vehicle == VehicleConnection.None) _finishing = false;
         TryStartTransaction();
@@ -599,7 +580,7 @@ public sealed partial class ChargePointActor : ReceiveActor, IWithTimers
             return;
         }
         if (_transaction is not null) return;
-        var (listEnabled, cacheEnabled) = (_config.Bool("LocalAuthListEnabled"), _config.Bool("AuthorizationCacheEnabled"));
+        var (listEnabled, cacheEnabled) = (_config.LocalAuthListEnabled, _config.AuthorizationCacheEnabled);
         var local = _auth.Lookup(idTag, Now, listEnabled, cacheEnabled);
         if (_auth.AnswersFromCache(idTag, listEnabled, cacheEnabled) && _auth.Cache.Use(idTag, Now) is (var used, { } entry))
         {
@@ -608,7 +589,7 @@ public sealed partial class ChargePointActor : ReceiveActor, IWithTimers
         }
         var online = _connected && _registration == Registration.Accepted;
         // Online, LocalPreAuthorize lets the list or cache start at once; offline, LocalAuthorizeOffline decides whether they may.
-        if (local?.Status == AuthorizationStatus.Accepted && (online ? _config.Bool("LocalPreAuthorize") : _config.Bool("LocalAuthorizeOffline")))
+        if (local?.Status == AuthorizationStatus.Accepted && (online ? _config.LocalPreAuthorize : _config.LocalAuthorizeOffline))
         {
             Authorise(idTag, profile);
             return;
@@ -624,8 +605,8 @@ public sealed partial class ChargePointActor : ReceiveActor, IWithTimers
             onFailure: () =>
             {
                 // Offline: the local list and cache decide; an unknown tag only if allowed.
-                var known = local is not null && local.Status == AuthorizationStatus.Accepted && _config.Bool("LocalAuthorizeOffline");
-                if (known || (local is null && _config.Bool("AllowOfflineTxForUnknownId"))) Authorise(idTag, profile);
+                var known = local is not null && local.Status == AuthorizationStatus.Accepted && _config.LocalAuthorizeOffline;
+                if (known || (local is null && _config.AllowOfflineTxForUnknownId)) Authorise(idTag, profile);
                 else _log.Info("{0}: idTag {1} not authorised offline", _settings.Id, idTag);
             });
     }
@@ -633,7 +614,7 @@ public sealed partial class ChargePointActor : ReceiveActor, IWithTimers
     // OCPP 1.6 §3.5: every idTagInfo the central system gives updates the cache (when enabled), durably.
     private void LearnAuthorization(string idTag, IdTagInfo info)
     {
-        if (!_config.Bool("AuthorizationCacheEnabled")) return;
+        if (!_config.AuthorizationCacheEnabled) return;
         var (cache, evicted) = _auth.Cache.Remember(idTag, info, Now);
         _auth = _auth with { Cache = cache };
         if (cache.Entries.TryGetValue(idTag, out var entry)) _memory?.RememberCacheEntry(idTag, entry, evicted);
@@ -649,7 +630,7 @@ public sealed partial class ChargePointActor : ReceiveActor, IWithTimers
         _authorised = new Authorised(idTag, profile);
         TryStartTransaction();
         if (_transaction is null)
-            Timers.StartSingleTimer("authorised", new AuthorizationExpired(idTag), TimeSpan.FromSeconds(_config.Int("ConnectionTimeOut")));
+            Timers.StartSingleTimer("authorised", new AuthorizationExpired(idTag), _config.ConnectionTimeOut);
     }
 
     private void TryStartTransaction()
@@ -668,13 +649,13 @@ public sealed partial class ChargePointActor : ReceiveActor, IWithTimers
         _transaction = new Transaction(placeholder, a.IdTag, Now, s.Meter.EnergyWh);
         // Remembered before its start is queued: a placeholder found without its start was never begun.
         _memory?.RememberTransaction(new RememberedTransaction(Connector, placeholder, a.IdTag, s.Meter.EnergyWh, _transaction.Start));
-        _transactionData = TransactionData.Empty(_config.Int("StopTxnMaxMeterValues"));
-        KeepTransactionData("StopTxnSampledData", ReadingContext.TransactionBegin, Now);
+        _transactionData = TransactionData.Empty(_config.StopTxnMaxMeterValues);
+        KeepTransactionData(_config.StopTxnSampledData, ReadingContext.TransactionBegin, Now);
         _finishing = false;
         EnqueueTransactionMessage(new StartTransactionRequest(Connector, a.IdTag, (int)s.Meter.EnergyWh, Now, reservationId), placeholder);
         if (a.Profile is { } profile)
         {
-            var outcome = _profiles.Set(Connector, profile with { TransactionId = null }, ActiveTx, Limits(), Now);
+            var outcome = _profiles.Set(Connector, profile with { TransactionId = null }, ActiveTx, _config.SmartChargingLimits, Now);
             SetProfiles(outcome.Profiles);
         }
         RestartMeterSampling();
@@ -698,7 +679,7 @@ public sealed partial class ChargePointActor : ReceiveActor, IWithTimers
         if (_transaction?.Id != placeholder) return;
         _transaction = _transaction with { Id = answer.TransactionId };
         _memory?.RememberTransaction(new RememberedTransaction(Connector, answer.TransactionId, _transaction.IdTag, _transaction.MeterStart, _transaction.Start));
-        if (answer.IdTagInfo.Status != AuthorizationStatus.Accepted && _config.Bool("StopTransactionOnInvalidId"))
+        if (answer.IdTagInfo.Status != AuthorizationStatus.Accepted && _config.StopTransactionOnInvalidId)
             StopTransaction(StopReason.DeAuthorized);
     }
 
@@ -708,7 +689,7 @@ public sealed partial class ChargePointActor : ReceiveActor, IWithTimers
         var t = _transaction!;
         var s = _port.Read();
         _port.StopCharging(reason);
-        KeepTransactionData("StopTxnSampledData", ReadingContext.TransactionEnd, Now);
+        KeepTransactionData(_config.StopTxnSampledData, ReadingContext.TransactionEnd, Now);
         var data = _transactionData.Readings();
         _transactionData = TransactionData.Empty(TransactionData.MinimumCapacity);
         _transaction = null;
@@ -729,8 +710,8 @@ public sealed partial class ChargePointActor : ReceiveActor, IWithTimers
 
     private void RestartMeterSampling()
     {
-        var seconds = _config.Int("MeterValueSampleInterval");
-        if (_transaction is not null && seconds > 0) Timers.StartPeriodicTimer("meter", new MeterTick(), TimeSpan.FromSeconds(seconds));
+        var interval = _config.MeterValueSampleInterval;
+        if (_transaction is not null && interval > TimeSpan.Zero) Timers.StartPeriodicTimer("meter", new MeterTick(), interval);
         else Timers.Cancel("meter");
     }
 
@@ -738,76 +719,44 @@ public sealed partial class ChargePointActor : ReceiveActor, IWithTimers
     {
         if (_transaction is not { } t) return;
         EnqueueTransactionMessage(new MeterValuesRequest(Connector, [Sample(ReadingContext.SamplePeriodic)], t.Id));
-        KeepTransactionData("StopTxnSampledData", ReadingContext.SamplePeriodic, Now);
+        KeepTransactionData(_config.StopTxnSampledData, ReadingContext.SamplePeriodic, Now);
         ReportStatus(); // a vehicle that stops drawing shows as SuspendedEV
     }
 
     private void RestartClockAligned()
     {
-        var seconds = _config.Int("ClockAlignedDataInterval");
-        if (seconds <= 0)
+        if (MeterSampling.FirstAligned(Now, _config.ClockAlignedDataInterval) is not var (next, wait))
         {
             Timers.Cancel("aligned");
             return;
         }
-        var next = ClockAlignment.Next(Now, seconds);
-        Timers.StartSingleTimer("aligned", new AlignedTick(next), next - Now);
+        Timers.StartSingleTimer("aligned", new AlignedTick(next), wait);
     }
 
     // At each boundary: MeterValuesAlignedData (context Sample.Clock), stamped with the boundary; a
     // transaction's reading is a transaction message (queued, in order), any other is sent if online.
     private void OnAlignedTick(DateTimeOffset boundary)
     {
-        var seconds = _config.Int("ClockAlignedDataInterval");
-        if (seconds <= 0) return;
-        var reading = Sample(ReadingContext.SampleClock, _config.Measurands("MeterValuesAlignedData"), boundary);
+        var interval = _config.ClockAlignedDataInterval;
+        if (interval <= TimeSpan.Zero) return;
+        var reading = MeterSampling.Sample(_port.Read().Meter, ReadingContext.SampleClock, _config.MeterValuesAlignedData, boundary);
         if (reading.SampledValue.Count > 0)
         {
             if (_transaction is { } t) EnqueueTransactionMessage(new MeterValuesRequest(Connector, [reading], t.Id));
             else Enqueue(new MeterValuesRequest(Connector, [reading]));
         }
-        KeepTransactionData("StopTxnAlignedData", ReadingContext.SampleClock, boundary);
-        // The next boundary counts from this one, not from now: a late tick neither drifts nor repeats.
-        var next = ClockAlignment.Next(boundary, seconds);
-        var wait = next - Now;
-        Timers.StartSingleTimer("aligned", new AlignedTick(next), wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
+        KeepTransactionData(_config.StopTxnAlignedData, ReadingContext.SampleClock, boundary);
+        var (next, wait) = MeterSampling.NextAligned(boundary, Now, interval);
+        Timers.StartSingleTimer("aligned", new AlignedTick(next), wait);
     }
 
-    private void KeepTransactionData(string key, ReadingContext context, DateTimeOffset at)
+    private void KeepTransactionData(IReadOnlyList<Measurand> measurands, ReadingContext context, DateTimeOffset at)
     {
         if (_transaction is null) return;
-        _transactionData = _transactionData.Add(Sample(context, _config.Measurands(key), at));
+        _transactionData = _transactionData.Add(MeterSampling.Sample(_port.Read().Meter, context, measurands, at));
     }
 
-    private MeterValue Sample(ReadingContext context) => Sample(context, _config.SampledMeasurands(), Now);
-
-    private MeterValue Sample(ReadingContext context, IReadOnlyList<Measurand> measurands, DateTimeOffset at)
-    {
-        var m = _port.Read().Meter;
-        static string N(decimal v) => v.ToString("0.###", CultureInfo.InvariantCulture);
-        var values = new List<SampledValue>();
-        foreach (var measurand in measurands)
-        {
-            SampledValue? v = measurand switch
-            {
-                Measurand.EnergyActiveImportRegister => new(m.EnergyWh.ToString(CultureInfo.InvariantCulture), context, Measurand: measurand, Unit: UnitOfMeasure.Wh),
-                Measurand.PowerActiveImport => new(N(m.PowerW), context, Measurand: measurand, Unit: UnitOfMeasure.W),
-                Measurand.CurrentImport => new(N(m.CurrentA), context, Measurand: measurand, Unit: UnitOfMeasure.A),
-                Measurand.CurrentOffered => new(N(m.OfferedA), context, Measurand: measurand, Unit: UnitOfMeasure.A),
-                Measurand.Voltage => new(N(m.VoltageV), context, Measurand: measurand, Unit: UnitOfMeasure.V),
-                Measurand.Frequency => new(N(m.FrequencyHz), context, Measurand: measurand),
-                Measurand.PowerFactor => new(N(m.PowerFactor), context, Measurand: measurand),
-                Measurand.SoC when m.SocPercent is { } soc => new(N(soc), context, Measurand: measurand, Location: Location.EV, Unit: UnitOfMeasure.Percent),
-                _ => null,
-            };
-            if (v is not null) values.Add(v);
-        }
-        return new MeterValue(at, values);
-    }
-
-    private SmartChargingLimits Limits() => new(
-        _config.Int("NumberOfConnectors"), _config.Int("ChargeProfileMaxStackLevel"),
-        _config.Int("ChargingScheduleMaxPeriods"), _config.Int("MaxChargingProfilesInstalled"));
+    private MeterValue Sample(ReadingContext context) => MeterSampling.Sample(_port.Read().Meter, context, _config.MeterValuesSampledData, Now);
 
     // ---------------- firmware (the charger's own) and diagnostics (simulated) ----------------
 
@@ -876,7 +825,7 @@ public sealed partial class ChargePointActor : ReceiveActor, IWithTimers
         UnlockConnectorRequest => new UnlockConnectorResponse(UnlockStatus.NotSupported), // a connector we do not have
         GetDiagnosticsRequest => GetDiagnostics(),
         UpdateFirmwareRequest r => UpdateFirmware(r),
-        GetLocalListVersionRequest => new GetLocalListVersionResponse(_config.Bool("LocalAuthListEnabled") ? _auth.ListVersion : -1),
+        GetLocalListVersionRequest => new GetLocalListVersionResponse(_config.LocalAuthListEnabled ? _auth.ListVersion : -1),
         SendLocalListRequest r => SendLocalList(r),
         ReserveNowRequest r => ReserveNow(r),
         CancelReservationRequest r => CancelReservation(r),
@@ -912,9 +861,9 @@ public sealed partial class ChargePointActor : ReceiveActor, IWithTimers
             _memory?.RememberConfiguration(_config.Keys[r.Key].Name, r.Value);
         if (status == ConfigurationStatus.Accepted)
         {
-            if (r.Key.Equals("HeartbeatInterval", StringComparison.OrdinalIgnoreCase)) RestartHeartbeat();
-            if (r.Key.Equals("MeterValueSampleInterval", StringComparison.OrdinalIgnoreCase)) RestartMeterSampling();
-            if (r.Key.Equals("ClockAlignedDataInterval", StringComparison.OrdinalIgnoreCase)) RestartClockAligned();
+            if (ChargePointConfiguration.Is(r.Key, nameof(_config.HeartbeatInterval))) RestartHeartbeat();
+            if (ChargePointConfiguration.Is(r.Key, nameof(_config.MeterValueSampleInterval))) RestartMeterSampling();
+            if (ChargePointConfiguration.Is(r.Key, nameof(_config.ClockAlignedDataInterval))) RestartClockAligned();
         }
         return new(status);
     }
@@ -933,7 +882,7 @@ public sealed partial class ChargePointActor : ReceiveActor, IWithTimers
             || !s.Operative || _unavailableRequested || _restart is not null
             || r.ChargingProfile is { ChargingProfilePurpose: not ChargingProfilePurpose.TxProfile })
             return new(RemoteStartStopStatus.Rejected);
-        if (_config.Bool("AuthorizeRemoteTxRequests")) After(() => RequestAuthorization(r.IdTag, r.ChargingProfile));
+        if (_config.AuthorizeRemoteTxRequests) After(() => RequestAuthorization(r.IdTag, r.ChargingProfile));
         else After(() => Authorise(r.IdTag, r.ChargingProfile));
         return new(RemoteStartStopStatus.Accepted);
     }
@@ -1042,7 +991,7 @@ public sealed partial class ChargePointActor : ReceiveActor, IWithTimers
 
     private SendLocalListResponse SendLocalList(SendLocalListRequest r)
     {
-        var (auth, status) = _auth.Update(r, _config.Bool("LocalAuthListEnabled"), _config.Int("SendLocalListMaxLength"));
+        var (auth, status) = _auth.Update(r, _config.LocalAuthListEnabled, _config.SendLocalListMaxLength);
         _auth = auth;
         if (status == UpdateStatus.Accepted)
             _memory?.RememberLocalList(new LocalList(auth.ListVersion, auth.List.Select(e => new AuthorizationData(e.Key, e.Value)).ToList()));
@@ -1076,7 +1025,7 @@ public sealed partial class ChargePointActor : ReceiveActor, IWithTimers
 
     private SetChargingProfileResponse SetChargingProfile(SetChargingProfileRequest r)
     {
-        var outcome = _profiles.Set(r.ConnectorId, r.CsChargingProfiles, ActiveTx, Limits(), Now);
+        var outcome = _profiles.Set(r.ConnectorId, r.CsChargingProfiles, ActiveTx, _config.SmartChargingLimits, Now);
         if (outcome.Reason is not null) _log.Info("{0}: charging profile {1} rejected: {2}", _settings.Id, r.CsChargingProfiles.ChargingProfileId, outcome.Reason);
         SetProfiles(outcome.Profiles);
         After(UpdateLimit);
@@ -1093,9 +1042,8 @@ public sealed partial class ChargePointActor : ReceiveActor, IWithTimers
 
     private GetCompositeScheduleResponse GetCompositeSchedule(GetCompositeScheduleRequest r)
     {
-        var allowed = _config.Text("ChargingScheduleAllowedChargingRateUnit");
-        if (r.ChargingRateUnit is { } u && !allowed.Contains(u == ChargingRateUnit.A ? "Current" : "Power", StringComparison.Ordinal))
-            throw new OcppPayloadException(CallErrorCode.PropertyConstraintViolation, $"chargingRateUnit {u} is not allowed ({allowed}).");
+        if (r.ChargingRateUnit is { } u && !_config.AllowsRateUnit(u))
+            throw new OcppPayloadException(CallErrorCode.PropertyConstraintViolation, $"chargingRateUnit {u} is not allowed ({_config.ChargingScheduleAllowedChargingRateUnit}).");
         if (r.ConnectorId is < 0 or > Connector || r.Duration < 0) return new(GetCompositeScheduleStatus.Rejected);
         var now = Now;
         var schedule = CompositeSchedule.Compute(_profiles, r.ConnectorId, now, r.Duration, r.ChargingRateUnit ?? ChargingRateUnit.A,
