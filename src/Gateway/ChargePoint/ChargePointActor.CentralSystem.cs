@@ -23,11 +23,6 @@ public sealed partial class ChargePointActor
 
     private void HandleCall(DecodedCall call)
     {
-        if (_registration is Registration.NotBooted or Registration.Rejected)
-        {
-            _link.Send(OcppFrames.Error(call.MessageId, CallErrorCode.SecurityError, "BootNotification has not been accepted yet."));
-            return;
-        }
         if (call.Request is UnlockConnectorRequest { ConnectorId: Connector })
         {
             BeginUnlock(call.MessageId);
@@ -122,7 +117,7 @@ public sealed partial class ChargePointActor
                 Enqueue(t.Request, triggered: true);
                 break;
             case CallEffect.BootAgain:
-                _bootDue = true;
+                _line = _line with { BootDue = true };
                 TrySend();
                 break;
             case CallEffect.UploadDiagnostics:
@@ -151,11 +146,10 @@ public sealed partial class ChargePointActor
         Timers.Cancel("restart");
         _port.Reset(type);
         _everAccepted = false;
-        _registration = Registration.NotBooted;
-        _outgoing.Clear();
+        _line = _line.Restart();
+        Registered(Registration.NotBooted);
         _state = _state.Apply(ConnectorFact.Restarted.Instance);
         Timers.Cancel("heartbeat");
-        _bootDue = true;
     }
 
     // OCPP 1.6 §5.18: a running transaction is finished first (StopTransaction, UnlockCommand) and
@@ -178,7 +172,7 @@ public sealed partial class ChargePointActor
         var relaysOpen = !_port.Read().RelaysClosed;
         foreach (var u in _unlocks.ToList())
         {
-            var stopSent = u.Stop is not { } stop || _inFlight?.Queued?.Sequence == stop || !Queued(stop);
+            var stopSent = u.Stop is not { } stop || _line.InFlight?.Queued?.Sequence == stop || !Queued(stop);
             if (!(stopSent && relaysOpen) && u.MessageId != due) continue;
             _unlocks.Remove(u);
             Timers.Cancel(UnlockTimer(u.MessageId));

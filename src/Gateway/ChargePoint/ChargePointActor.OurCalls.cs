@@ -11,80 +11,34 @@ namespace SmartElek.Gateway.ChargePoint;
 // The connection, registration (BootNotification) and our own CALLs: one outstanding at a time.
 public sealed partial class ChargePointActor
 {
-    // The CALLs of ours that wait for the connection (not transaction messages: those are in _queue).
-    private readonly Queue<Outgoing> _outgoing = new();
-    private Registration _registration = Registration.NotBooted;
+    // Our CALLs: which goes next, the one outstanding, and what a failure means (pure: CallLine).
+    private CallLine _line = CallLine.Offline;
     private bool _everAccepted;
-    private bool _connected;
-    private bool _bootDue;
-    private InFlight? _inFlight;
     private DateTimeOffset _lastSent = DateTimeOffset.MinValue;
     private DateTimeOffset _lastHeartbeat = DateTimeOffset.MinValue;
-    private DateTimeOffset _transactionRetryNotBefore = DateTimeOffset.MinValue;
     private bool _storeFailing;
 
-    /// <summary>An Authorize of ours: its idTag, a remote start's profile, and what the list or cache said (for the offline decision).</summary>
-    private sealed record AuthorizationAsked(string IdTag, ChargingProfile? Profile, IdTagInfo? Local);
-
-    private sealed record Outgoing(IOcppRequest Request, AuthorizationAsked? Asked = null, bool Triggered = false);
-
-    private sealed record InFlight(string MessageId, string Action, Outgoing? Call, QueuedTransactionMessage? Queued, bool Boot);
-
-    private void OnConnected()
-    {
-        _connected = true;
-        _inFlight = null;
-        if (_everAccepted)
-        {
-            // A plain reconnect: no new Boot; tell the current status (not queued while offline).
-            _registration = Registration.Accepted;
-            ReportStatus(force: true);
-        }
-        else
-        {
-            _registration = Registration.NotBooted;
-            _bootDue = true;
-        }
-        TrySend();
-    }
-
-    private void OnDisconnected(string reason)
-    {
-        _log.Info("{0}: disconnected: {1}", _settings.Id, reason);
-        _connected = false;
-        Timers.Cancel("call-timeout");
-        var lost = _inFlight;
-        _inFlight = null;
-        // Heartbeats, status and the like are not kept offline; an Authorize falls back to the local decision.
-        var pending = _outgoing.ToList();
-        _outgoing.Clear();
-        if (lost?.Call is { } call) Failed(call);
-        foreach (var o in pending) Failed(o);
-        if (lost?.Boot == true) _bootDue = true;
-        // Offline, the reset's StopTransaction stays queued (durably) and goes after the next Boot.
-        if (_restart is { } restart) Restart(restart.Type);
-        // An answer belongs to the connection its CALL came on.
-        foreach (var u in _unlocks) Timers.Cancel(UnlockTimer(u.MessageId));
-        _unlocks.Clear();
-    }
-
-    private void OnReceived(string frame)
+    /// <param name="answerCalls">false while BootNotification is not accepted: the central system's CALLs get SecurityError</param>
+    private void OnReceived(string frame, bool answerCalls)
     {
         switch (OcppFrames.Decode(frame))
         {
+            case DecodedCall call when !answerCalls:
+                _link.Send(OcppFrames.Error(call.MessageId, CallErrorCode.SecurityError, "BootNotification has not been accepted yet."));
+                break;
             case DecodedCall call:
                 HandleCall(call);
                 break;
-            case DecodedResult result when _inFlight?.MessageId == result.MessageId:
-                var answered = TakeInFlight();
+            case DecodedResult result when _line.InFlight?.MessageId == result.MessageId:
+                var answered = TakeInFlight(result.MessageId);
                 switch (OcppFrames.ReadResponse(answered.Action, result.Payload))
                 {
                     case ResponseOk ok: OnAnswer(answered, ok.Response); break;
                     case ResponseInvalid bad: OnFailure(answered, $"{bad.Code}: {bad.Description}"); break;
                 }
                 break;
-            case DecodedError error when _inFlight?.MessageId == error.MessageId:
-                OnFailure(TakeInFlight(), $"CALLERROR {error.CodeText}: {error.Description}");
+            case DecodedError error when _line.InFlight?.MessageId == error.MessageId:
+                OnFailure(TakeInFlight(error.MessageId), $"CALLERROR {error.CodeText}: {error.Description}");
                 break;
             case DecodedResult or DecodedError:
                 _log.Warning("{0}: an answer to no outstanding CALL was ignored: {1}", _settings.Id, Cut(frame));
@@ -97,31 +51,30 @@ public sealed partial class ChargePointActor
         TrySend();
     }
 
-    private InFlight TakeInFlight()
+    private OutstandingCall TakeInFlight(string messageId)
     {
         Timers.Cancel("call-timeout");
-        var f = _inFlight!;
-        _inFlight = null;
-        return f;
+        (_line, var call) = _line.Take(messageId);
+        return call!;
     }
 
     private static string Cut(string s) => s.Length <= 200 ? s : s[..200] + "...";
 
     private void Enqueue(IOcppRequest request, AuthorizationAsked? asked = null, bool triggered = false)
     {
-        var call = new Outgoing(request, asked, triggered);
-        if (!_connected || (_registration != Registration.Accepted && !(triggered && _registration == Registration.Pending)))
+        var call = new OutgoingCall(request, asked, triggered);
+        if (!_line.Takes(call))
         {
             if (request is AuthorizeRequest && HoldForRegistration(call)) return;
             Failed(call);
             return;
         }
-        _outgoing.Enqueue(call);
+        _line = _line.Enqueued(call);
         TrySend();
     }
 
     // A CALL of ours that could not go or got no usable answer: an Authorize is decided locally; anything else is dropped.
-    private void Failed(Outgoing call)
+    private void Failed(OutgoingCall call)
     {
         if (call.Asked is { } asked) OnAuthorizeFailed(asked);
     }
@@ -145,42 +98,34 @@ public sealed partial class ChargePointActor
 
     private void SendNext()
     {
-        if (!_connected || _inFlight is not null) return;
-        if (_bootDue)
+        (_line, var next) = _line.Next(_queue.Peek(), Now);
+        switch (next)
         {
-            _bootDue = false;
-            _bootedFirmwareVersion = (_port as IFirmwarePort)?.FirmwareVersion ?? _settings.FirmwareVersion;
-            Send(new BootNotificationRequest(_settings.Vendor, _settings.Model,
-                ChargePointSerialNumber: _settings.SerialNumber, FirmwareVersion: _bootedFirmwareVersion), null, null, boot: true);
-            return;
+            case NextCall.Boot:
+                _bootedFirmwareVersion = (_port as IFirmwarePort)?.FirmwareVersion ?? _settings.FirmwareVersion;
+                Send(next, new BootNotificationRequest(_settings.Vendor, _settings.Model,
+                    ChargePointSerialNumber: _settings.SerialNumber, FirmwareVersion: _bootedFirmwareVersion), null, null);
+                break;
+            case NextCall.Transaction t:
+                Send(next, t.Message.Request, null, t.Message);
+                break;
+            case NextCall.Waiting w:
+                Send(next, w.Call.Request, w.Call, null);
+                break;
         }
-        if (_registration == Registration.Pending)
-        {
-            // Pending: only what the central system asked for with TriggerMessage.
-            if (_outgoing.TryPeek(out var t) && t.Triggered) Send(_outgoing.Dequeue().Request, t, null, boot: false);
-            return;
-        }
-        if (_registration != Registration.Accepted) return;
-        if (_queue.Peek() is { } head && Now >= _transactionRetryNotBefore)
-        {
-            Send(head.Request, null, head, boot: false);
-            return;
-        }
-        if (_outgoing.TryDequeue(out var next)) Send(next.Request, next, null, boot: false);
     }
 
-    private void Send(IOcppRequest request, Outgoing? call, QueuedTransactionMessage? queued, bool boot)
+    private void Send(NextCall next, IOcppRequest request, OutgoingCall? call, QueuedTransactionMessage? queued)
     {
         var id = MessageIds.Next();
         var action = OcppActions.ForRequest(request).Name;
         if (!_link.Send(OcppFrames.EncodeCall(id, request)))
         {
             // The link went down under us; Disconnected follows and decides what is kept.
-            if (boot) _bootDue = true;
-            else if (call is not null) Failed(call);
+            Carry(_line.Unsent(next, out _line));
             return;
         }
-        _inFlight = new InFlight(id, action, call, queued, boot);
+        _line = _line.Sent(new OutstandingCall(id, action, call, queued, next is NextCall.Boot));
         _lastSent = Now;
         Timers.StartSingleTimer("call-timeout", new CallTimedOut(id), _settings.CallTimeout ?? TimeSpan.FromSeconds(30));
         if (queued is not null && queued.Sequence >= _statusAwaits)
@@ -208,7 +153,7 @@ public sealed partial class ChargePointActor
         }
     }
 
-    private void OnAnswer(InFlight f, IOcppResponse response)
+    private void OnAnswer(OutstandingCall f, IOcppResponse response)
     {
         if (f.Boot && response is BootNotificationResponse boot) { OnBootAnswer(boot); return; }
         if (f.Queued is { } q)
@@ -223,76 +168,45 @@ public sealed partial class ChargePointActor
         if (f.Call?.Asked is { } asked && response is AuthorizeResponse authorize) OnAuthorizeAnswer(asked, authorize.IdTagInfo);
     }
 
-    private void OnFailure(InFlight f, string why)
+    private TimeSpan BootRetry => _settings.BootRetry ?? TimeSpan.FromSeconds(30);
+
+    private void OnFailure(OutstandingCall f, string why)
     {
         _log.Warning("{0}: {1} failed: {2}", _settings.Id, f.Action, why);
-        if (f.Boot)
-        {
-            Timers.StartSingleTimer("boot", new BootRetryDue(), _settings.BootRetry ?? TimeSpan.FromSeconds(30));
-            return;
-        }
-        if (f.Queued is not null)
-        {
-            // A failure to process: retry TransactionMessageAttempts times, waiting RetryInterval x attempts.
-            var failed = _queue.RecordFailedAttempt();
-            if (failed.FailedAttempts >= _state.Configuration.TransactionMessageAttempts)
-            {
-                _log.Error("{0}: gave up {1} after {2} attempts: {3}", _settings.Id, f.Action, failed.FailedAttempts, why);
-                _queue.RemoveHead();
-                return;
-            }
-            DelayTransactionMessages(_state.Configuration.TransactionMessageRetryInterval * failed.FailedAttempts);
-            return;
-        }
-        if (f.Call is { } call) Failed(call);
-    }
-
-    private void DelayTransactionMessages(TimeSpan wait)
-    {
-        _transactionRetryNotBefore = Now + wait;
-        Timers.StartSingleTimer("tx-retry", new TransactionRetryDue(), wait);
+        var outcome = CallLine.AfterFailure(f, BootRetry);
+        // A failure to process: retry TransactionMessageAttempts times, waiting RetryInterval x attempts.
+        if (outcome is CallOutcome.CountFailedAttempt)
+            outcome = CallLine.AfterFailedAttempt(_queue.RecordFailedAttempt().FailedAttempts, _state.Configuration);
+        if (outcome is CallOutcome.GiveUp g) _log.Error("{0}: gave up {1} after {2} attempts: {3}", _settings.Id, f.Action, g.Attempts, why);
+        Carry(outcome);
     }
 
     private void OnCallTimedOut(string messageId)
     {
-        if (_inFlight?.MessageId != messageId) return;
-        var f = TakeInFlight();
+        if (_line.InFlight?.MessageId != messageId) return;
+        var f = TakeInFlight(messageId);
         _log.Warning("{0}: {1} got no answer in time", _settings.Id, f.Action);
-        if (f.Boot) Timers.StartSingleTimer("boot", new BootRetryDue(), _settings.BootRetry ?? TimeSpan.FromSeconds(30));
-        // Not a failure to process: the message stays at the head and is sent again.
-        else if (f.Queued is not null) DelayTransactionMessages(_state.Configuration.TransactionMessageRetryInterval);
-        else if (f.Call is { } call) Failed(call);
+        // Not a failure to process: a transaction message stays at the head and is sent again.
+        Carry(CallLine.AfterTimeout(f, BootRetry, _state.Configuration));
         TrySend();
     }
 
-    private void OnBootAnswer(BootNotificationResponse boot)
+    private void Carry(CallOutcome outcome)
     {
-        var retry = boot.Interval > 0 ? TimeSpan.FromSeconds(boot.Interval) : _settings.BootRetry ?? TimeSpan.FromSeconds(30);
-        switch (boot.Status)
+        switch (outcome)
         {
-            case RegistrationStatus.Accepted:
-                _registration = Registration.Accepted;
-                _everAccepted = true;
-                if (boot.Interval > 0)
-                    _state = _state with
-                    {
-                        Configuration = _state.Configuration.Change(nameof(ChargePointConfiguration.HeartbeatInterval),
-                            boot.Interval.ToString(CultureInfo.InvariantCulture)).Configuration,
-                    };
-                RestartHeartbeat();
-                ReportStatus(force: true);
-                EndStartup(accepted: true);
+            case CallOutcome.BootAgainAfter b:
+                Timers.StartSingleTimer("boot", new BootRetryDue(), b.Wait);
                 break;
-            case RegistrationStatus.Pending:
-                _registration = Registration.Pending;
-                // The interval is the minimum wait before the next BootNotification.
-                Timers.StartSingleTimer("boot", new BootRetryDue(), retry);
-                EndStartup(accepted: false);
+            case CallOutcome.RetryTransactionsAfter r:
+                _line = _line.DelayTransactions(Now, r.Wait);
+                Timers.StartSingleTimer("tx-retry", new TransactionRetryDue(), r.Wait);
                 break;
-            default:
-                _registration = Registration.Rejected;
-                Timers.StartSingleTimer("boot", new BootRetryDue(), retry);
-                EndStartup(accepted: false);
+            case CallOutcome.GiveUp:
+                _queue.RemoveHead();
+                break;
+            case CallOutcome.Failed f:
+                Failed(f.Call);
                 break;
         }
     }
@@ -323,8 +237,8 @@ public sealed partial class ChargePointActor
     {
         _firmwareStatus = changed.Status;
         if (changed.Status == FirmwareStatus.Idle) return;
-        if (changed.Status == FirmwareStatus.Installed && changed.Version != _bootedFirmwareVersion && _registration != Registration.NotBooted)
-            _bootDue = true;
+        if (changed.Status == FirmwareStatus.Installed && changed.Version != _bootedFirmwareVersion && _line.Registration != Registration.NotBooted)
+            _line = _line with { BootDue = true };
         Enqueue(new FirmwareStatusNotificationRequest(changed.Status));
     }
 }

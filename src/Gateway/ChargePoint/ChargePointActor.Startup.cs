@@ -14,7 +14,7 @@ public sealed partial class ChargePointActor
     // A vehicle plugged in while the controller starts (connecting, booting) is not "offline": its
     // Authorize waits for the first registration instead of being decided locally at once, which
     // would refuse every tag the local list and cache do not know.
-    private readonly List<Outgoing> _heldForRegistration = [];
+    private readonly List<OutgoingCall> _heldForRegistration = [];
     private bool _startingUp = true;
     private readonly List<IActorRef> _drainWaiters = [];
 
@@ -26,7 +26,7 @@ public sealed partial class ChargePointActor
         else Timers.StartSingleTimer("startup-wait", StartupWaitOver.Instance, wait);
     }
 
-    private bool HoldForRegistration(Outgoing call)
+    private bool HoldForRegistration(OutgoingCall call)
     {
         if (!_startingUp || _everAccepted) return false;
         _heldForRegistration.Add(call);
@@ -61,7 +61,7 @@ public sealed partial class ChargePointActor
     // way) or a transaction message queued or waiting for its answer. A StopTransaction answered
     // after the process ended would be sent again at the next start.
     private bool OwesTransactionMessages =>
-        _connected && _registration == Registration.Accepted && (_state.Transaction is not null || _queue.Count > 0 || _inFlight?.Queued is not null);
+        _line.Online && (_state.Transaction is not null || _queue.Count > 0 || _line.InFlight?.Queued is not null);
 
     private void AnswerDrain(bool over = false)
     {

@@ -116,7 +116,7 @@ public sealed partial class ChargePointActor
             _state = _state with { Authorization = auth with { Cache = used } };
             _memory?.RememberCacheEntry(idTag, entry, []);
         }
-        var online = _connected && _registration == Registration.Accepted;
+        var online = _line.Online;
         // Online, LocalPreAuthorize lets the list or cache start at once; offline, LocalAuthorizeOffline decides whether they may.
         if (local?.Status == AuthorizationStatus.Accepted && (online ? config.LocalPreAuthorize : config.LocalAuthorizeOffline))
         {

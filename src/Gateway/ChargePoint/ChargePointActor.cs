@@ -14,10 +14,12 @@ namespace SmartElek.Gateway.ChargePoint;
 /// state (<see cref="ConnectorState"/>: transactions, authorisation, reservations, placeholder
 /// ids, configuration, profiles), the answers to the central system's CALLs
 /// (<see cref="CentralSystemCalls"/>), meter data (<see cref="MeterSampling"/>), the status
-/// (<see cref="StatusMapping"/>) and what it starts from (<see cref="ChargePointStart"/>). One
-/// concern per file: this one (lifecycle and routing), <c>.OurCalls</c> (registration and our
-/// CALLs, one at a time), <c>.Transactions</c>, <c>.CentralSystem</c> (its CALLs and their
-/// effects), <c>.Startup</c> (the edges of its life).
+/// (<see cref="StatusMapping"/>) and what it starts from (<see cref="ChargePointStart"/>); the
+/// firmware and diagnostics are a child (<see cref="FirmwareAndDiagnostics"/>). One concern per
+/// file: this one (lifecycle and routing), <c>.Registration</c> (its states as behaviours:
+/// connecting, booting, pending, accepted), <c>.OurCalls</c> (our CALLs, one at a time),
+/// <c>.Transactions</c>, <c>.CentralSystem</c> (its CALLs and their effects), <c>.Startup</c>
+/// (the edges of its life).
 /// </summary>
 public sealed partial class ChargePointActor : ReceiveActor, IWithTimers
 {
@@ -72,9 +74,14 @@ public sealed partial class ChargePointActor : ReceiveActor, IWithTimers
         _start = start;
         _state = ConnectorState.From(start);
 
+        Connecting();
+    }
+
+    // What the charge point does in every registration state (see .Registration for what differs).
+    private void Common()
+    {
         Receive<OcppLinkProtocol.Connected>(_ => OnConnected());
         Receive<OcppLinkProtocol.Disconnected>(d => OnDisconnected(d.Reason));
-        Receive<OcppLinkProtocol.Received>(r => OnReceived(r.Frame));
         Receive<ConnectorChanged>(_ => OnConnectorChanged());
         Receive<PowerLossStopDue>(_ => StopCutTransaction(CutStop.WaitOver));
         Receive<LocalStartRequested>(s => RequestAuthorization(s.IdTag, null));
@@ -87,7 +94,7 @@ public sealed partial class ChargePointActor : ReceiveActor, IWithTimers
         Receive<MeterTick>(_ => OnMeterTick());
         Receive<AlignedTick>(t => OnAlignedTick(t.Boundary));
         Receive<LimitTick>(_ => UpdateLimit());
-        Receive<BootRetryDue>(_ => { _bootDue = true; TrySend(); });
+        Receive<BootRetryDue>(_ => { _line = _line with { BootDue = true }; TrySend(); });
         Receive<TransactionRetryDue>(_ => TrySend());
         Receive<RestartDue>(_ =>
         {
@@ -161,6 +168,6 @@ public sealed partial class ChargePointActor : ReceiveActor, IWithTimers
     }
 
     private ChargePointState State() => new(
-        _registration, _connected, _state.Transaction?.Id, _queue.Count, (_lastStatus ?? CurrentStatus()).Status,
+        _line.Registration, _line.Connected, _state.Transaction?.Id, _queue.Count, (_lastStatus ?? CurrentStatus()).Status,
         _lastLimit ?? _settings.SupplyOrDefault.MaxCurrent, _state.Authorization.ListVersion, _state.Profiles.Installed.Count, _state.Reservation?.Id);
 }
