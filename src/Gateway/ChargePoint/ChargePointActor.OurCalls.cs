@@ -82,7 +82,7 @@ public sealed partial class ChargePointActor
     private long EnqueueTransactionMessage(IOcppRequest request, int? startPlaceholder = null)
     {
         var sequence = _queue.Enqueue(request, startPlaceholder);
-        if (request is StartTransactionRequest or StopTransactionRequest) _statusAwaits = sequence;
+        if (request is StartTransactionRequest or StopTransactionRequest) _reporting = _reporting.TransactionMessageQueued(sequence);
         TrySend();
         return sequence;
     }
@@ -128,11 +128,11 @@ public sealed partial class ChargePointActor
         _line = _line.Sent(new OutstandingCall(id, action, call, queued, next is NextCall.Boot));
         _lastSent = Now;
         Timers.StartSingleTimer("call-timeout", new CallTimedOut(id), _settings.CallTimeout ?? TimeSpan.FromSeconds(30));
-        if (queued is not null && queued.Sequence >= _statusAwaits)
+        if (queued is not null)
         {
             // The central system knows of the transaction's start or stop now: the status it explains may follow.
-            _statusAwaits = null;
-            if (_statusHeld) ReportStatus(force: true);
+            (_reporting, var reportNow) = _reporting.TransactionMessageSent(queued.Sequence);
+            if (reportNow) ReportStatus(force: true);
         }
     }
 

@@ -12,11 +12,8 @@ public sealed partial class ChargePointActor
 {
     private static readonly TimeSpan PowerLossStopWait = TimeSpan.FromSeconds(10);
 
-    private ConnectorStatus? _lastStatus;
-    // A status is not reported ahead of the StartTransaction or StopTransaction that explains it:
-    // the sequence of the last one not sent yet, and whether a report waits for it.
-    private long? _statusAwaits;
-    private bool _statusHeld;
+    // A status is not reported ahead of the StartTransaction or StopTransaction that explains it (pure: StatusReporting).
+    private StatusReporting _reporting = new();
     private bool _cutStopWaiting;
     // StopTransaction.transactionData: StopTxnSampledData / StopTxnAlignedData taken during the transaction, thinned to StopTxnMaxMeterValues.
     private TransactionData _transactionData = TransactionData.Empty(TransactionData.MinimumCapacity);
@@ -25,22 +22,12 @@ public sealed partial class ChargePointActor
     private ConnectorStatus CurrentStatus() => _state.StatusOf(_port.Read());
 
     // Until its StartTransaction is sent, a transaction's connector is Preparing to the central
-    // system (and Finishing only after its StopTransaction): a status that a transaction message
-    // waiting in the queue (unwritten, offline, behind others) would explain is held until that
-    // message is sent, then the status of that moment is reported. A triggered one is the central
-    // system's own question and goes at once.
+    // system (and Finishing only after its StopTransaction); a triggered status goes at once.
     private void ReportStatus(bool force = false, bool triggered = false)
     {
         var status = CurrentStatus();
-        if (!force && status == _lastStatus) return;
-        _lastStatus = status;
-        if (_statusAwaits is not null && !triggered)
-        {
-            _statusHeld = true;
-            return;
-        }
-        _statusHeld = false;
-        Enqueue(new StatusNotificationRequest(Connector, status.ErrorCode, status.Status, status.Info, Now), triggered: triggered);
+        (_reporting, var send) = _reporting.Report(status, force, triggered);
+        if (send) Enqueue(new StatusNotificationRequest(Connector, status.ErrorCode, status.Status, status.Info, Now), triggered: triggered);
     }
 
     /// <summary>When a cut transaction's stop may go: now (a new transaction begins, or the port has no

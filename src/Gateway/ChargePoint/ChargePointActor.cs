@@ -150,7 +150,7 @@ public sealed partial class ChargePointActor : ReceiveActor, IWithTimers
             if (_port is IObservableConnectorPort) Timers.StartSingleTimer("power-loss-stop", new PowerLossStopDue(), PowerLossStopWait);
             else StopCutTransaction();
         }
-        _lastStatus = CurrentStatus();
+        _reporting = _reporting with { Last = CurrentStatus() };
         StartStartupWait();
         _link.Start(Self);
     }
@@ -168,6 +168,6 @@ public sealed partial class ChargePointActor : ReceiveActor, IWithTimers
     }
 
     private ChargePointState State() => new(
-        _line.Registration, _line.Connected, _state.Transaction?.Id, _queue.Count, (_lastStatus ?? CurrentStatus()).Status,
+        _line.Registration, _line.Connected, _state.Transaction?.Id, _queue.Count, (_reporting.Last ?? CurrentStatus()).Status,
         _lastLimit ?? _settings.SupplyOrDefault.MaxCurrent, _state.Authorization.ListVersion, _state.Profiles.Installed.Count, _state.Reservation?.Id);
 }
