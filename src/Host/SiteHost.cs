@@ -59,8 +59,9 @@ public static class SiteHost
             return 2;
         }
 
-        if (!HostStorage.TryPrepare(options.Storage, options.Ocpp.Enabled, hostJson.FullName, System.Console.Error)) return 2;
-        await using var host = Build(options, ids, topology, hostJson.DirectoryName ?? ".");
+        var storage = await HostStorage.PrepareAsync(options.Storage, options.Ocpp.Enabled, hostJson.FullName, System.Console.Error);
+        if (storage is null) return 2;
+        await using var host = Build(options, ids, topology, hostJson.DirectoryName ?? ".", storage);
         try
         {
             await host.RunAsync(stop);
@@ -86,7 +87,8 @@ public static class SiteHost
     /// One node: the chargers' system, the site's cluster life, OCPP, the console, and the operator's
     /// API on Kestrel (<c>Api:Url</c>), all in one web application: one run command serves them all.
     /// </summary>
-    public static WebApplication Build(HostOptions options, IReadOnlyList<ChargerId> ids, SiteTopology topology, string configFolder)
+    /// <param name="storage">the database as <see cref="HostStorage.PrepareAsync"/> prepared it</param>
+    public static WebApplication Build(HostOptions options, IReadOnlyList<ChargerId> ids, SiteTopology topology, string configFolder, PreparedStorage storage)
     {
         // Empty: no appsettings.json or ASPNETCORE_* variables; host.json is the configuration.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "smartelek-site", ContentRootPath = AppContext.BaseDirectory });
@@ -109,7 +111,7 @@ public static class SiteHost
                     l.ClearLoggers();
                     l.AddLogger<AkkaLogBridge>();
                 })
-                .AddChargerPersistence(options.Storage)
+                .AddChargerPersistence(options.Storage, storage)
                 .AddChargerUnits(ids, chargers, options.Simulation.Seed, HostStorage.Journal(options.Storage, options.Ocpp.Enabled),
                     id => topology.Chargers.First(c => c.Id == id).FailSafeAmps)
                 .AddOcppGateway(options, chargers)

@@ -38,7 +38,7 @@ public sealed class StoreOutageTests(ITestOutputHelper output)
         {
             await Task.Delay(100); // past the store's retryAfter
             queue.RetryWrites();
-            if (queue is ChargePointStore.DurableChargePoint durable) durable.WaitWritten(TimeSpan.FromSeconds(30));
+            if (queue is DurableChargePoint durable) durable.WaitWritten(TimeSpan.FromSeconds(30));
         }
         Assert.True(queue.UnwrittenChanges == 0, $"still held: {queue.StoreError}");
     }

@@ -84,7 +84,7 @@ public sealed class HostStorageTests : IDisposable
     }
 
     [Fact]
-    public void Preparing_an_ocpp_site_on_a_postgresql_that_does_not_answer_starts_it_saying_the_chargers_wait_for_their_journals()
+    public async Task Preparing_an_ocpp_site_on_a_postgresql_that_does_not_answer_starts_it_saying_the_chargers_wait_for_their_journals()
     {
         // A loopback port nothing listens on: the connection is refused at once.
         var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
@@ -95,7 +95,8 @@ public sealed class HostStorageTests : IDisposable
         var environment = new Dictionary<string, string> { ["SITE_DB"] = $"Host=127.0.0.1;Port={port};Database=smartelek;Username=site;Password=hunter2-secret" };
 
         var error = new StringWriter();
-        Assert.True(HostStorage.TryPrepare(storage, ocppEnabled: true, File, error, name => environment.GetValueOrDefault(name)));
+        var prepared = await HostStorage.PrepareAsync(storage, ocppEnabled: true, File, error, name => environment.GetValueOrDefault(name));
+        Assert.Equal(StorageReach.Unreachable, prepared?.Reach);
         Assert.Contains($"127.0.0.1:{port}/smartelek does not answer", error.ToString());
         Assert.Contains("charges nothing until its journal has been read", error.ToString());
         Assert.DoesNotContain("hunter2", error.ToString());

@@ -1,7 +1,5 @@
 using System.Data.Common;
 using Akka.Configuration;
-using Microsoft.Data.Sqlite;
-using Npgsql;
 
 namespace SmartElek.Actors.Persistence;
 
@@ -41,21 +39,10 @@ internal sealed class DirectSql
 
     public bool Flag(string key) => _mapping.GetBoolean(key);
 
-    public DbConnection Connection() => _sqlite ? new SqliteConnection(_connectionString) : new NpgsqlConnection(_connectionString);
+    public DbConnection Connection() => Sql.Connection(_sqlite ? PersistenceProvider.Sqlite : PersistenceProvider.PostgreSql, _connectionString);
 
-    public static DbCommand Command(DbConnection connection, string sql, params (string Name, object Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
-        }
-        return command;
-    }
+    public static DbCommand Command(DbConnection connection, string sql, params (string Name, object? Value)[] parameters) =>
+        Sql.Command(connection, null, sql, parameters);
 
     private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

@@ -19,9 +19,26 @@ public static class PersistenceStore
         Directory.CreateDirectory(Path.GetDirectoryName(options.SqliteFilePath)!);
         using var connection = new SqliteConnection(options.ConnectionString(environment));
         connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode=WAL;";
-        var mode = command.ExecuteScalar() as string;
+        using var command = Sql.Command(connection, null, "PRAGMA journal_mode=WAL;");
+        CheckWal(options, command.ExecuteScalar());
+    }
+
+    /// <summary><see cref="Prepare"/> without blocking a thread on the file.</summary>
+    public static async Task PrepareAsync(PersistenceOptions options, Func<string, string?>? environment = null, CancellationToken cancel = default)
+    {
+        options.Validate(environment);
+        if (options.Provider != PersistenceProvider.Sqlite) return;
+
+        Directory.CreateDirectory(Path.GetDirectoryName(options.SqliteFilePath)!);
+        await using var connection = Sql.Connection(PersistenceProvider.Sqlite, options.ConnectionString(environment));
+        await connection.OpenAsync(cancel);
+        await using var command = Sql.Command(connection, null, "PRAGMA journal_mode=WAL;");
+        CheckWal(options, await command.ExecuteScalarAsync(cancel));
+    }
+
+    private static void CheckWal(PersistenceOptions options, object? answer)
+    {
+        var mode = answer as string;
         if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
             throw new InvalidOperationException($"SQLite file {options.SqliteFilePath} refused write-ahead logging (journal_mode is '{mode}').");
     }

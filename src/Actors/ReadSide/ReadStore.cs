@@ -1,9 +1,7 @@
 using System.Data;
 using System.Data.Common;
 using System.Globalization;
-using Microsoft.Data.Sqlite;
 using NodaTime;
-using Npgsql;
 using SmartElek.Actors.Persistence;
 
 namespace SmartElek.Actors.ReadSide;
@@ -299,53 +297,25 @@ public sealed class ReadStore
               peak_amps = excluded.peak_amps, stop_reason = excluded.stop_reason
             """, cancel,
             ("c", s.Charger.Value), ("s", s.SessionId), ("pi", s.PluggedInAt.ToUnixTimeMilliseconds()),
-            ("po", NullableValue.Of(s.PluggedOutAt?.ToUnixTimeMilliseconds(), DbType.Int64)),
-            ("cs", NullableValue.Of(s.ChargingStartedAt?.ToUnixTimeMilliseconds(), DbType.Int64)),
-            ("ce", NullableValue.Of(s.ChargingStoppedAt?.ToUnixTimeMilliseconds(), DbType.Int64)),
-            ("by", NullableValue.Of(s.AuthorisedBy, DbType.String)), ("rs", s.StartRegisterWh),
-            ("re", NullableValue.Of(s.EndRegisterWh, DbType.Double)), ("e", s.EnergyWh), ("pk", s.PeakAmps),
-            ("why", NullableValue.Of(s.StopReason, DbType.String)));
-
-    // A value of a nullable column with its type: Npgsql cannot infer the type of a bare null.
-    private sealed record NullableValue(object? Value, DbType Type)
-    {
-        public static NullableValue Of(object? value, DbType type) => new(value, type);
-    }
+            ("po", SqlValue.Of(s.PluggedOutAt?.ToUnixTimeMilliseconds(), DbType.Int64)),
+            ("cs", SqlValue.Of(s.ChargingStartedAt?.ToUnixTimeMilliseconds(), DbType.Int64)),
+            ("ce", SqlValue.Of(s.ChargingStoppedAt?.ToUnixTimeMilliseconds(), DbType.Int64)),
+            ("by", SqlValue.Of(s.AuthorisedBy, DbType.String)), ("rs", s.StartRegisterWh),
+            ("re", SqlValue.Of(s.EndRegisterWh, DbType.Double)), ("e", s.EnergyWh), ("pk", s.PeakAmps),
+            ("why", SqlValue.Of(s.StopReason, DbType.String)));
 
     private static (string, object?)[] WithCharger(ChargerId? charger, params (string, object?)[] parameters) =>
         charger is { } c ? [.. parameters, ("c", c.Value)] : parameters;
 
     private async Task<DbConnection> OpenAsync(CancellationToken cancel)
     {
-        DbConnection connection = _provider == PersistenceProvider.Sqlite
-            ? new SqliteConnection(_connectionString)
-            : new NpgsqlConnection(_connectionString);
+        var connection = Sql.Connection(_provider, _connectionString);
         await connection.OpenAsync(cancel);
         return connection;
     }
 
-    private static DbCommand Command(DbConnection connection, DbTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = tx;
-        foreach (var (name, value) in parameters)
-        {
-            var p = command.CreateParameter();
-            p.ParameterName = "@" + name;
-            if (value is NullableValue n)
-            {
-                p.DbType = n.Type;
-                p.Value = n.Value ?? DBNull.Value;
-            }
-            else
-            {
-                p.Value = value ?? DBNull.Value;
-            }
-            command.Parameters.Add(p);
-        }
-        return command;
-    }
+    private static DbCommand Command(DbConnection connection, DbTransaction? tx, string sql, params (string Name, object? Value)[] parameters) =>
+        Sql.Command(connection, tx, sql, parameters);
 
     private static async Task ExecuteAsync(DbConnection connection, DbTransaction? tx, string sql, CancellationToken cancel, params (string, object?)[] parameters)
     {

@@ -14,14 +14,19 @@ public sealed partial class ChargePointActor
     // A vehicle plugged in while the controller starts (connecting, booting) is not "offline": its
     // Authorize waits for the first registration instead of being decided locally at once, which
     // would refuse every tag the local list and cache do not know.
-    private readonly List<Outgoing> _heldForRegistration = [];
+    private readonly List<OutgoingCall> _heldForRegistration = [];
     private bool _startingUp = true;
     private readonly List<IActorRef> _drainWaiters = [];
 
-    private void StartStartupWait() =>
-        Timers.StartSingleTimer("startup-wait", StartupWaitOver.Instance, _settings.AuthorizeWaitAtStart ?? DefaultAuthorizeWaitAtStart);
+    private void StartStartupWait()
+    {
+        var wait = _settings.AuthorizeWaitAtStart ?? DefaultAuthorizeWaitAtStart;
+        // No wait: an Authorize before the first registration is decided as an offline one at once.
+        if (wait <= TimeSpan.Zero) _startingUp = false;
+        else Timers.StartSingleTimer("startup-wait", StartupWaitOver.Instance, wait);
+    }
 
-    private bool HoldForRegistration(Outgoing call)
+    private bool HoldForRegistration(OutgoingCall call)
     {
         if (!_startingUp || _everAccepted) return false;
         _heldForRegistration.Add(call);
@@ -41,8 +46,8 @@ public sealed partial class ChargePointActor
             _log.Info("{0}: {1} Authorize(s) asked while starting up {2}", _settings.Id, held.Count,
                 accepted ? "go to the central system now" : "are decided locally: no registration in time");
         foreach (var call in held)
-            if (accepted) Enqueue(call.Request, call.OnAnswer, call.OnFailure);
-            else call.OnFailure?.Invoke();
+            if (accepted) Enqueue(call.Request, call.Asked);
+            else Failed(call);
     }
 
     private void OnDrain(Drain drain)
@@ -56,7 +61,7 @@ public sealed partial class ChargePointActor
     // way) or a transaction message queued or waiting for its answer. A StopTransaction answered
     // after the process ended would be sent again at the next start.
     private bool OwesTransactionMessages =>
-        _connected && _registration == Registration.Accepted && (_transaction is not null || _queue.Count > 0 || _inFlight?.Queued is not null);
+        _line.Online && (_state.Transaction is not null || _queue.Count > 0 || _line.InFlight?.Queued is not null);
 
     private void AnswerDrain(bool over = false)
     {

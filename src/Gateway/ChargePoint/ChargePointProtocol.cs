@@ -13,7 +13,7 @@ public enum Registration { NotBooted, Pending, Accepted, Rejected }
 /// <param name="Clock">the time source of timestamps (tests may give a virtual clock)</param>
 /// <param name="StoreRetry">while the store fails, how often the held changes are tried again (5 s)</param>
 /// <param name="UnlockWait">how long an UnlockConnector answer waits for its transaction's stop to go out and the relays to open (10 s)</param>
-/// <param name="AuthorizeWaitAtStart">how long an Authorize asked while the charge point starts up waits for its first registration (45 s)</param>
+/// <param name="AuthorizeWaitAtStart">how long an Authorize asked while the charge point starts up waits for its first registration (45 s; zero: it does not wait)</param>
 public sealed record ChargePointSettings(
     ChargerId Id,
     string Vendor = "SmartElek",

@@ -13,7 +13,7 @@ public sealed record ConfigKey(string Name, ConfigValueKind Kind, bool ReadOnly,
     int Minimum = 0);
 
 /// <summary>The charge point's configuration (standard keys of the implemented profiles). Immutable.</summary>
-public sealed record ChargePointConfiguration(ImmutableDictionary<string, ConfigKey> Keys)
+public sealed partial record ChargePointConfiguration(ImmutableDictionary<string, ConfigKey> Keys)
 {
     public const string DefaultMeasurands =
         "Energy.Active.Import.Register,Power.Active.Import,Current.Import,Current.Offered,Voltage,Frequency,Power.Factor,SoC";

@@ -5,7 +5,9 @@ using SmartElek.Gateway.ChargePoint;
 namespace SmartElek.Host.Ocpp;
 
 /// <summary>
-/// Opens the charge points' store and starts each charge point once the store has read its queue.
+/// Opens the charge points' store and starts each charge point once the store has read its queue
+/// and what it remembers (profiles, configuration, local list, cache, a running transaction): the
+/// charge point gets them as values and reads nothing from the store at its start.
 /// While the database does not answer (PostgreSQL down when the site starts), it says so once and
 /// tries again every <see cref="RetryEvery"/>: a charge point that cannot read its queue would not
 /// know its running transaction or what it still owes the central system, so it waits. The chargers
@@ -15,8 +17,8 @@ public sealed class ChargePointStarter : ReceiveActor, IWithTimers
 {
     public static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(2);
 
-    /// <summary>One charge point to start: <paramref name="Run"/> creates its actor on its queue and memory.</summary>
-    public sealed record Start(ChargerId Charger, Action<ChargePointStore.DurableChargePoint> Run);
+    /// <summary>One charge point to start: <paramref name="Run"/> creates its actor on its queue and memory, and what that remembered.</summary>
+    public sealed record Start(ChargerId Charger, Action<DurableChargePoint, RememberedChargePoint> Run);
 
     private sealed record Attempt
     {
@@ -53,7 +55,20 @@ public sealed class ChargePointStarter : ReceiveActor, IWithTimers
             while (_waiting.Count > 0)
             {
                 var start = _waiting[0];
-                start.Run(_store.For(start.Charger));
+                var chargePoint = _store.For(start.Charger);
+                RememberedChargePoint remembered;
+                try
+                {
+                    remembered = chargePoint.Recall();
+                }
+                catch (InvalidDataException e)
+                {
+                    // One charge point's unreadable rows must not hold back the others; it stays stopped, as its actor did before.
+                    _log.Error("OCPP: charge point {0} does not start: {1}", start.Charger, e.Message);
+                    _waiting.RemoveAt(0);
+                    continue;
+                }
+                start.Run(chargePoint, remembered);
                 _waiting.RemoveAt(0);
             }
             if (_lastFailure is not null)

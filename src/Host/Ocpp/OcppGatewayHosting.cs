@@ -46,8 +46,8 @@ public static class OcppGatewayHosting
             storage ??= new StorageOptions();
             var openStore = StoreOpener(options, storage);
             var configuration = ChargePointConfiguration.Default(meterSampleSeconds: options.MeterValueSampleSeconds);
-            // Each charge point starts once its store has read its queue (the database may be down at start).
-            var starts = chargers.All.Select(charger => new ChargePointStarter.Start(charger.Id, memory =>
+            // Each charge point starts once its store has read its queue and memory (the database may be down at start).
+            var starts = chargers.All.Select(charger => new ChargePointStarter.Start(charger.Id, (memory, remembered) =>
             {
                 // A hard reset power-cycles the unit in place (ChargerProtocol.PowerCycle): the site
                 // link, the console and the traffic keep the same reference and follow its power-up.
@@ -56,7 +56,7 @@ public static class OcppGatewayHosting
                 var settings = new ChargePointSettings(charger.Id, SerialNumber: charger.Id.Value,
                     Supply: new ElectricalSupply((decimal)charger.Hardware.Grid.NominalVolts, 1, (decimal)ChargerUnit.RatedAmps),
                     Configuration: configuration);
-                started.Add(system.ActorOf(ChargePointActor.Props(settings, port, link, memory, memory), ActorName(charger.Id)));
+                started.Add(system.ActorOf(ChargePointActor.Props(settings, port, link, memory, memory, remembered), ActorName(charger.Id)));
             })).ToList();
             system.ActorOf(ChargePointStarter.Props(openStore, starts), "ocpp-store");
             // After the units ended their sessions (service-requests-done), before the actors stop.

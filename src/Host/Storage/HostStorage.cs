@@ -91,44 +91,46 @@ public static class HostStorage
         WireSerialization.Config.WithFallback(PersistenceHocon.For(ToPersistenceOptions(storage)));
 
     /// <summary>
-    /// Creates the data folder, the SQLite file and the read tables before the site starts; false (and
-    /// the reason, naming Storage:DataFolder, on <paramref name="error"/>) when they cannot be created.
-    /// PostgreSQL: one connection attempt. A server that refuses this site (no such database, bad
-    /// credentials) is a configuration error: false, naming Storage:PostgreSqlConnectionVariable. A server
-    /// that does not answer is waited for: true, after telling the operator on <paramref name="error"/>
-    /// what the chargers do meanwhile (<see cref="UnreachableAtStart"/>), which depends on
-    /// <paramref name="ocppEnabled"/>.
+    /// Creates the data folder, the SQLite file and the read tables before the site starts, once and
+    /// without blocking a thread; null (and the reason, naming Storage:DataFolder, on <paramref name="error"/>)
+    /// when they cannot be created. PostgreSQL: one connection attempt. A server that refuses this site
+    /// (no such database, bad credentials) is a configuration error: null, naming
+    /// Storage:PostgreSqlConnectionVariable. A server that does not answer is waited for: prepared as
+    /// <see cref="StorageReach.Unreachable"/>, after telling the operator on <paramref name="error"/> what
+    /// the chargers do meanwhile (<see cref="UnreachableAtStart"/>), which depends on <paramref name="ocppEnabled"/>;
+    /// its read tables are then created by the projectors when it answers.
     /// </summary>
-    public static bool TryPrepare(StorageOptions storage, bool ocppEnabled, string hostJsonFile, TextWriter error, Func<string, string?>? environment = null)
+    public static async Task<PreparedStorage?> PrepareAsync(StorageOptions storage, bool ocppEnabled, string hostJsonFile, TextWriter error,
+        Func<string, string?>? environment = null, CancellationToken cancel = default)
     {
         var options = ToPersistenceOptions(storage);
         if (options.Provider != PersistenceProvider.Sqlite)
         {
-            var probe = StorageProbe.ProbeAsync(options, environment).GetAwaiter().GetResult();
+            var probe = await StorageProbe.ProbeAsync(options, environment, cancel);
             switch (probe.Reach)
             {
                 case StorageReach.Refused:
-                    error.WriteLine($"Bad configuration:\n  {new ConfigError(hostJsonFile, "Storage:PostgreSqlConnectionVariable",
+                    await error.WriteLineAsync($"Bad configuration:\n  {new ConfigError(hostJsonFile, "Storage:PostgreSqlConnectionVariable",
                         $"PostgreSQL at {probe.Where} (from '{storage.PostgreSqlConnectionVariable}') refuses this site: {probe.Reason}")}");
-                    return false;
+                    return null;
                 case StorageReach.Unreachable:
-                    error.WriteLine(UnreachableAtStart(probe, Journal(storage, ocppEnabled)));
-                    return true;
+                    await error.WriteLineAsync(UnreachableAtStart(probe, Journal(storage, ocppEnabled)));
+                    return new PreparedStorage(StorageReach.Unreachable);
                 default:
-                    ReadStoreOf(storage, environment).EnsureSchemaAsync().GetAwaiter().GetResult();
-                    return true;
+                    await ReadStoreOf(storage, environment).EnsureSchemaAsync(cancel);
+                    return new PreparedStorage(StorageReach.Answers);
             }
         }
         try
         {
-            PersistenceStore.Prepare(options);
-            new ReadStore(options).EnsureSchemaAsync().GetAwaiter().GetResult();
-            return true;
+            await PersistenceStore.PrepareAsync(options, environment, cancel);
+            await new ReadStore(options, environment).EnsureSchemaAsync(cancel);
+            return new PreparedStorage(StorageReach.Answers);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
         {
-            error.WriteLine($"Bad configuration:\n  {new ConfigError(hostJsonFile, "Storage:DataFolder", $"cannot create the SQLite database {options.SqliteFilePath}: {e.Message}")}");
-            return false;
+            await error.WriteLineAsync($"Bad configuration:\n  {new ConfigError(hostJsonFile, "Storage:DataFolder", $"cannot create the SQLite database {options.SqliteFilePath}: {e.Message}")}");
+            return null;
         }
     }
 
@@ -149,22 +151,16 @@ public static class HostStorage
         + "Retrying with back-off (up to 30 s).";
 
     /// <summary>
-    /// Puts the node on its database: wire serialization and the journal, snapshot store and read
-    /// journal config; on SQLite the data folder, the file (write-ahead logging) and the read tables
-    /// are created here, before the system starts. Starts one read-side projector per projection.
+    /// Puts the node on its database, prepared before (<see cref="PrepareAsync"/>, which created the
+    /// SQLite file and the read tables and probed PostgreSQL once): wire serialization and the journal,
+    /// snapshot store and read journal config; one read-side projector per projection, and on
+    /// PostgreSQL the watch that starts from what the probe found.
     /// The options must have been validated (<see cref="HostConfiguration.Load"/> does).
     /// </summary>
-    public static AkkaConfigurationBuilder AddChargerPersistence(this AkkaConfigurationBuilder builder, StorageOptions storage)
+    public static AkkaConfigurationBuilder AddChargerPersistence(this AkkaConfigurationBuilder builder, StorageOptions storage, PreparedStorage prepared)
     {
         var options = ToPersistenceOptions(storage);
-        PersistenceStore.Prepare(options);
         var store = ReadStoreOf(storage);
-        // PostgreSQL may be down at start: its read tables are created by the projectors when it answers.
-        if (options.Provider == PersistenceProvider.Sqlite)
-            store.EnsureSchemaAsync().GetAwaiter().GetResult();
-        var reach = options.Provider == PersistenceProvider.PostgreSql
-            ? StorageProbe.ProbeAsync(options).GetAwaiter().GetResult().Reach
-            : StorageReach.Answers;
         return builder
             .AddHocon(AkkaConfig(storage), HoconAddMode.Prepend)
             .WithActors((system, _) =>
@@ -172,7 +168,10 @@ public static class HostStorage
                 foreach (var projection in ReadSideProjection.All)
                     system.ActorOf(ReadSideProjector.Props(store, projection), "read-side-" + projection.Name);
                 if (options.Provider == PersistenceProvider.PostgreSql)
-                    system.ActorOf(StorageWatch.Props(options, reach), "storage-watch");
+                    system.ActorOf(StorageWatch.Props(options, prepared.Reach), "storage-watch");
             });
     }
 }
+
+/// <summary>What preparing the storage at start found: whether the database answered.</summary>
+public sealed record PreparedStorage(StorageReach Reach);

@@ -25,7 +25,7 @@ public sealed class OcppHostTests(ITestOutputHelper output) : InteropTest(output
         Environment.SetEnvironmentVariable(KeyVariable, Password);
         var options = Options(folder);
         ChargerId[] ids = [new("charger-1"), new("charger-2"), new("charger-3")];
-        using var host = BuildHost(options, ids);
+        using var host = await BuildHostAsync(options, ids);
         await host.StartAsync();
         try
         {
@@ -68,7 +68,7 @@ public sealed class OcppHostTests(ITestOutputHelper output) : InteropTest(output
         options.Storage = new StorageOptions { Provider = "PostgreSql", PostgreSqlConnectionVariable = connectionVariable };
         ChargerId[] ids = [new("charger-1"), new("charger-2")];
         await postgres.StopAsync();
-        using var host = BuildHost(options, ids);
+        using var host = await BuildHostAsync(options, ids);
         try
         {
             await host.StartAsync();
@@ -108,11 +108,14 @@ public sealed class OcppHostTests(ITestOutputHelper output) : InteropTest(output
     };
 
     // The repository's own config/: the default site topology and its Akka HOCON.
-    private static IHost BuildHost(HostOptions options, IReadOnlyList<ChargerId> ids)
+    // As the Host's start does: the storage is prepared once, then the node is built on it.
+    private static async Task<IHost> BuildHostAsync(HostOptions options, IReadOnlyList<ChargerId> ids)
     {
         var config = Path.GetFullPath(Path.Combine(CentralSystemProcess.InteropDirectory(), "..", "..", "config"));
         var topology = SmartElek.Site.Topology.SiteTopology.Load(Path.Combine(config, "site.json"));
-        return SiteHost.Build(options, ids, topology, config);
+        var storage = await SmartElek.Host.Storage.HostStorage.PrepareAsync(options.Storage, options.Ocpp.Enabled, "host.json", TextWriter.Null);
+        Assert.NotNull(storage);
+        return SiteHost.Build(options, ids, topology, config, storage);
     }
 
     private static async Task<ChargerStatus> Eventually(IActorRef unit, Func<ChargerStatus, bool> ok, string what)
@@ -134,7 +137,7 @@ public sealed class OcppHostTests(ITestOutputHelper output) : InteropTest(output
         Environment.SetEnvironmentVariable(KeyVariable, Password);
         var options = Options(folder);
         var id = new ChargerId("charger-1");
-        using var host = BuildHost(options, [id]);
+        using var host = await BuildHostAsync(options, [id]);
         await host.StartAsync();
         try
         {
