@@ -210,9 +210,9 @@ sealed class PlanProgram : IDisposable
             amps[c] = new double[request.Slots];
             for (var t = 0; t < X[c].Length; t++)
             {
-                // Solvers answer within their tolerances (SCIP's on/off within 1e-6): under 0.1 mA is 0, a hair under the minimum is the minimum.
+                // Solvers answer within their tolerances (SCIP's on/off within 1e-6, so x ≤ cap × 1e-6 while off): that is 0; a hair under the minimum is the minimum.
                 var a = X[c][t].SolutionValue();
-                amps[c][t] = a < 1e-4 ? 0 : a < request.MinimumAmps && a > request.MinimumAmps - 1e-6 ? request.MinimumAmps : a;
+                amps[c][t] = a < (On is null ? 1e-9 : 1e-4) ? 0 : a < request.MinimumAmps && a > request.MinimumAmps - 1e-6 ? request.MinimumAmps : a;
             }
         }
         return amps;

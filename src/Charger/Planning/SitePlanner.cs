@@ -59,8 +59,9 @@ public static class SitePlanner
         var e = request.KWhPerAmpSlot;
         double Cost(double[][] a, int c) => Enumerable.Range(0, request.Slots).Sum(t => a[c][t] * e * Price(request.Chargers[c], t));
         double Energy(double[][] a, int c) => a[c].Sum() * e;
+        // Charging at once replaces a repaired plan that costs more, if it meets whatever that plan meets.
         if (!exact && now.FitsTheCircuits
-            && Enumerable.Range(0, n).All(c => Energy(now.Amps, c) >= Energy(amps, c) - PlanProgram.Tolerance(Energy(amps, c)))
+            && Enumerable.Range(0, n).All(c => Energy(now.Amps, c) >= Math.Min(Energy(amps, c), request.Chargers[c].EnergyKWh) - PlanProgram.MissToleranceKWh)
             && Enumerable.Range(0, n).Sum(c => Cost(now.Amps, c)) < Enumerable.Range(0, n).Sum(c => Cost(amps, c)) - 1e-9)
         {
             amps = now.Amps.Select(a => (double[])a.Clone()).ToArray();

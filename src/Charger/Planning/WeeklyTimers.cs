@@ -50,6 +50,22 @@ public sealed class WeeklyTimers(IReadOnlyList<WeeklyWindow> windows)
 
     public IReadOnlyList<WeeklyWindow> Windows { get; } = windows;
 
+    /// <summary>
+    /// The tightest verdict anywhere in a slot: at its start and after each change of the clocks inside it
+    /// (St John's, Goose Bay and Moncton changed at 00:01, inside a quarter hour of UTC). A slot is blocked
+    /// if any minute of it is.
+    /// </summary>
+    public TimerVerdict Over(Instant start, Duration length, DateTimeZone zone, string chargerId, IReadOnlyCollection<string> circuitPath, string? group)
+    {
+        var verdict = At(start.InZone(zone).LocalDateTime, chargerId, circuitPath, group);
+        for (var interval = zone.GetZoneInterval(start); interval.HasEnd && interval.End < start + length; interval = zone.GetZoneInterval(interval.End))
+        {
+            var next = At(interval.End.InZone(zone).LocalDateTime, chargerId, circuitPath, group);
+            if (next.CapAmps is { } cap && (verdict.CapAmps is not { } c || cap < c)) verdict = next;
+        }
+        return verdict;
+    }
+
     public TimerVerdict At(LocalDateTime local, string chargerId, IEnumerable<string> circuitPath, string? group)
     {
         var path = circuitPath.ToHashSet(StringComparer.Ordinal);

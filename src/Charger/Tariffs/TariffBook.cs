@@ -35,14 +35,17 @@ public sealed class TariffBook(
     public GroupTariff TariffOf(string? group) =>
         Tariffs[group is not null && Groups.TryGetValue(group, out var name) ? name : DefaultTariff];
 
-    /// <summary>The price of energy taken at <paramref name="at"/>, as known at <paramref name="now"/>.</summary>
+    /// <summary>
+    /// The price of energy taken in the quarter hour of UTC that holds <paramref name="at"/>, as known at
+    /// <paramref name="now"/> (quarter hours are the unit of prices: feeds give 15 or 60 minutes, bands lie on quarter hours).
+    /// </summary>
     public Price PriceAt(string? group, Instant at, Instant now, DateTimeZone zone)
     {
         var tariff = TariffOf(group);
         if (tariff.FollowsFeed && Feed is not null && DayAhead?.PriceAt(at, now, Feed.StaleAfter) is { } market)
             return new Price(market + tariff.FeedMarkupPerKWh,
                 $"tariff '{tariff.TimeOfUse.Name}', day-ahead {TariffConfiguration.Format(market)} + {TariffConfiguration.Format(tariff.FeedMarkupPerKWh)}");
-        return tariff.TimeOfUse.PriceAt(at, zone);
+        return tariff.TimeOfUse.PriceOver(SessionCost.QuarterOf(at), SessionCost.QuarterHour, zone);
     }
 
     /// <summary>Prices of consecutive slots from <paramref name="start"/>, as known at <paramref name="now"/> (the planner's price curve).</summary>

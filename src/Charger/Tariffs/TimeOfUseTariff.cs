@@ -61,6 +61,31 @@ public sealed class TimeOfUseTariff(string name, IReadOnlyList<TariffSeason> sea
 
     public Price PriceAt(Instant at, DateTimeZone zone) => PriceAt(at.InZone(zone).LocalDateTime);
 
+    /// <summary>
+    /// The average price from <paramref name="start"/> for <paramref name="length"/> (a slot), time-weighted.
+    /// Bands lie on quarter hours and offsets are whole quarter hours, so a quarter hour of UTC has one
+    /// price, except where the clocks change inside it: St John's and Goose Bay changed at 00:01 from
+    /// 1987 to 2010, so that quarter hour is one minute of one band and fourteen of another.
+    /// </summary>
+    public Price PriceOver(Instant start, Duration length, DateTimeZone zone)
+    {
+        var end = start + length;
+        var first = PriceAt(start, zone);
+        if (zone.GetZoneInterval(start).HasEnd && zone.GetZoneInterval(start).End < end)
+        {
+            var sum = 0.0;
+            for (var at = start; at < end;)
+            {
+                var interval = zone.GetZoneInterval(at);
+                var pieceEnd = interval.HasEnd && interval.End < end ? interval.End : end;
+                sum += PriceAt(at, zone).PerKWh * (pieceEnd - at).TotalTicks;
+                at = pieceEnd;
+            }
+            return first with { PerKWh = sum / length.TotalTicks, Source = first.Source + " (clocks change within: time-weighted)" };
+        }
+        return first;
+    }
+
     public TariffSeason SeasonOf(LocalDate date)
     {
         foreach (var s in Seasons)
