@@ -10,9 +10,8 @@ namespace SmartElek.Planning;
 /// slot, each keeping what the earlier ones got), or proportionally (the largest equal share of
 /// every target, then whatever else fits).</item>
 /// <item>Cost: the cheapest amps per slot for that energy. Exact (a MIP with on/off per charger
-/// and slot) up to <see cref="PlanRequest.ExactUpTo"/> charger-slots; above, the LP and a repair
-/// of the 0-or-at-least-6 A rule (a slot under 6 A is raised to 6 A where every circuit has room,
-/// else closed, and the LP solved again; what is left under 6 A is dropped).</item>
+/// and slot) up to <see cref="PlanRequest.ExactUpTo"/> charger-slots; above, the LP and a local
+/// repair of the 0-or-at-least-6 A rule (<see cref="MinimumCurrentRepair"/>).</item>
 /// <item>Charging at once (the allocator's shares from now on) is priced for comparison; a
 /// repaired plan that would cost more than it is replaced by it.</item>
 /// </list>
@@ -48,9 +47,8 @@ public static class SitePlanner
                 method = "LP (GLOP)";
                 if (request.MinimumAmps > 0)
                 {
-                    for (var c = 0; c < n; c++) lp.Z[c].SetLb(0);
-                    var rounds = MinimumCurrentRepair.Run(lp, request, ref amps);
-                    method += $", 6 A repair in {rounds} round(s)";
+                    MinimumCurrentRepair.Run(lp, request, amps);
+                    method += " and the 6 A repair";
                 }
             }
         }
@@ -59,8 +57,8 @@ public static class SitePlanner
         var e = request.KWhPerAmpSlot;
         double Cost(double[][] a, int c) => Enumerable.Range(0, request.Slots).Sum(t => a[c][t] * e * Price(request.Chargers[c], t));
         double Energy(double[][] a, int c) => a[c].Sum() * e;
-        // Charging at once replaces a repaired plan that costs more, if it meets whatever that plan meets.
-        if (!exact && now.FitsTheCircuits
+        // Charging at once replaces a repaired plan (not an exact one) that costs more, if it meets whatever that plan meets.
+        if (!exact && request.MinimumAmps > 0 && now.FitsTheCircuits
             && Enumerable.Range(0, n).All(c => Energy(now.Amps, c) >= Math.Min(Energy(amps, c), request.Chargers[c].EnergyKWh) - PlanProgram.MissToleranceKWh)
             && Enumerable.Range(0, n).Sum(c => Cost(now.Amps, c)) < Enumerable.Range(0, n).Sum(c => Cost(amps, c)) - 1e-9)
         {
@@ -95,9 +93,14 @@ public static class SitePlanner
         {
             if (request.Rule == ShortfallRule.EarliestDepartureFirst)
             {
+                // The last solution is feasible under every floor so far: a group it already gives its whole
+                // targets needs no LP of its own (most groups, when few targets are short).
+                var z = lp.Z.Select(v => v.SolutionValue()).ToArray();
                 foreach (var group in Enumerable.Range(0, n).GroupBy(c => request.Chargers[c].DepartureSlot).OrderBy(g => g.Key))
                 {
-                    var got = lp.MaximiseEnergy(group);
+                    var whole = group.All(c => z[c] >= lp.Z[c].Ub() - PlanProgram.Tolerance(lp.Z[c].Ub()));
+                    var got = whole ? group.Sum(c => z[c]) : lp.MaximiseEnergy(group);
+                    if (!whole) z = lp.Z.Select(v => v.SolutionValue()).ToArray();
                     lp.KeepAtLeast(group, got - PlanProgram.Tolerance(got));
                 }
                 lp.MaximiseEnergy();
