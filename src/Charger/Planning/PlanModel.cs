@@ -82,3 +82,24 @@ public sealed record SitePlan(IReadOnlyList<ChargerPlan> Chargers, double Cost, 
     public ChargerPlan this[ChargerId id] => Chargers.First(c => c.Id == id);
     public IEnumerable<ChargerPlan> Misses => Chargers.Where(c => c.Miss is not null);
 }
+
+/// <summary>A plan acting through the allocator: each charger's amps for one slot as a cap with its reason in words.</summary>
+public static class PlanCaps
+{
+    public static Dictionary<ChargerId, SmartElek.Site.Allocation.RuleCap> ForSlot(SitePlan plan, int slot)
+    {
+        var caps = new Dictionary<ChargerId, SmartElek.Site.Allocation.RuleCap>();
+        foreach (var p in plan.Chargers)
+        {
+            var amps = slot < p.Amps.Length ? p.Amps[slot] : 0;
+            var why = amps <= 0
+                ? p.PlannedKWh >= p.TargetKWh - PlanProgram.MissToleranceKWh && p.FinishSlot is { } done && done <= slot
+                    ? "its target is planned in full"
+                    : "it waits for cheaper quarter hours before its departure"
+                : $"{amps.ToString("0.#", CultureInfo.InvariantCulture)} A this quarter hour";
+            if (p.Miss is { } miss) why += $" (the target is {miss})";
+            caps[p.Id] = new SmartElek.Site.Allocation.RuleCap(amps, SmartElek.Site.Allocation.LimitKind.Plan, why);
+        }
+        return caps;
+    }
+}

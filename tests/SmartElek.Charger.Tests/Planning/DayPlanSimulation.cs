@@ -2,6 +2,7 @@ using NodaTime;
 using SmartElek.Charger.Tests.Site;
 using SmartElek.Planning;
 using SmartElek.Site.Allocation;
+using SmartElek.Site.Grants;
 using SmartElek.Site.Topology;
 using SmartElek.Tariffs;
 
@@ -13,8 +14,9 @@ namespace SmartElek.Charger.Tests.Planning;
 /// pilots and lagging vehicles, in 100 ms steps), with 20 vehicles that come and go with departure
 /// targets, priced by a time-of-use tariff. Planned: at every quarter hour (and so at every arrival)
 /// the site is replanned from the energy the vehicles actually took, and each charger's amps for the
-/// slot go to the allocator as its cap (the user's maximum it reports): the allocator stays the only
-/// authority on amps. At once: the same day without a plan.
+/// slot go to the allocator as its rule cap (<see cref="GrantLedger.SetRuleCaps"/>, limit reason
+/// "held back by the departure plan: ..."): the allocator stays the only authority on amps. At once:
+/// the same day without a plan.
 /// </summary>
 public sealed class DayPlanSimulation
 {
@@ -48,7 +50,8 @@ public sealed class DayPlanSimulation
     public sealed record VisitResult(Visit Visit, double DeliveredKWh, double Cost, PlanMiss? MissAtArrival);
 
     public sealed record DayResult(
-        IReadOnlyList<VisitResult> Visits, double Cost, double EnergyKWh, double CheapShare, LineLimit? Exceeded, DateTimeOffset? ExceededAt, int Replans);
+        IReadOnlyList<VisitResult> Visits, double Cost, double EnergyKWh, double CheapShare, LineLimit? Exceeded, DateTimeOffset? ExceededAt, int Replans,
+        IReadOnlySet<string> PlanReasons);
 
     public static DayResult Run(SiteTopology site, bool planned, int seed)
     {
@@ -65,6 +68,7 @@ public sealed class DayPlanSimulation
         var visitAt = new int[sim.Units.Count];
         double total = 0, cheap = 0;
         var replans = 0;
+        var planReasons = new HashSet<string>();
         var stepsPerSlot = (int)(TimeSpan.FromMinutes(15) / SiteSimulation.Step);
         double KWh(double ampSeconds) => ampSeconds * Volts / 3.6e6;
 
@@ -77,7 +81,6 @@ public sealed class DayPlanSimulation
                 {
                     sim.Connect(visit.Charger, false, 0);
                     present[visit.Charger] = null;
-                    sim.Units[visit.Charger].UserMaxAmps = null;
                 }
             }
             var arrivals = new List<int>();
@@ -97,16 +100,15 @@ public sealed class DayPlanSimulation
                 replans++;
                 foreach (var v in arrivals)
                     misses[v] = plan?.Chargers.FirstOrDefault(p => p.Id == sim.Units[Visits[v].Charger].Placement.Id)?.Miss;
-                for (var k = 0; k < sim.Units.Count; k++)
-                {
-                    var mine = plan?.Chargers.FirstOrDefault(p => p.Id == sim.Units[k].Placement.Id);
-                    sim.Units[k].UserMaxAmps = present[k] is null ? null : mine?.Amps[0] ?? 0;
-                }
+                // The plan acts through the allocator: this quarter hour's amps as each charger's cap.
+                sim.Ledger!.SetRuleCaps(plan is null ? new Dictionary<ChargerId, RuleCap>() : PlanCaps.ForSlot(plan, 0));
             }
             for (var step = 0; step < stepsPerSlot; step++)
             {
                 var before = sim.Units.Select(u => u.EnergyAmpSeconds).ToArray();
-                if (sim.Advance() is { } over) return new DayResult([], 0, 0, 0, over, sim.Now, replans);
+                if (sim.Advance() is { } over) return new DayResult([], 0, 0, 0, over, sim.Now, replans, planReasons);
+                foreach (var u in sim.Units)
+                    if (u.Grant?.LimitReason is { Kind: LimitKind.Plan } reason) planReasons.Add(reason.ToString());
                 for (var k = 0; k < sim.Units.Count; k++)
                 {
                     if (present[k] is not { } visit) continue;
@@ -122,7 +124,7 @@ public sealed class DayPlanSimulation
             }
         }
         var results = Visits.Select((v, i) => new VisitResult(v, delivered[i], cost[i], misses[i])).ToList();
-        return new DayResult(results, cost.Sum(), total, total > 0 ? cheap / total : 0, null, null, replans);
+        return new DayResult(results, cost.Sum(), total, total > 0 ? cheap / total : 0, null, null, replans, planReasons);
     }
 
     /// <summary>The site's plan from this slot on, from the energy each vehicle has taken so far.</summary>

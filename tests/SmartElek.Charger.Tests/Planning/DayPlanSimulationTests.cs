@@ -30,6 +30,12 @@ public class DayPlanSimulationTests(ITestOutputHelper output)
             if (p.MissAtArrival is null)
                 Assert.True(p.DeliveredKWh >= v.TargetKWh - 1e-6, $"{v}: planned {p.DeliveredKWh} kWh of {v.TargetKWh}");
         }
+        // The plan acted through the allocator, and its grants said so in words.
+        output.WriteLine("limit reasons of the plan seen: " + string.Join(" | ", planned.PlanReasons.Take(6)));
+        Assert.Contains(planned.PlanReasons, r => r.Contains("waits for cheaper quarter hours"));
+        Assert.Contains(planned.PlanReasons, r => r.Contains("A this quarter hour"));
+        Assert.Empty(atOnce.PlanReasons);
+
         // Exactly the one target that cannot be met is reported, at its arrival, by the shortfall own caps give.
         var missed = planned.Visits.Where(r => r.MissAtArrival is not null).ToList();
         var only = Assert.Single(missed);
