@@ -9,6 +9,7 @@ namespace SmartElek.Tariffs;
 public sealed class TariffConfigException(string key, string problem) : Exception($"{key}: {problem}")
 {
     public string Key { get; } = key;
+    public string Problem { get; } = problem;
 }
 
 /// <summary>Reads and validates <c>config/tariffs.json</c> into a <see cref="TariffBook"/>.</summary>
