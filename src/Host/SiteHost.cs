@@ -39,6 +39,7 @@ public static class SiteHost
             options = HostConfiguration.Load(hostJson.FullName);
             topologyFile = Path.Combine(hostJson.DirectoryName ?? ".", options.Site.Topology);
             topology = SiteTopology.Load(topologyFile);
+            SiteTariffs.Load(hostJson.DirectoryName ?? ".", options.Site, hostJson.FullName);
         }
         catch (ConfigException e)
         {

@@ -32,6 +32,8 @@ public sealed class SiteOptions
 {
     /// <summary>The topology file, relative to the folder of host.json.</summary>
     public string Topology { get; set; } = "site.json";
+    /// <summary>The tariffs file (docs/tariffs.md), relative to the folder of host.json, validated at start; the default may be absent (no tariffs).</summary>
+    public string Tariffs { get; set; } = SiteTariffs.DefaultFile;
     /// <summary>The site's time zone (IANA id, e.g. Europe/Berlin): the days of the energy report. Empty = the machine's local zone.</summary>
     public string TimeZone { get; set; } = "";
 }

@@ -57,6 +57,8 @@ public sealed class SiteSimulation
         public ChargerStatus? LastStatus;
         public readonly Vehicle Vehicle = new();
         public double EnergyAmpSeconds;
+        /// <summary>The user's maximum the charger reports (a departure plan's cap for the slot); null: none.</summary>
+        public double? UserMaxAmps;
         /// <summary>Every change of the pilot's offer.</summary>
         public readonly List<(DateTimeOffset At, double Amps)> OfferChanges = [];
     }
@@ -251,7 +253,7 @@ public sealed class SiteSimulation
     {
         var v = u.Vehicle;
         var status = new ChargerStatus(v.Connected, v.Connected ? (v.Actual > 0 ? "C" : "B") : "A",
-            new LineCurrents(v.Actual, v.Actual), u.Offer, u.AppliedEpoch, u.AppliedSeq);
+            new LineCurrents(v.Actual, v.Actual), u.Offer, u.AppliedEpoch, u.AppliedSeq) { UserMaxAmps = u.UserMaxAmps };
         var atOnce = status != u.LastStatus
             && ReportTiming.ReportsAtOnce(u.LastStatus, status, Lease.MeterToleranceAmps, Allocation.AsksForMoreWithinAmps);
         u.LastStatus = status;

@@ -30,10 +30,23 @@ public enum LimitKind
     FailSafe,
     /// <summary>The charger has not reported for a while; it is treated as drawing its full grant until its lease ends.</summary>
     Silent,
+    /// <summary>The site's departure plan holds it back this quarter hour (<see cref="LimitReason.Detail"/> says why).</summary>
+    Plan,
+    /// <summary>A weekly timer blocks or caps it (<see cref="LimitReason.Detail"/> names the timer).</summary>
+    Timer,
+    /// <summary>An energy budget is spent (<see cref="LimitReason.Detail"/> names it).</summary>
+    Budget,
 }
 
+/// <summary>
+/// A cap a rule of the site sets for this quarter hour (the departure plan, a timer, a spent budget),
+/// handed to the allocator with the demand: the allocator stays the only authority on amps and
+/// grants at most this, with the rule's own reason in words.
+/// </summary>
+public readonly record struct RuleCap(double Amps, LimitKind Kind, string Why);
+
 /// <summary>Why a grant is what it is. Circuit-bound reasons name the circuit and line.</summary>
-public readonly record struct LimitReason(LimitKind Kind, string? CircuitId = null, Line? Line = null)
+public readonly record struct LimitReason(LimitKind Kind, string? CircuitId = null, Line? Line = null, string? Detail = null)
 {
     public static LimitReason OnCircuit(string circuitId, Line line) => new(LimitKind.Circuit, circuitId, line);
 
@@ -51,6 +64,8 @@ public readonly record struct LimitReason(LimitKind Kind, string? CircuitId = nu
         LimitKind.WaitingForReports => "the allocator restarted and waits for every charger's report",
         LimitKind.FailSafe => "no valid lease: fail-safe current",
         LimitKind.Silent => "the charger stopped reporting",
+        LimitKind.Plan => $"held back by the departure plan: {Detail}",
+        LimitKind.Timer or LimitKind.Budget => Detail ?? Kind.ToString(),
         _ => Kind.ToString(),
     };
 }
@@ -83,6 +98,9 @@ public sealed record ChargerDemand(ChargerId Id)
     /// from each round's grant to the next round's demand: that is what gives it hysteresis.
     /// </summary>
     public double? DrawCapAmps { get; init; }
+
+    /// <summary>The tightest cap of the site's rules for this quarter hour (plan, timer, budget); null when none applies.</summary>
+    public RuleCap? RuleCap { get; init; }
 
     /// <summary>The amps of the charger's current grant (0 when paused).</summary>
     public double LastGrantAmps { get; init; }

@@ -138,6 +138,7 @@ public sealed class Allocator
         var reason = new LimitReason(LimitKind.ChargerRating);
         if (d.UserMaxAmps is { } user && user < cap) (cap, reason) = (Math.Max(0, user), new LimitReason(LimitKind.UserMax));
         if (d.OcppLimitAmps is { } ocpp && ocpp < cap) (cap, reason) = (Math.Max(0, ocpp), new LimitReason(LimitKind.OcppLimit));
+        if (d.RuleCap is { } rule && rule.Amps < cap) (cap, reason) = (Math.Max(0, rule.Amps), new LimitReason(rule.Kind, Detail: rule.Why));
         if (drawCap is { } byDraw && byDraw < cap) (cap, reason) = (byDraw, new LimitReason(LimitKind.VehicleDraw));
         return (cap, reason);
     }

@@ -74,6 +74,14 @@ public sealed class GrantLedger
 
     public bool Knows(ChargerId charger) => limits.Index.ContainsKey(charger);
 
+    IReadOnlyDictionary<ChargerId, RuleCap> ruleCaps = new Dictionary<ChargerId, RuleCap>();
+
+    /// <summary>
+    /// The caps of the site's rules (departure plan, timers, budgets) for the quarter hour now
+    /// beginning; they count from the next round on. A charger left out has none.
+    /// </summary>
+    public void SetRuleCaps(IReadOnlyDictionary<ChargerId, RuleCap> caps) => ruleCaps = caps;
+
     /// <summary>
     /// Takes a charger's report and answers with its lease renewal (same amps, or less when its
     /// old grants ran out). Increases wait for <see cref="Reallocate"/>. A stale or unknown report
@@ -209,6 +217,7 @@ public sealed class GrantLedger
             OcppLimitAmps = report?.OcppLimitAmps,
             VehicleDrawAmps = settled ? report!.DrawnAmps.Max : null,
             DrawCapAmps = e.DrawCap,
+            RuleCap = ruleCaps.TryGetValue(e.Placement.Id, out var rule) ? rule : null,
             LastGrantAmps = e.CurrentAmps,
             StateSince = e.StateSince,
             PriorityClass = report?.PriorityClass ?? 0,

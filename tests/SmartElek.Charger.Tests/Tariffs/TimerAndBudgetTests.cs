@@ -1,0 +1,75 @@
+using NodaTime;
+using SmartElek.Planning;
+using SmartElek.Tariffs;
+
+namespace SmartElek.Charger.Tests.Tariffs;
+
+public class TimerAndBudgetTests
+{
+    static readonly DateTimeZone Berlin = DateTimeZoneProviders.Tzdb["Europe/Berlin"];
+    static IReadOnlySet<IsoDayOfWeek> Days(string text) => WeekdaySet.Parse(text, out _);
+
+    [Fact]
+    public void Timers_of_a_charger_its_circuits_and_its_group_apply_together_and_the_tightest_wins()
+    {
+        var timers = new WeeklyTimers([
+            new WeeklyWindow(TimerScopeKind.Charger, "charger-1", Days("Fri"), new LocalTime(22, 0), new LocalTime(6, 0), TimerEffect.Blocked),
+            new WeeklyWindow(TimerScopeKind.Circuit, "panel-a", Days("daily"), new LocalTime(17, 0), new LocalTime(21, 0), TimerEffect.Capped, 10),
+            new WeeklyWindow(TimerScopeKind.DriverGroup, "guests", Days("Mon-Fri"), new LocalTime(8, 0), new LocalTime(18, 0), TimerEffect.Allowed),
+        ]);
+        string[] path = ["branch-a1", "panel-a", "feeder"];
+        var friday = new LocalDate(2026, 12, 4);
+        Assert.Equal(TimerVerdict.Free, timers.At(friday + new LocalTime(12, 0), "charger-1", path, null));
+        Assert.Equal(10, timers.At(friday + new LocalTime(17, 30), "charger-1", path, null).CapAmps);
+        Assert.Contains("capped at 10 A", timers.At(friday + new LocalTime(17, 30), "charger-1", path, null).Reason);
+        // Friday's 22:00-06:00 window runs into Saturday morning.
+        Assert.Equal(0, timers.At(friday + new LocalTime(23, 0), "charger-1", path, null).CapAmps);
+        Assert.Equal(0, timers.At(friday.PlusDays(1) + new LocalTime(5, 45), "charger-1", path, null).CapAmps);
+        Assert.Null(timers.At(friday.PlusDays(1) + new LocalTime(6, 0), "charger-1", path, null).CapAmps);
+        Assert.Null(timers.At(friday.PlusDays(-1) + new LocalTime(23, 0), "charger-1", path, null).CapAmps);
+        // A guest may charge only in the group's allowed hours; another charger on panel-b is not capped by panel-a.
+        Assert.Null(timers.At(friday + new LocalTime(12, 0), "charger-4", ["branch-b1", "panel-b", "feeder"], "guests").CapAmps);
+        var evening = timers.At(friday + new LocalTime(19, 0), "charger-4", ["branch-b1", "panel-b", "feeder"], "guests");
+        Assert.Equal(0, evening.CapAmps);
+        Assert.Contains("outside the allowed hours", evening.Reason);
+        Assert.Equal(0, timers.At(friday.PlusDays(1) + new LocalTime(12, 0), "charger-4", ["panel-b"], "guests").CapAmps);
+    }
+
+    [Fact]
+    public void A_spent_budget_pauses_with_its_reason_until_the_period_turns_or_the_operator_lifts_it()
+    {
+        var monthly = new EnergyBudget(BudgetScope.Driver, "ann", BudgetPeriod.Month, 100);
+        var fleetDaily = new EnergyBudget(BudgetScope.Group, "fleet", BudgetPeriod.Day, 30);
+        var state = EnergyBudgetState.Of([monthly, fleetDaily]);
+        var t = Instant.FromUtc(2026, 12, 30, 10, 0);
+        Assert.Equal(new BudgetVerdict(30, null), state.Decide("ann", "fleet", t, Berlin));
+        state = state.Apply(new EnergyBudgetState.EnergyUsed("ann", "fleet", t, 25), Berlin);
+        Assert.Equal(5, state.Decide("ann", "fleet", t, Berlin).RemainingKWh!.Value, 9);
+        state = state.Apply(new EnergyBudgetState.EnergyUsed("bob", "fleet", t, 5), Berlin);
+        var spent = state.Decide("ann", "fleet", t, Berlin);
+        Assert.Equal(0, spent.RemainingKWh);
+        Assert.Equal("the group 'fleet''s daily budget is spent", spent.SpentReason);
+        // The next local day the group's budget is whole again; ann's month still counts her 25 kWh.
+        var tomorrow = Instant.FromUtc(2026, 12, 30, 23, 0); // 00:00 in Berlin, 31 December
+        Assert.Equal(30, state.Decide("ann", "fleet", tomorrow, Berlin).RemainingKWh);
+        state = state.Apply(new EnergyBudgetState.EnergyUsed("ann", null, tomorrow, 75), Berlin);
+        Assert.Equal("the driver's monthly budget is spent", state.Decide("ann", "fleet", tomorrow, Berlin).SpentReason);
+        // Lifted by the operator for this month only; January is a new month.
+        var lifted = state.Apply(new EnergyBudgetState.BudgetLifted(monthly, tomorrow), Berlin);
+        Assert.Equal(30, lifted.Decide("ann", "fleet", tomorrow, Berlin).RemainingKWh);
+        Assert.Equal(100, state.Decide("ann", null, Instant.FromUtc(2026, 12, 31, 23, 0), Berlin).RemainingKWh);
+    }
+
+    [Fact]
+    public void A_battery_target_is_the_energy_from_the_meter_for_the_missing_percent()
+    {
+        var departure = Instant.FromUtc(2026, 12, 5, 7, 30);
+        Assert.Equal(20, new DepartureTarget("c", departure, EnergyKWh: 20).MeterEnergyKWh());
+        Assert.Equal(0.5 * 60 / 0.9, new DepartureTarget("c", departure, BatteryToPercent: 80, BatteryNowPercent: 30, BatteryKWh: 60).MeterEnergyKWh(), 9);
+        Assert.Equal(0, new DepartureTarget("c", departure, BatteryToPercent: 50, BatteryNowPercent: 70, BatteryKWh: 60).MeterEnergyKWh());
+        Assert.Throws<ArgumentException>(() => new DepartureTarget("c", departure, BatteryToPercent: 80).MeterEnergyKWh());
+        // Slots from 05:15 that end by 07:30: 05:15 ... 07:15, nine.
+        Assert.Equal(9, new DepartureTarget("c", departure).SlotsBefore(Instant.FromUtc(2026, 12, 5, 5, 15)));
+        Assert.Equal(0, new DepartureTarget("c", departure).SlotsBefore(departure));
+    }
+}
