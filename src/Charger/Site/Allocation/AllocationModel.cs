@@ -46,7 +46,9 @@ public enum LimitKind
 public readonly record struct RuleCap(double Amps, LimitKind Kind, string Why);
 
 /// <summary>Why a grant is what it is. Circuit-bound reasons name the circuit and line.</summary>
-public readonly record struct LimitReason(LimitKind Kind, string? CircuitId = null, Line? Line = null, string? Detail = null)
+public readonly record struct LimitReason(LimitKind Kind, string? CircuitId = null, Line? Line = null,
+    // Left out when null: reasons journalled before rules existed keep their bytes.
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Detail = null)
 {
     public static LimitReason OnCircuit(string circuitId, Line line) => new(LimitKind.Circuit, circuitId, line);
 
