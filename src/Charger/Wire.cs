@@ -77,6 +77,12 @@ public sealed class ChargerIdJsonConverter : JsonConverter<ChargerId>
 [JsonSerializable(typeof(SmartElek.Charger.Journal.ChargerJournalEvents.SettingsChanged))]
 [JsonSerializable(typeof(SmartElek.Charger.Journal.ChargerJournalEvents.FaultRecorded))]
 [JsonSerializable(typeof(SmartElek.Charger.Journal.ChargerJournalEvents.Snapshot))]
+[JsonSerializable(typeof(SmartElek.Site.Commissioning.TopologyEvents.Seeded))]
+[JsonSerializable(typeof(SmartElek.Site.Commissioning.TopologyEvents.CircuitSet))]
+[JsonSerializable(typeof(SmartElek.Site.Commissioning.TopologyEvents.ChargerPlaced))]
+[JsonSerializable(typeof(SmartElek.Site.Commissioning.TopologyEvents.ChargerRemoved))]
+[JsonSerializable(typeof(SmartElek.Site.Commissioning.TopologyEvents.PermitJoinOpened))]
+[JsonSerializable(typeof(SmartElek.Site.Commissioning.TopologyEvents.PermitJoinClosed))]
 [JsonSerializable(typeof(SmartElek.Site.SiteProtocol.ChargerReport))]
 [JsonSerializable(typeof(SmartElek.Site.SiteProtocol.CurrentGrant))]
 internal sealed partial class ChargerWireJson : JsonSerializerContext;

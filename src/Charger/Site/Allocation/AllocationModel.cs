@@ -30,6 +30,8 @@ public enum LimitKind
     FailSafe,
     /// <summary>The charger has not reported for a while; it is treated as drawing its full grant until its lease ends.</summary>
     Silent,
+    /// <summary>The charger was taken out of the site's topology: its last grant, 0 A.</summary>
+    Removed,
 }
 
 /// <summary>Why a grant is what it is. Circuit-bound reasons name the circuit and line.</summary>
@@ -51,6 +53,7 @@ public readonly record struct LimitReason(LimitKind Kind, string? CircuitId = nu
         LimitKind.WaitingForReports => "the allocator restarted and waits for every charger's report",
         LimitKind.FailSafe => "no valid lease: fail-safe current",
         LimitKind.Silent => "the charger stopped reporting",
+        LimitKind.Removed => "taken out of the site",
         _ => Kind.ToString(),
     };
 }
