@@ -83,6 +83,11 @@ public sealed class ChargerIdJsonConverter : JsonConverter<ChargerId>
 [JsonSerializable(typeof(SmartElek.Site.Commissioning.TopologyEvents.ChargerRemoved))]
 [JsonSerializable(typeof(SmartElek.Site.Commissioning.TopologyEvents.PermitJoinOpened))]
 [JsonSerializable(typeof(SmartElek.Site.Commissioning.TopologyEvents.PermitJoinClosed))]
+[JsonSerializable(typeof(SmartElek.Site.Commissioning.TopologyCommands.SetCircuit))]
+[JsonSerializable(typeof(SmartElek.Site.Commissioning.TopologyCommands.PlaceCharger))]
+[JsonSerializable(typeof(SmartElek.Site.Commissioning.TopologyCommands.RemoveCharger))]
+[JsonSerializable(typeof(SmartElek.Site.Commissioning.TopologyCommands.OpenPermitJoin))]
+[JsonSerializable(typeof(SmartElek.Site.Commissioning.TopologyCommands.ClosePermitJoin))]
 [JsonSerializable(typeof(SmartElek.Site.SiteProtocol.ChargerReport))]
 [JsonSerializable(typeof(SmartElek.Site.SiteProtocol.CurrentGrant))]
 internal sealed partial class ChargerWireJson : JsonSerializerContext;

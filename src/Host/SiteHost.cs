@@ -94,6 +94,7 @@ public static class SiteHost
         builder.Logging.AddSiteLogging(options.Console, recentLog);
 
         var chargers = new SiteChargers();
+        var liveTopology = new LiveTopology(topology);
         builder.Services.AddSingleton(chargers);
         builder.Services.AddSingleton(options.Console);
         builder.Services.AddSingleton(recentLog);
@@ -113,17 +114,19 @@ public static class SiteHost
                 .AddChargerUnits(ids, chargers, options.Simulation.Seed, HostStorage.Journal(options.Storage, options.Ocpp.Enabled),
                     id => topology.Chargers.First(c => c.Id == id).FailSafeAmps)
                 .AddOcppGateway(options, chargers)
-                .WithActors((system, _) => system.ActorOf(VehicleTraffic.Props(chargers.All, options.Simulation), "vehicle-traffic"));
+                .WithActors((system, registry) => registry.Register<VehicleTraffic>(
+                    system.ActorOf(VehicleTraffic.Props(chargers.All, options.Simulation), "vehicle-traffic")));
         });
         var apiSettings = new OperatorApiSettings
         {
             Url = options.Api.Url,
-            Topology = topology,
+            Live = liveTopology,
             Storage = HostStorage.ToPersistenceOptions(options.Storage),
             LoginAttemptsPerMinute = options.Api.LoginAttemptsPerMinute,
             SetupLinkLifetime = TimeSpan.FromMinutes(options.Api.SetupLinkMinutes),
         };
         builder.AddOperatorApi(apiSettings);
+        builder.Services.AddSingleton<SmartElek.Operator.Commissioning.IUnitSimulator, UnitPowerUp>();
         builder.AddDashboard(apiSettings);
         var app = builder.Build();
         app.MapOperatorApi();

@@ -35,6 +35,9 @@ public static class OperatorApiHosting
         builder.Services.AddProblemDetails();
         builder.Services.AddOperatorAuth(settings);
         builder.Services.AddSingleton<ChargerCommands>();
+        builder.Services.AddSingleton(settings.Live);
+        builder.Services.AddSingleton(new Commissioning.LiveTopologyAccess(settings.Live));
+        builder.Services.AddSingleton<Commissioning.TopologyChanges>();
         builder.Services.AddOpenApi("v1");
         return builder;
     }
@@ -50,6 +53,7 @@ public static class OperatorApiHosting
         app.MapUserEndpoints();
         app.MapSiteEndpoints();
         app.MapCommandEndpoints();
+        Commissioning.CommissioningEndpoints.MapCommissioningEndpoints(app);
         app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(() => StartUsersAsync(app)));
         return app;
     }

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using SmartElek.Site;
 using SmartElek.Site.Allocation;
@@ -32,6 +33,12 @@ public static class SiteAllocatorProtocol
     {
         public static ReallocateNow Instance { get; } = new();
     }
+
+    /// <summary>Asks the topology keeper again until it answered (local).</summary>
+    internal sealed record AskTopology
+    {
+        public static AskTopology Instance { get; } = new();
+    }
 }
 
 /// <summary>
@@ -39,10 +46,14 @@ public static class SiteAllocatorProtocol
 /// <see cref="GrantLedger"/> at every start, rebuilt from the chargers' reports (invariant 3
 /// keeps the site safe meanwhile). It answers each report with a lease renewal to the report's
 /// sender and runs an allocation round every <c>reallocateEvery</c>.
+/// <para>The topology is the keeper's (<see cref="SiteTopologyKeeper"/>): the allocator grants
+/// nothing until it has the current version (an older one could hold a circuit's old, higher
+/// rating), and takes every later version without a restart (<see cref="GrantLedger.ChangeTopology"/>).</para>
 /// </summary>
 public sealed class SiteAllocator : ReceiveActor, IWithTimers
 {
-    readonly SiteTopology topology;
+    SiteTopology topology;
+    long version = -1;
     readonly LeasePolicy lease;
     readonly AllocationPolicy allocation;
     readonly TimeSpan reallocateEvery;
@@ -50,7 +61,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     readonly Dictionary<ChargerId, double> lastGranted = [];
     readonly Dictionary<ChargerId, (bool Wants, double Offered, bool Under, bool TakesItAll)> lastSeen = [];
     readonly ILoggingAdapter log = Context.GetLogger();
-    GrantLedger ledger = null!;
+    GrantLedger? ledger;
     bool roundPending;
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -66,7 +77,13 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
         this.allocation = allocation;
         this.reallocateEvery = reallocateEvery;
 
-        Receive<ChargerReport>(OnReport);
+        Receive<SiteTopologyProtocol.TopologyPublished>(OnTopology);
+        Receive<SiteAllocatorProtocol.AskTopology>(_ =>
+            Context.ActorSelection($"/user/{SiteTopologyProtocol.KeeperProxyName}").Tell(SiteTopologyProtocol.GetTopology.Instance));
+        Receive<SubscribeAck>(_ => { });
+        // Until the topology is known nothing is granted or renewed: the members' leases run on.
+        Receive<ChargerReport>(r => ledger is not null, OnReport);
+        Receive<ChargerReport>(_ => { });
         Receive<SiteAllocatorProtocol.Reallocate>(_ => OnReallocate());
         Receive<SiteAllocatorProtocol.ReallocateNow>(_ =>
         {
@@ -76,30 +93,52 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
         Receive<SiteAllocatorProtocol.GetLedger>(_ =>
         {
             var now = Now;
-            Sender.Tell(new SiteAllocatorProtocol.LedgerState(ledger.Epoch, ledger.StartedAt, ledger.IsRebuilding(now), ledger.Snapshot(now)));
+            Sender.Tell(ledger is null
+                ? new SiteAllocatorProtocol.LedgerState(0, now, true, [])
+                : new SiteAllocatorProtocol.LedgerState(ledger.Epoch, ledger.StartedAt, ledger.IsRebuilding(now), ledger.Snapshot(now)));
         });
+    }
+
+    void OnTopology(SiteTopologyProtocol.TopologyPublished published)
+    {
+        if (published.Version <= version) return;
+        var snapshot = TopologySnapshot.From(published);
+        var now = Now;
+        version = published.Version;
+        topology = snapshot.Topology;
+        if (ledger is null)
+        {
+            Timers.Cancel("ask-topology");
+            // The epoch orders allocator incarnations for the chargers; wall-clock ticks grow across
+            // nodes well enough, and a charger accepts a lower epoch once the higher one's lease ran out.
+            ledger = new GrantLedger(topology, Math.Max(1, now.UtcTicks), now, lease, allocation, snapshot.Removed);
+            log.Info("Site allocator started for site '{0}' at topology version {1} (epoch {2}); granting nothing new until every charger reported or {3:O}",
+                topology.Name, version, ledger.Epoch, ledger.OldLeasesOverAt);
+            Timers.StartPeriodicTimer("reallocate", SiteAllocatorProtocol.Reallocate.Instance, reallocateEvery);
+            return;
+        }
+        // A removed charger's last grant (0 A) goes to its member; its amps stay counted until its leases are over.
+        foreach (var last in ledger.ChangeTopology(topology, now))
+            if (members.Remove(last.Charger, out var member)) member.Tell(last);
+        log.Info("Site allocator took topology version {0}: {1} chargers", version, topology.Chargers.Count);
+        RoundSoon(TimeSpan.Zero);
+        ScheduleNextRelease();
     }
 
     DateTimeOffset Now => Context.System.Scheduler.Now;
 
     protected override void PreStart()
     {
-        var now = Now;
-        // The epoch orders allocator incarnations for the chargers; wall-clock ticks grow across
-        // nodes well enough, and a charger accepts a lower epoch once the higher one's lease ran out.
-        ledger = new GrantLedger(topology, Math.Max(1, now.UtcTicks), now, lease, allocation);
-        log.Info("Site allocator started for site '{0}' (epoch {1}); granting nothing new until every charger reported or {2:O}",
-            topology.Name, ledger.Epoch, ledger.OldLeasesOverAt);
-        Timers.StartPeriodicTimer("reallocate", SiteAllocatorProtocol.Reallocate.Instance, reallocateEvery);
+        DistributedPubSub.Get(Context.System).Mediator.Tell(new Subscribe(SiteTopologyProtocol.Topic, Self));
+        Self.Tell(SiteAllocatorProtocol.AskTopology.Instance);
+        Timers.StartPeriodicTimer("ask-topology", SiteAllocatorProtocol.AskTopology.Instance, TimeSpan.FromSeconds(1));
     }
 
     void OnReport(ChargerReport report)
     {
-        if (!ledger.Knows(report.Charger))
-        {
-            log.Warning("Report from charger '{0}', which is not in site '{1}'; ignored", report.Charger, topology.Name);
-            return;
-        }
+        var ledger = this.ledger!;
+        // A unit taken out (or not yet placed) still reports until its node hears of it: no renewal.
+        if (!ledger.Knows(report.Charger)) return;
         members[report.Charger] = Sender;
         var exposureBefore = ledger.ExposureOf(report.Charger, Now);
         foreach (var grant in ledger.OnReport(report, Now))
@@ -142,7 +181,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
 
     void OnReallocate()
     {
-        if (Leaving) return;
+        if (Leaving || ledger is null) return;
         var decreased = false;
         foreach (var grant in ledger.Reallocate(Now))
         {
@@ -162,7 +201,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     void ScheduleNextRelease()
     {
         var now = Now;
-        if (ledger.NextRelease(now) is not { } at)
+        if (ledger?.NextRelease(now) is not { } at)
         {
             afterWindowDue = null;
             return;

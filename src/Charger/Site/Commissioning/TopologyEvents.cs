@@ -33,12 +33,16 @@ public static class TopologyEvents
     public sealed record PermitJoinClosed(DateTimeOffset At) : IWireMessage;
 }
 
-/// <summary>What an operator asks of the topology; <see cref="SiteTopologyState.Decide"/> turns it into events or field errors.</summary>
+/// <summary>
+/// What an operator asks of the topology; <see cref="SiteTopologyState.Decide"/> turns it into events
+/// or field errors. They travel from the node whose API was asked to the topology keeper.
+/// </summary>
 public static class TopologyCommands
 {
-    public abstract record Command;
+    public abstract record Command : IWireMessage;
 
     /// <summary>Adds a circuit under <paramref name="ParentId"/> (when <paramref name="CircuitId"/> is new) or edits one.</summary>
+    [WireName("topology.set-circuit.v1")]
     public sealed record SetCircuit(string? CircuitId, string? ParentId, double RatingAmps,
         IReadOnlyDictionary<string, double>? LineLimitAmps) : Command;
 
@@ -46,15 +50,19 @@ public static class TopologyCommands
     /// Places a charger on branch <paramref name="CircuitId"/>. With <paramref name="NewBranch"/>
     /// the branch is created first, under <see cref="NewBranch.ParentId"/>, in the same change.
     /// </summary>
+    [WireName("topology.place-charger.v1")]
     public sealed record PlaceCharger(string? ChargerId, string? CircuitId, double RatingAmps, string? Lines,
         double FailSafeAmps, NewBranch? NewBranch = null) : Command;
 
     public sealed record NewBranch(string? ParentId, double RatingAmps, IReadOnlyDictionary<string, double>? LineLimitAmps = null);
 
+    [WireName("topology.remove-charger.v1")]
     public sealed record RemoveCharger(string? ChargerId) : Command;
 
+    [WireName("topology.open-permit-join.v1")]
     public sealed record OpenPermitJoin(TimeSpan For) : Command;
 
+    [WireName("topology.close-permit-join.v1")]
     public sealed record ClosePermitJoin : Command;
 }
 
