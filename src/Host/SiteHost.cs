@@ -94,7 +94,8 @@ public static class SiteHost
         builder.Logging.AddSiteLogging(options.Console, recentLog);
 
         var chargers = new SiteChargers();
-        var liveTopology = new LiveTopology(topology);
+        // The last version this node heard, for a start while the site's database does not answer.
+        var liveTopology = new LiveTopology(topology, Path.Combine(options.Storage.DataFolder, "topology.json"));
         builder.Services.AddSingleton(chargers);
         builder.Services.AddSingleton(options.Console);
         builder.Services.AddSingleton(recentLog);

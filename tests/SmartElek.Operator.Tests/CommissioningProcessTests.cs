@@ -140,6 +140,8 @@ public sealed class CommissioningProcessTests : IAsyncLifetime
         await using (var host = await ApiHost.StartAsync(_workDir, env))
         {
             using var op = await host.LoginAsync("boss", Password);
+            // Kestrel answers before the node has joined its cluster (a change then is a 503): wait for the keeper's version.
+            await Http.Eventually(op, "/api/commissioning", c => c.GetProperty("version").GetInt64() >= 1, "the keeper's first version");
             await op.PutAsJsonAsync("/api/circuits/panel-c", new { parentId = "feeder", ratingAmps = 30 }).Expect(HttpStatusCode.OK);
             await op.PostAsJsonAsync("/api/commissioning/chargers", new { chargerId = "charger-9", circuitId = "branch-c1", ratingAmps = 16, failSafeAmps = 6,
                 newBranch = new { parentId = "panel-c", ratingAmps = 20 } }).Expect(HttpStatusCode.OK);

@@ -67,7 +67,7 @@ public sealed class NodeCommissioning : ReceiveActor, IWithTimers
         {
             if (p.Version < heard) return;
             heard = p.Version;
-            live.Offer(TopologySnapshot.From(p));
+            live.Offer(p);
             Reconcile();
         });
         Receive<NodeCommissioningProtocol.UnitAdded>(a =>

@@ -34,6 +34,12 @@ public static class SiteAllocatorProtocol
         public static ReallocateNow Instance { get; } = new();
     }
 
+    /// <summary>The keeper has not answered in time: go by the node's own last version (local).</summary>
+    internal sealed record KeeperSilent
+    {
+        public static KeeperSilent Instance { get; } = new();
+    }
+
     /// <summary>Asks the topology keeper again until it answered (local).</summary>
     internal sealed record AskTopology
     {
@@ -66,12 +72,21 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(SiteTopology topology, LeasePolicy? lease = null, AllocationPolicy? allocation = null, TimeSpan? reallocateEvery = null) =>
-        Akka.Actor.Props.Create(() => new SiteAllocator(topology, lease ?? LeasePolicy.Default, allocation ?? AllocationPolicy.Default,
-            reallocateEvery ?? TimeSpan.FromSeconds(1)));
+    /// <summary>How long a new allocator waits for the keeper before it goes by the node's own last version.</summary>
+    public static readonly TimeSpan KeeperWait = TimeSpan.FromSeconds(10);
 
-    public SiteAllocator(SiteTopology topology, LeasePolicy lease, AllocationPolicy allocation, TimeSpan reallocateEvery)
+    /// <param name="live">The node's last version (cached on disk across starts): used when the keeper cannot answer
+    /// (the site's database is down), so that the site charges on; null: wait for the keeper.</param>
+    public static Props Props(SiteTopology topology, LeasePolicy? lease = null, AllocationPolicy? allocation = null, TimeSpan? reallocateEvery = null,
+        LiveTopology? live = null) =>
+        Akka.Actor.Props.Create(() => new SiteAllocator(topology, lease ?? LeasePolicy.Default, allocation ?? AllocationPolicy.Default,
+            reallocateEvery ?? TimeSpan.FromSeconds(1), live));
+
+    readonly LiveTopology? live;
+
+    public SiteAllocator(SiteTopology topology, LeasePolicy lease, AllocationPolicy allocation, TimeSpan reallocateEvery, LiveTopology? live)
     {
+        this.live = live;
         this.topology = topology;
         this.lease = lease;
         this.allocation = allocation;
@@ -81,6 +96,14 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
         Receive<SiteAllocatorProtocol.AskTopology>(_ =>
             Context.ActorSelection($"/user/{SiteTopologyProtocol.KeeperProxyName}").Tell(SiteTopologyProtocol.GetTopology.Instance));
         Receive<SubscribeAck>(_ => { });
+        Receive<SiteAllocatorProtocol.KeeperSilent>(_ =>
+        {
+            if (ledger is not null || this.live is null) return;
+            var own = this.live.Current;
+            log.Warning("The site's topology keeper did not answer within {0} s (is the site's database down?): allocating by this node's last version {1}",
+                KeeperWait.TotalSeconds, own.Version);
+            Start(own);
+        });
         // Until the topology is known nothing is granted or renewed: the members' leases run on.
         Receive<ChargerReport>(r => ledger is not null, OnReport);
         Receive<ChargerReport>(_ => { });
@@ -104,19 +127,13 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
         if (published.Version <= version) return;
         var snapshot = TopologySnapshot.From(published);
         var now = Now;
-        version = published.Version;
-        topology = snapshot.Topology;
         if (ledger is null)
         {
-            Timers.Cancel("ask-topology");
-            // The epoch orders allocator incarnations for the chargers; wall-clock ticks grow across
-            // nodes well enough, and a charger accepts a lower epoch once the higher one's lease ran out.
-            ledger = new GrantLedger(topology, Math.Max(1, now.UtcTicks), now, lease, allocation, snapshot.Removed);
-            log.Info("Site allocator started for site '{0}' at topology version {1} (epoch {2}); granting nothing new until every charger reported or {3:O}",
-                topology.Name, version, ledger.Epoch, ledger.OldLeasesOverAt);
-            Timers.StartPeriodicTimer("reallocate", SiteAllocatorProtocol.Reallocate.Instance, reallocateEvery);
+            Start(snapshot);
             return;
         }
+        version = published.Version;
+        topology = snapshot.Topology;
         // A removed charger's last grant (0 A) goes to its member; its amps stay counted until its leases are over.
         foreach (var last in ledger.ChangeTopology(topology, now))
             if (members.Remove(last.Charger, out var member)) member.Tell(last);
@@ -127,8 +144,24 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
 
     DateTimeOffset Now => Context.System.Scheduler.Now;
 
+    void Start(TopologySnapshot snapshot)
+    {
+        var now = Now;
+        version = snapshot.Version;
+        topology = snapshot.Topology;
+        Timers.Cancel("ask-topology");
+        Timers.Cancel("keeper-silent");
+        // The epoch orders allocator incarnations for the chargers; wall-clock ticks grow across
+        // nodes well enough, and a charger accepts a lower epoch once the higher one's lease ran out.
+        ledger = new GrantLedger(topology, Math.Max(1, now.UtcTicks), now, lease, allocation, snapshot.Removed);
+        log.Info("Site allocator started for site '{0}' at topology version {1} (epoch {2}); granting nothing new until every charger reported or {3:O}",
+            topology.Name, version, ledger.Epoch, ledger.OldLeasesOverAt);
+        Timers.StartPeriodicTimer("reallocate", SiteAllocatorProtocol.Reallocate.Instance, reallocateEvery);
+    }
+
     protected override void PreStart()
     {
+        Timers.StartSingleTimer("keeper-silent", SiteAllocatorProtocol.KeeperSilent.Instance, KeeperWait);
         DistributedPubSub.Get(Context.System).Mediator.Tell(new Subscribe(SiteTopologyProtocol.Topic, Self));
         Self.Tell(SiteAllocatorProtocol.AskTopology.Instance);
         Timers.StartPeriodicTimer("ask-topology", SiteAllocatorProtocol.AskTopology.Instance, TimeSpan.FromSeconds(1));

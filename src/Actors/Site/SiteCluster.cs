@@ -32,7 +32,7 @@ public static class SiteCluster
     /// the allocator's proxy: the address every <see cref="SiteMember"/> reports to.
     /// </summary>
     public static IActorRef StartAllocator(ActorSystem system, SiteTopology topology, LeasePolicy? lease = null,
-        AllocationPolicy? allocation = null, TimeSpan? reallocateEvery = null, string? role = null)
+        AllocationPolicy? allocation = null, TimeSpan? reallocateEvery = null, string? role = null, LiveTopology? live = null)
     {
         var managerSettings = ClusterSingletonManagerSettings.Create(system);
         var proxySettings = ClusterSingletonProxySettings.Create(system);
@@ -48,7 +48,7 @@ public static class SiteCluster
         system.ActorOf(ClusterSingletonManager.Props(keeper, PoisonPill.Instance, managerSettings), SiteTopologyProtocol.KeeperName);
         system.ActorOf(ClusterSingletonProxy.Props($"/user/{SiteTopologyProtocol.KeeperName}", proxySettings), SiteTopologyProtocol.KeeperProxyName);
         system.ActorOf(ClusterSingletonManager.Props(
-            SiteAllocator.Props(topology, lease, allocation, reallocateEvery),
+            SiteAllocator.Props(topology, lease, allocation, reallocateEvery, live),
             PoisonPill.Instance,
             managerSettings), ManagerName);
         return system.ActorOf(ClusterSingletonProxy.Props($"/user/{ManagerName}", proxySettings), ProxyName);

@@ -195,7 +195,7 @@ public sealed class SiteMembership : IAsyncDisposable
             lives.Add(life);
             system = next;
 
-            proxy = SiteCluster.StartAllocator(next, settings.Topology, settings.Lease, settings.Allocation, settings.ReallocateEvery);
+            proxy = SiteCluster.StartAllocator(next, settings.Topology, settings.Lease, settings.Allocation, settings.ReallocateEvery, live: live);
             var joined = new List<SiteLifeUnit>(units.Count);
             var topology = live.Current.Topology;
             foreach (var unit in units)

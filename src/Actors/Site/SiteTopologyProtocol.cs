@@ -70,10 +70,49 @@ public sealed record TopologySnapshot(long Version, SiteTopology Topology, DateT
 /// the dashboard, the console). Survives the node's cluster lives; a version only ever replaces an
 /// older one (or the same one with other pending units or permit-join).
 /// </summary>
-public sealed class LiveTopology(SiteTopology seed)
+public sealed class LiveTopology
 {
     readonly object gate = new();
-    volatile TopologySnapshot current = TopologySnapshot.Seed(seed);
+    readonly string? cacheFile;
+    volatile TopologySnapshot current;
+
+    /// <param name="cacheFile">Where the node keeps the last version it heard, so that it knows it at its next start even
+    /// when the site's database does not answer then (null: no cache).</param>
+    public LiveTopology(SiteTopology seed, string? cacheFile = null)
+    {
+        this.cacheFile = cacheFile;
+        current = TopologySnapshot.Seed(seed);
+        if (cacheFile is null || !File.Exists(cacheFile)) return;
+        try
+        {
+            var cached = System.Text.Json.JsonSerializer.Deserialize<SiteTopologyProtocol.TopologyPublished>(File.ReadAllText(cacheFile), CacheJson);
+            if (cached is not null) current = TopologySnapshot.From(cached) with { Pending = [] };
+        }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException or TopologyException or UnauthorizedAccessException)
+        {
+            // A cache that cannot be read is no worse than none: the keeper's version replaces the file's.
+        }
+    }
+
+    static readonly System.Text.Json.JsonSerializerOptions CacheJson = new() { Converters = { new ChargerIdJsonConverter() } };
+
+    /// <summary>Takes a version as the keeper published it and keeps it in the cache file.</summary>
+    public bool Offer(SiteTopologyProtocol.TopologyPublished published)
+    {
+        if (!Offer(TopologySnapshot.From(published))) return false;
+        if (cacheFile is null) return true;
+        try
+        {
+            var temp = cacheFile + ".tmp";
+            File.WriteAllText(temp, System.Text.Json.JsonSerializer.Serialize(published with { Pending = [] }, CacheJson));
+            File.Move(temp, cacheFile, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Only the next start's first guess is lost.
+        }
+        return true;
+    }
 
     public TopologySnapshot Current => current;
 

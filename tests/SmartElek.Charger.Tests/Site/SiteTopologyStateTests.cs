@@ -140,6 +140,20 @@ public class SiteTopologyStateTests
     }
 
     [Fact]
+    public void A_removed_chargers_fail_safe_share_stays_counted()
+    {
+        // branch-a1 carries 32 A a line: charger-1 with 16 A fail-safe, taken out, leaves 16 A for a new one.
+        var state = Decided(Default(), new PlaceCharger("charger-1", "branch-a1", 30, "L1-L2", 16));
+        state = Decided(state, new RemoveCharger("charger-1"));
+        Decided(state, new PlaceCharger("charger-7", "branch-a1", 30, "L1-L2", 16));
+        var (field, reason) = Refused(state, new PlaceCharger("charger-7", "branch-a1", 30, "L1-L2", 20));
+        Assert.Equal("failSafeAmps", field);
+        Assert.Contains("charger-1", reason);
+        // Placed again, its share is its own again.
+        Assert.Empty(Decided(state, new PlaceCharger("charger-1", "branch-a1", 30, "L1-L2", 6)).Removed);
+    }
+
+    [Fact]
     public void Permit_join_opens_for_a_while_and_closes()
     {
         var state = Decided(Default(), new OpenPermitJoin(TimeSpan.FromMinutes(3)));

@@ -130,6 +130,32 @@ public sealed record SiteTopologyState(
         return Validated([new ChargerRemoved(new ChargerId(r.ChargerId.Trim()), now)], "chargerId");
     }
 
+    // A removed charger's unit may still be powered where it hung and fall back to its fail-safe
+    // current without the site (the allocator keeps counting it, GrantLedger.ChangeTopology): the
+    // fail-safe shares of the chargers in the topology and of those taken out must fit together.
+    string? RemovedFailSafeProblem()
+    {
+        var removed = Removed.Where(r => r.Placement.FailSafeAmps > 0).Select(r => r.Placement).ToList();
+        if (removed.Count == 0) return null;
+        foreach (var circuit in Topology.CircuitsInOrder)
+            foreach (var line in Topology.Lines)
+            {
+                var sum = SiteTopology.ChargersUnder(Topology, circuit).Concat(removed.Where(r => Under(r.CircuitId, circuit.Id)))
+                    .Where(c => c.Lines.Contains(line)).Sum(c => c.FailSafeAmps);
+                if (sum > circuit.LimitOn(line) + 1e-9)
+                    return $"the fail-safe currents below {circuit} add up to {sum:0.##} A on {line} with those of chargers taken out " +
+                           $"({string.Join(", ", removed.Select(r => r.Id))}: their units may still fall back to them), above its limit of {circuit.LimitOn(line):0.##} A";
+            }
+        return null;
+    }
+
+    bool Under(string circuitId, string ancestor)
+    {
+        for (string? id = circuitId; id is not null; id = Topology.Circuits.TryGetValue(id, out var c) ? c.ParentId : null)
+            if (id == ancestor) return true;
+        return false;
+    }
+
     static ChargerId SafeId(string id)
     {
         try
@@ -150,7 +176,9 @@ public sealed record SiteTopologyState(
         {
             var state = this;
             foreach (var e in events) state = state.Apply(e);
-            return new TopologyDecision(events, null);
+            return state.RemovedFailSafeProblem() is { } problem
+                ? new TopologyDecision([], TopologyRefusal.Of("failSafeAmps", problem))
+                : new TopologyDecision(events, null);
         }
         catch (TopologyException e)
         {
