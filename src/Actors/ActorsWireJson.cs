@@ -9,4 +9,8 @@ namespace SmartElek.Actors;
 [JsonSerializable(typeof(Charger.ChargerProtocol.OfferCurrent))]
 [JsonSerializable(typeof(Site.SiteAllocatorProtocol.GetLedger))]
 [JsonSerializable(typeof(Site.SiteAllocatorProtocol.LedgerState))]
+[JsonSerializable(typeof(Site.SiteTopologyProtocol.GetTopology))]
+[JsonSerializable(typeof(Site.SiteTopologyProtocol.TopologyPublished))]
+[JsonSerializable(typeof(Site.SiteTopologyProtocol.ChangeAnswer))]
+[JsonSerializable(typeof(Site.SiteTopologyProtocol.Announce))]
 internal sealed partial class ActorsWireJson : JsonSerializerContext;

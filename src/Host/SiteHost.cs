@@ -97,6 +97,8 @@ public static class SiteHost
         builder.Logging.AddSiteLogging(options.Console, recentLog);
 
         var chargers = new SiteChargers();
+        // The last version this node heard, for a start while the site's database does not answer.
+        var liveTopology = new LiveTopology(topology, Path.Combine(options.Storage.DataFolder, "topology.json"));
         builder.Services.AddSingleton(chargers);
         builder.Services.AddSingleton(options.Console);
         builder.Services.AddSingleton(recentLog);
@@ -116,18 +118,20 @@ public static class SiteHost
                 .AddChargerUnits(ids, chargers, options.Simulation.Seed, HostStorage.Journal(options.Storage, options.Ocpp.Enabled),
                     id => topology.Chargers.First(c => c.Id == id).FailSafeAmps)
                 .AddOcppGateway(options, chargers)
-                .WithActors((system, _) => system.ActorOf(VehicleTraffic.Props(chargers.All, options.Simulation), "vehicle-traffic"));
+                .WithActors((system, registry) => registry.Register<VehicleTraffic>(
+                    system.ActorOf(VehicleTraffic.Props(chargers.All, options.Simulation), "vehicle-traffic")));
         });
         var apiSettings = new OperatorApiSettings
         {
             Url = options.Api.Url,
-            Topology = topology,
+            Live = liveTopology,
             Storage = HostStorage.ToPersistenceOptions(options.Storage),
             LoginAttemptsPerMinute = options.Api.LoginAttemptsPerMinute,
             SiteZone = SiteTime.ZoneOf(options.Site),
             SetupLinkLifetime = TimeSpan.FromMinutes(options.Api.SetupLinkMinutes),
         };
         builder.AddOperatorApi(apiSettings);
+        builder.Services.AddSingleton<SmartElek.Operator.Commissioning.IUnitSimulator, UnitPowerUp>();
         builder.AddDashboard(apiSettings);
         var app = builder.Build();
         app.MapOperatorApi();

@@ -37,6 +37,9 @@ public static class OperatorApiHosting
         builder.Services.AddOperatorAuth(settings);
         builder.Services.AddSingleton<ChargerCommands>();
         builder.Services.AddSingleton(new ReadStore(settings.Storage, settings.Environment, siteZone: settings.SiteZone));
+        builder.Services.AddSingleton(settings.Live);
+        builder.Services.AddSingleton(new Commissioning.LiveTopologyAccess(settings.Live));
+        builder.Services.AddSingleton<Commissioning.TopologyChanges>();
         builder.Services.AddOpenApi("v1");
         return builder;
     }
@@ -53,6 +56,7 @@ public static class OperatorApiHosting
         app.MapSiteEndpoints();
         app.MapCommandEndpoints();
         app.MapSessionEndpoints();
+        Commissioning.CommissioningEndpoints.MapCommissioningEndpoints(app);
         app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(() => StartUsersAsync(app)));
         return app;
     }

@@ -1,4 +1,5 @@
 using SmartElek.Actors.Persistence;
+using SmartElek.Actors.Site;
 using SmartElek.Site.Topology;
 
 namespace SmartElek.Operator;
@@ -9,7 +10,11 @@ public sealed record OperatorApiSettings
     /// <summary>Kestrel's address, e.g. http://127.0.0.1:8080 (port 0: any free port, printed at start).</summary>
     public required string Url { get; init; }
 
-    public required SiteTopology Topology { get; init; }
+    /// <summary>The node's live topology: the topology keeper's current version (commissioning changes it while the site runs).</summary>
+    public required LiveTopology Live { get; init; }
+
+    /// <summary>The current version's topology.</summary>
+    public SiteTopology Topology => Live.Current.Topology;
 
     /// <summary>The site's database: users and tokens live beside the chargers' journal.</summary>
     public required PersistenceOptions Storage { get; init; }

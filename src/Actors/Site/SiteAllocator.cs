@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using SmartElek.Site;
 using SmartElek.Site.Allocation;
@@ -32,6 +33,18 @@ public static class SiteAllocatorProtocol
     {
         public static ReallocateNow Instance { get; } = new();
     }
+
+    /// <summary>The keeper has not answered in time: go by the node's own last version (local).</summary>
+    internal sealed record KeeperSilent
+    {
+        public static KeeperSilent Instance { get; } = new();
+    }
+
+    /// <summary>Asks the topology keeper again until it answered (local).</summary>
+    internal sealed record AskTopology
+    {
+        public static AskTopology Instance { get; } = new();
+    }
 }
 
 /// <summary>
@@ -39,10 +52,14 @@ public static class SiteAllocatorProtocol
 /// <see cref="GrantLedger"/> at every start, rebuilt from the chargers' reports (invariant 3
 /// keeps the site safe meanwhile). It answers each report with a lease renewal to the report's
 /// sender and runs an allocation round every <c>reallocateEvery</c>.
+/// <para>The topology is the keeper's (<see cref="SiteTopologyKeeper"/>): the allocator grants
+/// nothing until it has the current version (an older one could hold a circuit's old, higher
+/// rating), and takes every later version without a restart (<see cref="GrantLedger.ChangeTopology"/>).</para>
 /// </summary>
 public sealed class SiteAllocator : ReceiveActor, IWithTimers
 {
-    readonly SiteTopology topology;
+    SiteTopology topology;
+    long version = -1;
     readonly LeasePolicy lease;
     readonly AllocationPolicy allocation;
     readonly TimeSpan reallocateEvery;
@@ -50,23 +67,46 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     readonly Dictionary<ChargerId, double> lastGranted = [];
     readonly Dictionary<ChargerId, (bool Wants, double Offered, bool Under, bool TakesItAll)> lastSeen = [];
     readonly ILoggingAdapter log = Context.GetLogger();
-    GrantLedger ledger = null!;
+    GrantLedger? ledger;
     bool roundPending;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(SiteTopology topology, LeasePolicy? lease = null, AllocationPolicy? allocation = null, TimeSpan? reallocateEvery = null) =>
-        Akka.Actor.Props.Create(() => new SiteAllocator(topology, lease ?? LeasePolicy.Default, allocation ?? AllocationPolicy.Default,
-            reallocateEvery ?? TimeSpan.FromSeconds(1)));
+    /// <summary>How long a new allocator waits for the keeper before it goes by the node's own last version.</summary>
+    public static readonly TimeSpan KeeperWait = TimeSpan.FromSeconds(10);
 
-    public SiteAllocator(SiteTopology topology, LeasePolicy lease, AllocationPolicy allocation, TimeSpan reallocateEvery)
+    /// <param name="live">The node's last version (cached on disk across starts): used when the keeper cannot answer
+    /// (the site's database is down), so that the site charges on; null: wait for the keeper.</param>
+    public static Props Props(SiteTopology topology, LeasePolicy? lease = null, AllocationPolicy? allocation = null, TimeSpan? reallocateEvery = null,
+        LiveTopology? live = null) =>
+        Akka.Actor.Props.Create(() => new SiteAllocator(topology, lease ?? LeasePolicy.Default, allocation ?? AllocationPolicy.Default,
+            reallocateEvery ?? TimeSpan.FromSeconds(1), live));
+
+    readonly LiveTopology? live;
+
+    public SiteAllocator(SiteTopology topology, LeasePolicy lease, AllocationPolicy allocation, TimeSpan reallocateEvery, LiveTopology? live)
     {
+        this.live = live;
         this.topology = topology;
         this.lease = lease;
         this.allocation = allocation;
         this.reallocateEvery = reallocateEvery;
 
-        Receive<ChargerReport>(OnReport);
+        Receive<SiteTopologyProtocol.TopologyPublished>(OnTopology);
+        Receive<SiteAllocatorProtocol.AskTopology>(_ =>
+            Context.ActorSelection($"/user/{SiteTopologyProtocol.KeeperProxyName}").Tell(SiteTopologyProtocol.GetTopology.Instance));
+        Receive<SubscribeAck>(_ => { });
+        Receive<SiteAllocatorProtocol.KeeperSilent>(_ =>
+        {
+            if (ledger is not null || this.live is null) return;
+            var own = this.live.Current;
+            log.Warning("The site's topology keeper did not answer within {0} s (is the site's database down?): allocating by this node's last version {1}",
+                KeeperWait.TotalSeconds, own.Version);
+            Start(own);
+        });
+        // Until the topology is known nothing is granted or renewed: the members' leases run on.
+        Receive<ChargerReport>(r => ledger is not null, OnReport);
+        Receive<ChargerReport>(_ => { });
         Receive<SiteAllocatorProtocol.Reallocate>(_ => OnReallocate());
         Receive<SiteAllocatorProtocol.ReallocateNow>(_ =>
         {
@@ -76,30 +116,62 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
         Receive<SiteAllocatorProtocol.GetLedger>(_ =>
         {
             var now = Now;
-            Sender.Tell(new SiteAllocatorProtocol.LedgerState(ledger.Epoch, ledger.StartedAt, ledger.IsRebuilding(now), ledger.Snapshot(now)));
+            Sender.Tell(ledger is null
+                ? new SiteAllocatorProtocol.LedgerState(0, now, true, [])
+                : new SiteAllocatorProtocol.LedgerState(ledger.Epoch, ledger.StartedAt, ledger.IsRebuilding(now), ledger.Snapshot(now)));
         });
+    }
+
+    void OnTopology(SiteTopologyProtocol.TopologyPublished published)
+    {
+        if (published.Version <= version) return;
+        var snapshot = TopologySnapshot.From(published);
+        var now = Now;
+        if (ledger is null)
+        {
+            Start(snapshot);
+            return;
+        }
+        version = published.Version;
+        topology = snapshot.Topology;
+        // A removed charger's last grant (0 A) goes to its member; its amps stay counted until its leases are over.
+        foreach (var last in ledger.ChangeTopology(topology, now))
+            if (members.Remove(last.Charger, out var member)) member.Tell(last);
+        log.Info("Site allocator took topology version {0}: {1} chargers", version, topology.Chargers.Count);
+        RoundSoon(TimeSpan.Zero);
+        ScheduleNextRelease();
     }
 
     DateTimeOffset Now => Context.System.Scheduler.Now;
 
-    protected override void PreStart()
+    void Start(TopologySnapshot snapshot)
     {
         var now = Now;
+        version = snapshot.Version;
+        topology = snapshot.Topology;
+        Timers.Cancel("ask-topology");
+        Timers.Cancel("keeper-silent");
         // The epoch orders allocator incarnations for the chargers; wall-clock ticks grow across
         // nodes well enough, and a charger accepts a lower epoch once the higher one's lease ran out.
-        ledger = new GrantLedger(topology, Math.Max(1, now.UtcTicks), now, lease, allocation);
-        log.Info("Site allocator started for site '{0}' (epoch {1}); granting nothing new until every charger reported or {2:O}",
-            topology.Name, ledger.Epoch, ledger.OldLeasesOverAt);
+        ledger = new GrantLedger(topology, Math.Max(1, now.UtcTicks), now, lease, allocation, snapshot.Removed);
+        log.Info("Site allocator started for site '{0}' at topology version {1} (epoch {2}); granting nothing new until every charger reported or {3:O}",
+            topology.Name, version, ledger.Epoch, ledger.OldLeasesOverAt);
         Timers.StartPeriodicTimer("reallocate", SiteAllocatorProtocol.Reallocate.Instance, reallocateEvery);
+    }
+
+    protected override void PreStart()
+    {
+        Timers.StartSingleTimer("keeper-silent", SiteAllocatorProtocol.KeeperSilent.Instance, KeeperWait);
+        DistributedPubSub.Get(Context.System).Mediator.Tell(new Subscribe(SiteTopologyProtocol.Topic, Self));
+        Self.Tell(SiteAllocatorProtocol.AskTopology.Instance);
+        Timers.StartPeriodicTimer("ask-topology", SiteAllocatorProtocol.AskTopology.Instance, TimeSpan.FromSeconds(1));
     }
 
     void OnReport(ChargerReport report)
     {
-        if (!ledger.Knows(report.Charger))
-        {
-            log.Warning("Report from charger '{0}', which is not in site '{1}'; ignored", report.Charger, topology.Name);
-            return;
-        }
+        var ledger = this.ledger!;
+        // A unit taken out (or not yet placed) still reports until its node hears of it: no renewal.
+        if (!ledger.Knows(report.Charger)) return;
         members[report.Charger] = Sender;
         var exposureBefore = ledger.ExposureOf(report.Charger, Now);
         foreach (var grant in ledger.OnReport(report, Now))
@@ -142,7 +214,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
 
     void OnReallocate()
     {
-        if (Leaving) return;
+        if (Leaving || ledger is null) return;
         var decreased = false;
         foreach (var grant in ledger.Reallocate(Now))
         {
@@ -162,7 +234,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     void ScheduleNextRelease()
     {
         var now = Now;
-        if (ledger.NextRelease(now) is not { } at)
+        if (ledger?.NextRelease(now) is not { } at)
         {
             afterWindowDue = null;
             return;

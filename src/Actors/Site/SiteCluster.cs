@@ -1,4 +1,6 @@
 using Akka.Actor;
+using Akka.Pattern;
+using SmartElek.Site.Commissioning;
 using Akka.Cluster.Tools.Singleton;
 using Akka.Configuration;
 using SmartElek.Actors.Serialization;
@@ -25,11 +27,12 @@ public static class SiteCluster
     }
 
     /// <summary>
-    /// Creates the allocator's singleton manager and a proxy to it on this node, and returns the
-    /// proxy: the address every <see cref="SiteMember"/> reports to.
+    /// Creates the singletons of the site, the topology keeper (seeded with <paramref name="topology"/>
+    /// on the site's first start) and the allocator, with a proxy to each on this node, and returns
+    /// the allocator's proxy: the address every <see cref="SiteMember"/> reports to.
     /// </summary>
     public static IActorRef StartAllocator(ActorSystem system, SiteTopology topology, LeasePolicy? lease = null,
-        AllocationPolicy? allocation = null, TimeSpan? reallocateEvery = null, string? role = null)
+        AllocationPolicy? allocation = null, TimeSpan? reallocateEvery = null, string? role = null, LiveTopology? live = null)
     {
         var managerSettings = ClusterSingletonManagerSettings.Create(system);
         var proxySettings = ClusterSingletonProxySettings.Create(system);
@@ -38,8 +41,14 @@ public static class SiteCluster
             managerSettings = managerSettings.WithRole(role);
             proxySettings = proxySettings.WithRole(role);
         }
+        // The topology keeper first: the allocator asks its proxy for the current version.
+        // A failed journal write or recovery stops a persistent actor: start it again, backing off.
+        var keeper = BackoffSupervisor.Props(Backoff.OnStop(SiteTopologyKeeper.Props(SpecEdits.ToJson(topology.Spec)), "keeper",
+            TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), 0.2, -1));
+        system.ActorOf(ClusterSingletonManager.Props(keeper, PoisonPill.Instance, managerSettings), SiteTopologyProtocol.KeeperName);
+        system.ActorOf(ClusterSingletonProxy.Props($"/user/{SiteTopologyProtocol.KeeperName}", proxySettings), SiteTopologyProtocol.KeeperProxyName);
         system.ActorOf(ClusterSingletonManager.Props(
-            SiteAllocator.Props(topology, lease, allocation, reallocateEvery),
+            SiteAllocator.Props(topology, lease, allocation, reallocateEvery, live),
             PoisonPill.Instance,
             managerSettings), ManagerName);
         return system.ActorOf(ClusterSingletonProxy.Props($"/user/{ManagerName}", proxySettings), ProxyName);

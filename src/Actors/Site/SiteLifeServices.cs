@@ -8,7 +8,10 @@ namespace SmartElek.Actors.Site;
 public sealed record SiteLifeUnit(ChargerId Id, IActorRef Unit, IActorRef Member, IActorRef Link);
 
 /// <summary>What a life of the site cluster gives the services that run in it.</summary>
-public sealed record SiteLifeStart(int Number, ActorSystem System, IActorRef AllocatorProxy, SiteTopology Topology, IReadOnlyList<SiteLifeUnit> Units);
+/// <param name="Units">The node's units in the topology, joined to the site.</param>
+/// <param name="AllUnits">Every unit of the node, pending ones (not in the topology) too.</param>
+public sealed record SiteLifeStart(int Number, ActorSystem System, IActorRef AllocatorProxy, SiteTopology Topology, IReadOnlyList<SiteLifeUnit> Units,
+    IReadOnlyList<SiteUnit> AllUnits);
 
 /// <summary>
 /// Something more that runs in every life of the node's cluster system, beside the allocator and

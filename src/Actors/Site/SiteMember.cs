@@ -21,6 +21,12 @@ public static class SiteMemberProtocol
     {
         public static FailSafeTick Instance { get; } = new();
     }
+
+    /// <summary>The charger was taken out of the topology: the member offers it 0 A and stops (no fail-safe after it).</summary>
+    public sealed record Leave
+    {
+        public static Leave Instance { get; } = new();
+    }
 }
 
 /// <summary>
@@ -39,7 +45,9 @@ public sealed class SiteMember : ReceiveActor, IWithTimers
     readonly LeaseHolder holder;
     readonly double asksForMoreWithinAmps;
     readonly ILoggingAdapter log = Context.GetLogger();
+    readonly bool startUnreserved;
     ChargerStatus? status;
+    bool left;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -49,13 +57,16 @@ public sealed class SiteMember : ReceiveActor, IWithTimers
     /// <param name="allocator">The allocator singleton's proxy.</param>
     /// <param name="lease">Lease timing; must match the allocator's.</param>
     /// <param name="allocation">The allocator's policy: a vehicle that comes within its margin of the offer is reported at once.</param>
+    /// <param name="startUnreserved">A charger just placed on a running site: 0 A until its first grant (<see cref="LeaseHolder.StartUnreserved"/>).</param>
     public static Props Props(ChargerId chargerId, double failSafeAmps, IActorRef charger, IActorRef allocator, LeasePolicy? lease = null,
-        AllocationPolicy? allocation = null) =>
+        AllocationPolicy? allocation = null, bool startUnreserved = false) =>
         Akka.Actor.Props.Create(() => new SiteMember(chargerId, failSafeAmps, charger, allocator, lease ?? LeasePolicy.Default,
-            allocation ?? AllocationPolicy.Default));
+            allocation ?? AllocationPolicy.Default, startUnreserved));
 
-    public SiteMember(ChargerId chargerId, double failSafeAmps, IActorRef charger, IActorRef allocator, LeasePolicy lease, AllocationPolicy allocation)
+    public SiteMember(ChargerId chargerId, double failSafeAmps, IActorRef charger, IActorRef allocator, LeasePolicy lease, AllocationPolicy allocation,
+        bool startUnreserved)
     {
+        this.startUnreserved = startUnreserved;
         this.charger = charger;
         this.allocator = allocator;
         holder = new LeaseHolder(chargerId, failSafeAmps, lease);
@@ -70,6 +81,13 @@ public sealed class SiteMember : ReceiveActor, IWithTimers
         });
         Receive<SiteMemberProtocol.ReportTick>(_ => Report());
         Receive<CurrentGrant>(OnGrant);
+        Receive<SiteMemberProtocol.Leave>(_ =>
+        {
+            left = true;
+            log.Info("Charger '{0}' was taken out of the site: offering 0 A", holder.Charger);
+            charger.Tell(new CurrentGrant(holder.Charger, 0, 0, 0, holder.Incarnation, 0, TimeSpan.Zero, Now, new LimitReason(LimitKind.Removed)));
+            Context.Stop(Self);
+        });
         Receive<SiteMemberProtocol.FailSafeTick>(_ =>
         {
             if (holder.OnTick(Now) is { } failSafe)
@@ -84,7 +102,7 @@ public sealed class SiteMember : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        charger.Tell(holder.Start(Now));
+        charger.Tell(startUnreserved ? holder.StartUnreserved(Now) : holder.Start(Now));
         Self.Tell(SiteMemberProtocol.ReportTick.Instance);
         Timers.StartPeriodicTimer("report", SiteMemberProtocol.ReportTick.Instance, holder.Policy.ReportInterval);
     }
@@ -92,7 +110,7 @@ public sealed class SiteMember : ReceiveActor, IWithTimers
     protected override void PostStop()
     {
         // Leaving the cluster ends every chance of renewal: fall back now rather than at expiry.
-        if (!holder.OnFailSafe) charger.Tell(holder.Release(Now));
+        if (!left && !holder.OnFailSafe) charger.Tell(holder.Release(Now));
     }
 
     void Report()

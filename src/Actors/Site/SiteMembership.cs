@@ -28,7 +28,11 @@ public sealed record SiteNodeSettings
     /// <summary>akka.tcp://system@host:port of the seed nodes; empty: this node founds the site.</summary>
     public IReadOnlyList<string> Seeds { get; init; } = [];
 
+    /// <summary>The configuration file's topology: the site's seed, and what the node goes by until the topology keeper answers.</summary>
     public required SiteTopology Topology { get; init; }
+
+    /// <summary>The node's live topology, shared with the operator's app; null: one of the membership's own.</summary>
+    public LiveTopology? Live { get; init; }
     public LeasePolicy Lease { get; init; } = LeasePolicy.Default;
     public AllocationPolicy? Allocation { get; init; }
     public TimeSpan ReallocateEvery { get; init; } = TimeSpan.FromSeconds(1);
@@ -69,7 +73,9 @@ public sealed record SiteLife(int Number, Address Address, DateTimeOffset Starte
 public sealed class SiteMembership : IAsyncDisposable
 {
     readonly SiteNodeSettings settings;
-    readonly IReadOnlyList<SiteUnit> units;
+    readonly List<SiteUnit> units;
+    readonly LiveTopology live;
+    IActorRef? commissioning;
     readonly Action<string> log;
     readonly object gate = new();
     readonly List<SiteLife> lives = [];
@@ -82,10 +88,9 @@ public sealed class SiteMembership : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(settings);
         this.settings = settings with { Lease = settings.Lease.Validate() };
+        // A unit outside the topology is pending: it waits to be commissioned (NodeCommissioning).
         this.units = [.. units];
-        foreach (var u in this.units)
-            if (!settings.Topology.ChargerById.ContainsKey(u.Id))
-                throw new ArgumentException($"charger '{u.Id}' is not in site '{settings.Topology.Name}'", nameof(units));
+        live = settings.Live ?? new LiveTopology(settings.Topology);
         foreach (var seed in settings.Seeds)
             _ = ParseSeed(seed);
         var sink = log ?? (_ => { });
@@ -113,6 +118,20 @@ public sealed class SiteMembership : IAsyncDisposable
     public IActorRef? AllocatorProxy
     {
         get { lock (gate) return proxy; }
+    }
+
+    /// <summary>The node's current topology version.</summary>
+    public LiveTopology Live => live;
+
+    /// <summary>A unit powered up on this node while it runs: pending until the operator places it (or joined at once if it is placed).</summary>
+    public void AddUnit(SiteUnit unit)
+    {
+        lock (gate)
+        {
+            if (units.Any(u => u.Id == unit.Id)) return;
+            units.Add(unit);
+            commissioning?.Tell(new NodeCommissioningProtocol.UnitAdded(unit));
+        }
     }
 
     /// <summary>Every life so far, the current one last.</summary>
@@ -176,19 +195,22 @@ public sealed class SiteMembership : IAsyncDisposable
             lives.Add(life);
             system = next;
 
-            proxy = SiteCluster.StartAllocator(next, settings.Topology, settings.Lease, settings.Allocation, settings.ReallocateEvery);
+            proxy = SiteCluster.StartAllocator(next, settings.Topology, settings.Lease, settings.Allocation, settings.ReallocateEvery, live: live);
             var joined = new List<SiteLifeUnit>(units.Count);
+            var topology = live.Current.Topology;
             foreach (var unit in units)
             {
+                if (!topology.ChargerById.TryGetValue(unit.Id, out var placement)) continue;
                 var name = Uri.EscapeDataString(unit.Id.Value);
-                var failSafe = settings.Topology.ChargerById[unit.Id].FailSafeAmps;
+                var failSafe = placement.FailSafeAmps;
                 var member = next.ActorOf(SiteMember.Props(unit.Id, failSafe, unit.Unit, proxy, settings.Lease, settings.Allocation), $"member-{name}");
                 var link = next.ActorOf(ChargerSiteLink.Props(unit.Unit, member), $"link-{name}");
                 joined.Add(new SiteLifeUnit(unit.Id, unit.Unit, member, link));
                 unit.Unit.Tell(new ChargerProtocol.SetNetworkIndication(NetworkIndication.Searching));
             }
             foreach (var service in settings.LifeServices)
-                service.Start(new SiteLifeStart(number, next, proxy, settings.Topology, joined));
+                service.Start(new SiteLifeStart(number, next, proxy, topology, joined, [.. units]));
+            commissioning = next.ActorOf(NodeCommissioning.Props(units, joined, live, proxy, settings.Lease, settings.Allocation), NodeCommissioningProtocol.Name);
 
             // Seeds are written akka.tcp://; a transport adapter (tests' trttl) changes the protocol of every address.
             var seeds = settings.Seeds.Select(ParseSeed).Select(a => new Address(self.Protocol, a.System, a.Host, a.Port)).ToList();
@@ -212,7 +234,11 @@ public sealed class SiteMembership : IAsyncDisposable
         {
             life = lives[number - 1] = lives[number - 1] with { UpAt = DateTimeOffset.UtcNow };
         }
-        foreach (var unit in units) unit.Unit.Tell(new ChargerProtocol.SetNetworkIndication(NetworkIndication.Connected));
+        var topology = live.Current.Topology;
+        List<SiteUnit> all;
+        lock (gate) all = [.. units];
+        foreach (var unit in all.Where(u => topology.ChargerById.ContainsKey(u.Id)))
+            unit.Unit.Tell(new ChargerProtocol.SetNetworkIndication(NetworkIndication.Connected));
         log($"Site life {number} is up at {life.Address}");
         Raise(life);
     }
@@ -227,12 +253,15 @@ public sealed class SiteMembership : IAsyncDisposable
             again = !stopping;
             system = null;
             proxy = null;
+            commissioning = null;
         }
         Raise(life);
         if (!again) return;
         // A downed node's coordinated shutdown may leave an exit code behind; the process goes on.
         Environment.ExitCode = 0;
-        foreach (var unit in units) unit.Unit.Tell(new ChargerProtocol.SetNetworkIndication(NetworkIndication.Disconnected));
+        List<SiteUnit> all;
+        lock (gate) all = [.. units];
+        foreach (var unit in all) unit.Unit.Tell(new ChargerProtocol.SetNetworkIndication(NetworkIndication.Disconnected));
         log($"Site life {number} at {life.Address} ended (downed or cut off); the units run on at their fail-safe current; rejoining in {settings.RejoinDelay.TotalSeconds:0.#} s");
         while (true)
         {

@@ -25,6 +25,9 @@ public static class ChargerCommandProtocol
     /// <param name="Settings">The settings in force after an accepted update.</param>
     [WireName("charger-command.reply.v1")]
     public sealed record Reply(bool Accepted, string? Reason, IReadOnlyList<SettingError>? Errors = null, ChargerSettings? Settings = null) : IWireMessage;
+
+    /// <summary>A unit placed (or powered up) on this node after the life started: route its commands too (local).</summary>
+    public sealed record AddUnit(SiteLifeUnit Unit);
 }
 
 /// <summary>
@@ -44,6 +47,7 @@ public sealed class ChargerCommandRouter : ReceiveActor
     {
         var byId = units.ToDictionary(u => u.Id);
         var scheduler = Context.System.Scheduler;
+        Receive<ChargerCommandProtocol.AddUnit>(a => byId[a.Unit.Id] = a.Unit);
         Receive<ChargerCommandProtocol.Request>(request =>
         {
             if (!byId.TryGetValue(request.Charger, out var unit))

@@ -28,7 +28,7 @@ public sealed record PublisherPacing(TimeSpan Tick, TimeSpan DriftEvery, TimeSpa
 /// </summary>
 public sealed class NodeStatusPublisher : ReceiveActor, IWithTimers
 {
-    private readonly IReadOnlyList<(ChargerId Id, IActorRef Unit)> _units;
+    private readonly List<(ChargerId Id, IActorRef Unit)> _units;
     private readonly Dictionary<IActorRef, ChargerId> _idByUnit = [];
     private readonly PublisherPacing _pacing;
     private readonly Guid _publisher = Guid.NewGuid();
@@ -47,7 +47,7 @@ public sealed class NodeStatusPublisher : ReceiveActor, IWithTimers
 
     public NodeStatusPublisher(IReadOnlyList<(ChargerId Id, IActorRef Unit)> units, PublisherPacing pacing)
     {
-        _units = units;
+        _units = [.. units];
         _pacing = pacing;
         foreach (var (id, unit) in units) _idByUnit[unit] = id;
 
@@ -68,6 +68,14 @@ public sealed class NodeStatusPublisher : ReceiveActor, IWithTimers
             _dirty.Add(c.Charger);
         });
         Receive<ChargerProtocol.ButtonActionTriggered>(_ => { });
+        Receive<AddUnit>(a =>
+        {
+            if (_idByUnit.ContainsKey(a.Unit)) return;
+            _units.Add((a.Id, a.Unit));
+            _idByUnit[a.Unit] = a.Id;
+            a.Unit.Tell(new ChargerProtocol.SubscribeStatus(Self));
+            a.Unit.Tell(ChargerProtocol.GetSettings.Instance);
+        });
         Receive<Tick>(_ => OnTick());
         Receive<FullTick>(_ =>
         {

@@ -87,7 +87,7 @@ public sealed class SiteViewLife(SiteViewStore store, PublisherPacing? pacing = 
     {
         ArgumentNullException.ThrowIfNull(life);
         life.System.ActorOf(SiteViewActor.Props(store, life.AllocatorProxy), ViewName);
-        var publisher = life.System.ActorOf(NodeStatusPublisher.Props([.. life.Units.Select(u => (u.Id, u.Unit))], pacing), PublisherName);
+        var publisher = life.System.ActorOf(NodeStatusPublisher.Props([.. life.AllUnits.Select(u => (u.Id, u.Unit))], pacing), PublisherName);
         life.System.ActorOf(ChargerCommandRouter.Props(life.Units, publisher), ChargerCommandProtocol.RouterName);
         store.Started(life, Cluster.Get(life.System).SelfAddress.ToString());
     }

@@ -29,6 +29,9 @@ public static class SiteViewProtocol
     /// <summary>Local: the settings of a charger of this node changed (a command): publish them now.</summary>
     public sealed record SettingsChanged(ChargerId Charger, ChargerSettings Settings);
 
+    /// <summary>A unit powered up on this node after the life started (commissioning demo): publish it too (local).</summary>
+    public sealed record AddUnit(ChargerId Id, Akka.Actor.IActorRef Unit);
+
     internal sealed record Tick
     {
         public static Tick Instance { get; } = new();

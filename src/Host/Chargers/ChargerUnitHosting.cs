@@ -32,16 +32,23 @@ public static class ChargerUnitHosting
         return builder.WithActors((system, registry) =>
         {
             var clock = ChargerClock.Of(system);
-            for (var i = 0; i < ids.Count; i++)
+            LocalCharger Start(ChargerId id, int index, double? initialGrant)
             {
-                var id = ids[i];
                 // Each unit gets its own grid noise seed so the simulated meters do not move in lockstep.
-                var hardware = new SimulatedCharger(clock, GridSpec.Default with { Seed = seed + i });
+                var hardware = new SimulatedCharger(clock, GridSpec.Default with { Seed = seed + index });
                 var settings = ChargerSettings.Factory with { Name = id.Value };
-                var props = ChargerUnit.Props(id, hardware, settings, unitOptions with { InitialGrantAmps = failSafeAmps?.Invoke(id) });
-                var unit = system.ActorOf(props, id.Value);
-                chargers.Add(new LocalCharger(id, unit, hardware));
+                var props = ChargerUnit.Props(id, hardware, settings, unitOptions with { InitialGrantAmps = initialGrant });
+                return new LocalCharger(id, system.ActorOf(props, id.Value), hardware);
             }
+            for (var i = 0; i < ids.Count; i++)
+                chargers.Add(Start(ids[i], i, failSafeAmps?.Invoke(ids[i])));
+            // A unit powered up later is in no topology: it offers nothing until it is placed and granted.
+            chargers.StartUnit = id =>
+            {
+                var unit = Start(id, chargers.All.Count, 0);
+                chargers.Add(unit);
+                return unit;
+            };
             chargers.MarkStarted();
             CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "shut-down-charger-units",
                 () => ShutDownAsync(system, chargers.All.Select(c => c.Unit).ToList(), shutDownWithin - TimeSpan.FromSeconds(2)));

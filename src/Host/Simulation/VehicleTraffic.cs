@@ -16,7 +16,10 @@ public sealed class VehicleTraffic : ReceiveActor, IWithTimers
     private sealed record Arrive(int Index);
     private sealed record Leave(int Index);
 
-    private readonly IReadOnlyList<LocalCharger> _chargers;
+    /// <summary>A unit powered up while the demo runs: a vehicle is already waiting at it.</summary>
+    public sealed record ChargerAdded(LocalCharger Charger);
+
+    private readonly List<LocalCharger> _chargers;
     private readonly SimulationOptions _options;
     private readonly Random _random;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -28,7 +31,7 @@ public sealed class VehicleTraffic : ReceiveActor, IWithTimers
 
     public VehicleTraffic(IReadOnlyList<LocalCharger> chargers, SimulationOptions options)
     {
-        _chargers = chargers;
+        _chargers = [.. chargers];
         _options = options;
         _random = new Random(options.Seed);
 
@@ -39,6 +42,11 @@ public sealed class VehicleTraffic : ReceiveActor, IWithTimers
             _log.Info("{0}: vehicle arrives ({1:0} kWh at {2:0} %, onboard {3:0} A)",
                 _chargers[a.Index].Id, spec.BatteryKwh, spec.StartSocPercent, spec.OnboardChargerAmps);
             Timers.StartSingleTimer($"leave-{a.Index}", new Leave(a.Index), Exponential(_options.MeanStaySeconds, minimumSeconds: 30));
+        });
+        Receive<ChargerAdded>(a =>
+        {
+            _chargers.Add(a.Charger);
+            Self.Tell(new Arrive(_chargers.Count - 1));
         });
         Receive<Leave>(l =>
         {

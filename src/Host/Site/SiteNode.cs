@@ -17,7 +17,11 @@ public sealed class SiteNode(SiteChargers chargers, SiteNodeSettings settings, I
     private SiteMembership? _membership;
     private Task _starting = Task.CompletedTask;
 
-    public SiteTopology Topology => settings.Topology;
+    /// <summary>The current version of the live topology (the configuration file's until the keeper answers).</summary>
+    public SiteTopology Topology => settings.Live?.Current.Topology ?? settings.Topology;
+
+    /// <summary>Joins a unit powered up while the node runs to the site: pending until the operator places it.</summary>
+    public void AddUnit(SiteUnit unit) => _membership?.AddUnit(unit);
 
     /// <summary>The membership once started (null before).</summary>
     public SiteMembership? Membership => _membership;

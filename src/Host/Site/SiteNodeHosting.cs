@@ -2,7 +2,9 @@ using Akka.Configuration;
 using Akka.Hosting.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using SmartElek.Actors.Persistence;
 using SmartElek.Actors.Site;
+using SmartElek.Host.Storage;
 using SmartElek.Host.Configuration;
 using SmartElek.Site.Topology;
 
@@ -17,9 +19,12 @@ public static class SiteNodeHosting
     /// </summary>
     public static IServiceCollection AddSiteNode(this IServiceCollection services, HostOptions options, SiteTopology topology, string configFolder)
     {
-        var hocon = SiteCluster.LoadHocon(Path.Combine(configFolder, options.Node.AkkaHocon));
+        var hocon = SiteCluster.LoadHocon(Path.Combine(configFolder, options.Node.AkkaHocon))
+            // The topology keeper journals in the site's database, beside the chargers.
+            .WithFallback(PersistenceHocon.For(HostStorage.ToPersistenceOptions(options.Storage)));
         services.AddSingleton(sp => new SiteNodeSettings
         {
+            Live = sp.GetRequiredService<LiveTopology>(),
             // The cluster system logs through the host's logger factory, like the chargers' system.
             Hocon = ConfigurationFactory.ParseString($"""
                 akka.loggers = ["{Console.AkkaLogBridge.HoconName}"]

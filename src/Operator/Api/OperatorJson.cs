@@ -27,4 +27,10 @@ namespace SmartElek.Operator.Api;
 [JsonSerializable(typeof(Commands.SetActionRequest))]
 [JsonSerializable(typeof(SettingsDto))]
 [JsonSerializable(typeof(List<SessionDto>))]
+[JsonSerializable(typeof(Commissioning.CommissioningDto))]
+[JsonSerializable(typeof(Commissioning.PermitJoinRequest))]
+[JsonSerializable(typeof(Commissioning.PlaceChargerRequest))]
+[JsonSerializable(typeof(Commissioning.CircuitRequest))]
+[JsonSerializable(typeof(Commissioning.TopologyChangedDto))]
+[JsonSerializable(typeof(Commissioning.PoweredUpDto))]
 internal sealed partial class OperatorJson : JsonSerializerContext;

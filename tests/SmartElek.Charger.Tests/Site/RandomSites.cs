@@ -7,14 +7,20 @@ public static class RandomSites
 {
     static readonly double[] BranchRatings = [15, 20, 30, 40];
 
-    public static SiteTopology Build(Random random, int maxChargers = 24, double failSafeChance = 0)
+    public static SiteTopology Build(Random random, int maxChargers = 24, double failSafeChance = 0) =>
+        SiteTopology.FromSpec(BuildSpec(random, maxChargers, failSafeChance));
+
+    /// <summary>The same, in site.json's shape (valid: <see cref="SiteTopology.FromSpec"/> accepts it).</summary>
+    public static SiteSpec BuildSpec(Random random, int maxChargers = 24, double failSafeChance = 0)
     {
         // Fail-safe shares may not fit a small panel's line limit; FromSpec refuses those, so draw again.
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return BuildOnce(random, maxChargers, failSafeChance);
+                var spec = BuildOnce(random, maxChargers, failSafeChance);
+                SiteTopology.FromSpec(spec);
+                return spec;
             }
             catch (TopologyException) when (failSafeChance > 0 && attempt < 100)
             {
@@ -22,7 +28,7 @@ public static class RandomSites
         }
     }
 
-    static SiteTopology BuildOnce(Random random, int maxChargers, double failSafeChance)
+    static SiteSpec BuildOnce(Random random, int maxChargers, double failSafeChance)
     {
         var three = random.Next(2) == 0;
         var chargersLeft = random.Next(1, maxChargers + 1);
@@ -31,7 +37,7 @@ public static class RandomSites
         var feederRating = (double)random.Next(30, 201);
         var feeder = Circuit(random, three, feederRating, 0, ref chargersLeft, ref counter, ref circuits, failSafeChance);
         if (counter == 0) throw new InvalidOperationException("generator made no charger");
-        return SiteTopology.FromSpec(new SiteSpec { Name = "random", Phases = three ? "three-phase" : "split-phase", Feeder = feeder });
+        return new SiteSpec { Name = "random", Phases = three ? "three-phase" : "split-phase", Feeder = feeder };
     }
 
     static CircuitSpec Circuit(Random random, bool three, double rating, int depth, ref int left, ref int counter, ref int circuits, double failSafeChance)

@@ -1,6 +1,7 @@
 using SmartElek.Charger.J1772;
 using SmartElek.Site;
 using SmartElek.Site.Allocation;
+using SmartElek.Site.Commissioning;
 using SmartElek.Site.Grants;
 using SmartElek.Site.Topology;
 using static SmartElek.Site.SiteProtocol;
@@ -26,6 +27,11 @@ namespace SmartElek.Charger.Tests.Site;
 /// <item>Vehicle: draws min(offer, what it takes) and follows a higher offer within 0-3 s, a lower
 /// one within 0-5 s.</item>
 /// <item>Network: 1-300 ms per message, in order per link.</item>
+/// <item>Commissioning (<see cref="ChangeTopology"/>): chargers placed (their unit starts as a new site
+/// member starts it, at 0 A until its first grant), removed (the unit stays powered where it hangs,
+/// on its lease, until its node hears of the removal and stops its member with a 0 A offer; the
+/// allocator also sends it a last grant of 0 A) and circuits re-rated, as the allocator takes a
+/// new topology version.</item>
 /// </list>
 /// </summary>
 public sealed class SiteSimulation
@@ -46,7 +52,13 @@ public sealed class SiteSimulation
     public sealed class Unit(int index, ChargerPlacement placement, LeaseHolder holder)
     {
         public int Index { get; } = index;
-        public ChargerPlacement Placement { get; } = placement;
+        public ChargerPlacement Placement { get; set; } = placement;
+        /// <summary>Taken out of the topology; its unit still draws where it hangs.</summary>
+        public bool Removed;
+        /// <summary>Its node stopped its site member (after a removal): no reports, no fall-back; it keeps its last offer.</summary>
+        public bool MemberStopped;
+        /// <summary>The circuits its current flows through (they are never taken out).</summary>
+        public HashSet<string> Path = [];
         public LeaseHolder Holder { get; set; } = holder;
         public CurrentGrant? Grant;
         public double Offer;
@@ -65,8 +77,19 @@ public sealed class SiteSimulation
 
     sealed record Message(DateTimeOffset At, int Unit, object Body, bool ToAllocator);
 
+    /// <summary>The unit's node heard of its removal: it stops the unit's member and offers 0 A.</summary>
+    sealed record MemberStop;
+
     readonly Random random;
     readonly bool faults;
+    readonly bool crashes;
+    readonly List<Unit> units;
+    readonly Dictionary<ChargerId, int> active = [];
+    readonly List<ChargerPlacement> removed = [];
+    // Every (circuit, line) with the units whose current flows through it; and limits that were
+    // lowered, in force until the allocator had time to bring the grants under the new one.
+    List<(string Circuit, Line Line, int[] Units)> physical = [];
+    readonly List<(string Circuit, Line Line, double Amps, DateTimeOffset? TakenAt, TimeSpan Grace)> lowered = [];
     readonly List<Message> network = [];
     readonly Dictionary<int, (bool, double, bool, bool)> lastSeen = [];
     readonly Dictionary<int, double> lastGranted = [];
@@ -76,15 +99,19 @@ public sealed class SiteSimulation
     DateTimeOffset? releaseRoundAt;
     bool roundNow;
 
-    public SiteSimulation(SiteTopology site, Random random, bool faults, LeasePolicy? lease = null, AllocationPolicy? allocation = null)
+    /// <param name="crashes">Allocator crashes (state lost) without the other faults; <paramref name="faults"/> includes them.</param>
+    public SiteSimulation(SiteTopology site, Random random, bool faults, LeasePolicy? lease = null, AllocationPolicy? allocation = null, bool crashes = false)
     {
         Site = site;
         this.random = random;
         this.faults = faults;
+        this.crashes = crashes || faults;
         Lease = lease ?? LeasePolicy.Default;
         Allocation = allocation ?? AllocationPolicy.Default;
         Limits = new SiteLimits(site);
-        Units = [.. site.Chargers.Select((p, i) => new Unit(i, p, new LeaseHolder(p.Id, p.FailSafeAmps, Lease)))];
+        units = [.. site.Chargers.Select((p, i) => new Unit(i, p, new LeaseHolder(p.Id, p.FailSafeAmps, Lease)) { Path = PathOf(site, p) })];
+        foreach (var u in units) active[u.Placement.Id] = u.Index;
+        physical = Physical(site);
         Now = T0;
         Ledger = new GrantLedger(site, epoch, T0, Lease, Allocation);
         allocatorUpAt = T0;
@@ -96,11 +123,14 @@ public sealed class SiteSimulation
         }
     }
 
-    public SiteTopology Site { get; }
+    public SiteTopology Site { get; private set; }
+
+    /// <summary>The limits of the topology the run started with (numbered as <see cref="Units"/> until the first change).</summary>
     public SiteLimits Limits { get; }
     public LeasePolicy Lease { get; }
     public AllocationPolicy Allocation { get; }
-    public IReadOnlyList<Unit> Units { get; }
+    /// <summary>Every unit so far, removed ones included, in the order they were placed.</summary>
+    public IReadOnlyList<Unit> Units => units;
     public GrantLedger? Ledger { get; private set; }
     public DateTimeOffset Now { get; private set; }
     public int Crashes { get; private set; }
@@ -136,7 +166,7 @@ public sealed class SiteSimulation
     public LineLimit? Advance()
     {
         Now += Step;
-        if (faults && Ledger is not null && random.NextDouble() < 1.0 / 6000)
+        if (crashes && Ledger is not null && random.NextDouble() < 1.0 / 6000)
         {
             Ledger = null;
             Crashes++;
@@ -144,7 +174,8 @@ public sealed class SiteSimulation
         }
         if (Ledger is null && Now >= allocatorUpAt)
         {
-            Ledger = new GrantLedger(Site, ++epoch, Now, Lease, Allocation);
+            Ledger = new GrantLedger(Site, ++epoch, Now, Lease, Allocation, removed);
+            Taken(fresh: true);
             lastSeen.Clear();
             lastGranted.Clear();
             releaseRoundAt = null;
@@ -161,7 +192,7 @@ public sealed class SiteSimulation
                 u.LinkUpAt = Now + TimeSpan.FromSeconds(random.Next(5, 150));
                 Cuts++;
             }
-            if (u.Holder.OnTick(Now) is { } failSafe)
+            if (!u.MemberStopped && u.Holder.OnTick(Now) is { } failSafe)
             {
                 u.Grant = failSafe;
                 FailSafes++;
@@ -172,10 +203,91 @@ public sealed class SiteSimulation
                 v.Actual = change.Amps;
                 v.Changes.Remove(change);
             }
-            Member(u);
+            if (!u.MemberStopped) Member(u);
             u.EnergyAmpSeconds += v.Actual * Step.TotalSeconds;
         }
-        return Limits.FirstExceeded([.. Units.Select(u => u.Vehicle.Actual)], 1e-6);
+        return Over();
+    }
+
+    /// <summary>
+    /// The allocator takes a new topology version: units of newly placed chargers start (at 0 A until
+    /// their first grant, as a new site member starts them), removed ones stay where they hang,
+    /// unheard, and the ledger changes at once and runs a round.
+    /// </summary>
+    public void ChangeTopology(SiteTopologyState state)
+    {
+        var next = state.Topology;
+        foreach (var circuit in next.CircuitsInOrder)
+            foreach (var line in next.Lines)
+            {
+                var before = Site.Circuits.TryGetValue(circuit.Id, out var was) ? was.LimitOn(line) : double.PositiveInfinity;
+                if (circuit.LimitOn(line) < before - 1e-9)
+                    lowered.Add((circuit.Id, line, before, null, Lease.ReportInterval + Lease.VehicleResponseWindow + TimeSpan.FromSeconds(2)));
+            }
+        var gone = units.Where(u => !u.Removed && !next.ChargerById.ContainsKey(u.Placement.Id)).ToDictionary(u => u.Placement.Id);
+        foreach (var u in gone.Values)
+        {
+            u.Removed = true;
+            active.Remove(u.Placement.Id);
+            // Its node hears the new version over the network too, whether the allocator runs or not.
+            Send(u.Index, new MemberStop(), toAllocator: false);
+        }
+        removed.Clear();
+        removed.AddRange(state.Removed.Select(r => r.Placement));
+        foreach (var placement in next.Chargers)
+        {
+            if (active.TryGetValue(placement.Id, out var k))
+            {
+                units[k].Placement = placement;
+                continue;
+            }
+            var u = new Unit(units.Count, placement, new LeaseHolder(placement.Id, placement.FailSafeAmps, Lease)) { Path = PathOf(next, placement) };
+            units.Add(u);
+            active[placement.Id] = u.Index;
+            Apply(u, u.Holder.StartUnreserved(Now));
+            u.NextReportAt = Now + TimeSpan.FromMilliseconds(random.Next(0, 5000));
+        }
+        Site = next;
+        physical = Physical(next);
+        if (Ledger is null) return;
+        var rebuilding = Ledger.IsRebuilding(Now);
+        // The allocator's last word to a removed charger (0 A) reaches it where its link is up.
+        foreach (var g in Ledger.ChangeTopology(next, Now)) Send(gone[g.Charger].Index, g, toAllocator: false);
+        Taken(fresh: rebuilding);
+        roundNow = true;
+    }
+
+    // The allocator has the lowered limits now: a running one brings the grants down in one round
+    // (the vehicles follow within their window); a fresh one first hears every charger's report.
+    void Taken(bool fresh)
+    {
+        for (var i = 0; i < lowered.Count; i++)
+            if (lowered[i].TakenAt is null)
+                lowered[i] = lowered[i] with { TakenAt = Now, Grace = fresh ? lowered[i].Grace : Lease.VehicleResponseWindow + TimeSpan.FromSeconds(1) };
+        lowered.RemoveAll(l => l.TakenAt is { } at && Now > at + l.Grace);
+    }
+
+    static HashSet<string> PathOf(SiteTopology site, ChargerPlacement placement) => [.. site.PathToFeeder(placement.Id).Select(c => c.Id)];
+
+    List<(string, Line, int[])> Physical(SiteTopology site) =>
+        [.. site.CircuitsInOrder.SelectMany(c => site.Lines.Select(line =>
+            (c.Id, line, units.Where(u => u.Path.Contains(c.Id) && u.Placement.Lines.Contains(line)).Select(u => u.Index).ToArray())))];
+
+    // Invariant 1 from the vehicles' actual currents, against each line's limit: a lowered one
+    // counts from when the allocator could have brought the grants under it.
+    LineLimit? Over()
+    {
+        foreach (var (circuit, line, members) in physical)
+        {
+            var sum = 0.0;
+            foreach (var k in members) sum += units[k].Vehicle.Actual;
+            var limit = Site.Circuits[circuit].LimitOn(line);
+            if (sum <= limit + 1e-6) continue;
+            foreach (var l in lowered)
+                if (l.Circuit == circuit && l.Line == line && (l.TakenAt is null || Now <= l.TakenAt + l.Grace)) limit = Math.Max(limit, l.Amps);
+            if (sum > limit + 1e-6) return new LineLimit(-1, circuit, line, limit, members);
+        }
+        return null;
     }
 
     void Deliver()
@@ -190,8 +302,8 @@ public sealed class SiteSimulation
             if (Now < u.LinkUpAt) continue;
             if (m.ToAllocator)
             {
-                if (Ledger is null) continue;
                 var report = (ChargerReport)m.Body;
+                if (Ledger is null || !Ledger.Knows(report.Charger)) continue;
                 var exposureBefore = Ledger.ExposureOf(report.Charger, Now);
                 foreach (var g in Ledger.OnReport(report, Now))
                 {
@@ -205,6 +317,15 @@ public sealed class SiteSimulation
                 if (!lastSeen.TryGetValue(m.Unit, out var before) || before != seen) roundNow = true;
                 lastSeen[m.Unit] = seen;
                 if (Ledger.ExposureOf(report.Charger, Now) < exposureBefore) roundNow = true;
+            }
+            else if (m.Body is MemberStop)
+            {
+                u.MemberStopped = true;
+                u.Grant = new CurrentGrant(u.Placement.Id, 0, 0, 0, u.Holder.Incarnation, 0, TimeSpan.Zero, Now, new LimitReason(LimitKind.Removed));
+            }
+            else if (u.MemberStopped)
+            {
+                continue;
             }
             else if (u.Holder.OnGrant((CurrentGrant)m.Body, Now) is { } accepted)
             {
@@ -224,7 +345,7 @@ public sealed class SiteSimulation
         var decreased = false;
         foreach (var g in Ledger.Reallocate(Now))
         {
-            var k = Limits.Index[g.Charger];
+            var k = active[g.Charger];
             Send(k, g, toAllocator: false);
             decreased |= lastGranted.TryGetValue(k, out var before) && g.Amps < before;
             lastGranted[k] = g.Amps;

@@ -36,6 +36,8 @@ public enum LimitKind
     Timer,
     /// <summary>An energy budget is spent (<see cref="LimitReason.Detail"/> names it).</summary>
     Budget,
+    /// <summary>The charger was taken out of the site's topology: its last grant, 0 A.</summary>
+    Removed,
 }
 
 /// <summary>
@@ -68,6 +70,7 @@ public readonly record struct LimitReason(LimitKind Kind, string? CircuitId = nu
         LimitKind.Silent => "the charger stopped reporting",
         LimitKind.Plan => $"held back by the departure plan: {Detail}",
         LimitKind.Timer or LimitKind.Budget => Detail ?? Kind.ToString(),
+        LimitKind.Removed => "taken out of the site",
         _ => Kind.ToString(),
     };
 }

@@ -44,9 +44,11 @@ public sealed class Allocator
 
     /// <summary>
     /// Shares the site's amps. Chargers missing from <paramref name="demands"/> want no current.
+    /// <paramref name="reservedByLimit"/> (indexed as <see cref="SiteLimits.Limits"/>) are amps drawn on a
+    /// limit outside the demands (chargers taken out of the topology whose leases still run).
     /// </summary>
     /// <exception cref="ArgumentException">A demand names a charger that is not in the topology, or one charger twice.</exception>
-    public Allocation Allocate(IEnumerable<ChargerDemand> demands, DateTimeOffset now)
+    public Allocation Allocate(IEnumerable<ChargerDemand> demands, DateTimeOffset now, IReadOnlyList<double>? reservedByLimit = null)
     {
         var n = limits.ChargerIds.Count;
         var byIndex = new ChargerDemand?[n];
@@ -70,7 +72,7 @@ public sealed class Allocator
         var capReasons = ArrayPool<LimitReason>.Shared.Rent(n);
         var lineCount = limits.Limits.Count;
         var capacity = new double[lineCount];
-        for (var c = 0; c < lineCount; c++) capacity[c] = limits.Limits[c].LimitAmps;
+        for (var c = 0; c < lineCount; c++) capacity[c] = limits.Limits[c].LimitAmps - (reservedByLimit?[c] ?? 0);
 
         // Chargers not asking hold only what they cannot give back now.
         var candidates = new List<int>();

@@ -13,6 +13,7 @@ public sealed record LineLimit(int Index, string CircuitId, Line Line, double Li
 public sealed class SiteLimits
 {
     readonly int[][] limitsOfCharger;
+    readonly Dictionary<(string, Line), int> byCircuitLine = [];
 
     public SiteLimits(SiteTopology topology)
     {
@@ -20,7 +21,6 @@ public sealed class SiteLimits
         ChargerIds = [.. topology.Chargers.Select(c => c.Id)];
         Index = ChargerIds.Select((id, i) => (id, i)).ToFrozenDictionary(p => p.id, p => p.i);
         var limits = new List<LineLimit>();
-        var byCircuitLine = new Dictionary<(string, Line), int>();
         foreach (var circuit in topology.CircuitsInOrder)
         {
             var under = SiteTopology.ChargersUnder(topology, circuit).ToList();
@@ -54,6 +54,9 @@ public sealed class SiteLimits
     public IReadOnlyList<LineLimit> Limits { get; }
     public double[] RatingAmps { get; }
     public double[] FailSafeAmps { get; }
+
+    /// <summary>The index of circuit <paramref name="circuitId"/>'s limit on <paramref name="line"/>; null where no charger counts against it.</summary>
+    public int? LimitIndex(string circuitId, Line line) => byCircuitLine.TryGetValue((circuitId, line), out var c) ? c : null;
 
     /// <summary>The limits (indexes into <see cref="Limits"/>) that charger number <paramref name="charger"/> counts against.</summary>
     public int[] LimitsOf(int charger) => limitsOfCharger[charger];

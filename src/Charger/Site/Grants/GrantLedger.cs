@@ -33,7 +33,7 @@ public sealed record LedgerView(
 /// </list>
 /// Not thread-safe; one actor owns it.
 /// </summary>
-public sealed class GrantLedger
+public sealed partial class GrantLedger
 {
     const double Minimum = SiteTopology.MinimumChargingAmps;
     const double Eps = 0.005;
@@ -41,15 +41,17 @@ public sealed class GrantLedger
     /// <summary>The pilot offers a grant rounded down to a step of its duty cycle (0.06 A; 0.25 A above 51 A).</summary>
     const double PilotStepAmps = 0.25;
 
-    readonly Allocator allocator;
-    readonly SiteLimits limits;
-    readonly Entry[] entries;
+    Allocator allocator;
+    SiteLimits limits;
+    Entry[] entries;
     readonly DateTimeOffset startedAt;
     int unheard;
     long nextSeq = 1;
 
+    /// <param name="removed">Chargers taken out of the topology before this ledger started: their units may
+    /// still draw an older allocator's grant, or their fail-safe current (see <see cref="ChangeTopology"/>).</param>
     public GrantLedger(SiteTopology topology, long epoch, DateTimeOffset startedAt,
-        LeasePolicy? lease = null, AllocationPolicy? allocation = null)
+        LeasePolicy? lease = null, AllocationPolicy? allocation = null, IEnumerable<ChargerPlacement>? removed = null)
     {
         if (epoch <= 0) throw new ArgumentOutOfRangeException(nameof(epoch), epoch, "an allocator epoch is positive (0 marks fail-safe grants)");
         Lease = (lease ?? LeasePolicy.Default).Validate();
@@ -59,6 +61,9 @@ public sealed class GrantLedger
         this.startedAt = startedAt;
         entries = [.. topology.Chargers.Select((p, i) => new Entry(i, p))];
         unheard = entries.Length;
+        foreach (var placement in removed ?? [])
+            ghosts.Add(new Ghost(placement, PathOf(topology, placement.CircuitId),
+                [new Held(0, placement.RatingAmps, startedAt + Lease.LeaseDuration, null, startedAt)]));
     }
 
     public long Epoch { get; }
@@ -137,10 +142,11 @@ public sealed class GrantLedger
             exposure[k] = Exposure(e, now);
             demands[k] = Demand(e, exposure[k], now);
         }
-        var allocation = allocator.Allocate(demands, now);
+        var reserved = GhostAmps(now);
+        var allocation = allocator.Allocate(demands, now, reserved);
         foreach (var e in entries) e.DrawCap = allocation.Grants[e.Index].DrawCapAmps;
 
-        var totals = new double[limits.Limits.Count];
+        var totals = (double[])reserved.Clone();
         foreach (var limit in limits.Limits)
             foreach (var k in limit.ChargerIndexes)
                 totals[limit.Index] += exposure[k];
@@ -236,7 +242,7 @@ public sealed class GrantLedger
     /// </summary>
     public DateTimeOffset? NextRelease(DateTimeOffset now)
     {
-        DateTimeOffset? next = null;
+        DateTimeOffset? next = GhostRelease(now);
         foreach (var e in entries)
             foreach (var h in e.Held.Where(h => h.Amps > e.CurrentAmps + Eps))
             {
@@ -324,6 +330,18 @@ public sealed class GrantLedger
 
     sealed class Entry(int index, ChargerPlacement placement)
     {
+        /// <summary>The same charger's book under a changed topology (its number may differ).</summary>
+        public Entry MovedTo(int newIndex, ChargerPlacement newPlacement)
+        {
+            var moved = new Entry(newIndex, newPlacement)
+            {
+                Heard = Heard, Last = Last, LastAt = LastAt, CurrentAmps = CurrentAmps, Reason = Reason,
+                StateSince = StateSince, LastChangeAt = LastChangeAt, DrawCap = DrawCap,
+            };
+            moved.Held.AddRange(Held);
+            return moved;
+        }
+
         public int Index { get; } = index;
         public ChargerPlacement Placement { get; } = placement;
         public bool Heard { get; set; }

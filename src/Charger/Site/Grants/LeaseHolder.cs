@@ -71,6 +71,19 @@ public sealed class LeaseHolder
     /// <summary>The offer to start with, before any allocator has been heard: fail-safe.</summary>
     public CurrentGrant Start(DateTimeOffset now) => FallBack(now);
 
+    /// <summary>
+    /// The offer of a charger just placed on a running site: 0 A until its first grant. Its fail-safe
+    /// share is not yet reserved (the others' grants may fill its circuits until they decrease and
+    /// their 5 s window passes), so it may not fall back to it before the allocator has heard it and
+    /// counted it; after its first grant it falls back to its fail-safe current as every charger does.
+    /// </summary>
+    public CurrentGrant StartUnreserved(DateTimeOffset now)
+    {
+        LeaseEnd = null;
+        Offer = new CurrentGrant(Charger, 0, 0, 0, Incarnation, 0, TimeSpan.Zero, now, new LimitReason(LimitKind.FailSafe));
+        return Offer;
+    }
+
     /// <summary>Builds the next report and remembers when it was sent.</summary>
     public ChargerReport NextReport(ChargerStatus status, DateTimeOffset now)
     {

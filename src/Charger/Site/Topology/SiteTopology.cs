@@ -94,8 +94,9 @@ public sealed class SiteTopology
     };
 
     SiteTopology(string name, SitePhases phases, Circuit root, FrozenDictionary<string, Circuit> circuits,
-        IReadOnlyList<ChargerPlacement> chargers)
+        IReadOnlyList<ChargerPlacement> chargers, SiteSpec spec)
     {
+        Spec = spec;
         Name = name;
         Phases = phases;
         Lines = phases == SitePhases.ThreePhase ? [Line.L1, Line.L2, Line.L3] : [Line.L1, Line.L2];
@@ -107,6 +108,10 @@ public sealed class SiteTopology
     }
 
     public string Name { get; }
+
+    /// <summary>The document this topology was validated from (site.json's shape); never changed afterwards.</summary>
+    public SiteSpec Spec { get; }
+
     public SitePhases Phases { get; }
     public IReadOnlyList<Line> Lines { get; }
     public Circuit Root { get; }
@@ -188,7 +193,7 @@ public sealed class SiteTopology
         if (builder.Chargers.Count == 0)
             throw new TopologyException("$.feeder", "the site has no chargers: the circuit tree is empty");
         var topology = new SiteTopology(string.IsNullOrWhiteSpace(spec.Name) ? "site" : spec.Name.Trim(), phases, root,
-            builder.Circuits.ToFrozenDictionary(), builder.Chargers);
+            builder.Circuits.ToFrozenDictionary(), builder.Chargers, spec);
         CheckFailSafeShares(topology);
         return topology;
     }
