@@ -36,6 +36,7 @@ public static class OperatorApiHosting
         builder.Services.AddProblemDetails();
         builder.Services.AddOperatorAuth(settings);
         builder.Services.AddSingleton<ChargerCommands>();
+        builder.Services.AddSingleton<SiteAggregates>();
         builder.Services.AddSingleton(new ReadStore(settings.Storage, settings.Environment, siteZone: settings.SiteZone));
         builder.Services.AddSingleton(settings.Live);
         builder.Services.AddSingleton(new Commissioning.LiveTopologyAccess(settings.Live));

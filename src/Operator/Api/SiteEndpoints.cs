@@ -17,11 +17,9 @@ internal static class SiteEndpoints
     public static IEndpointRouteBuilder MapSiteEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").WithTags("site").RequireAuthorization(Users.OperatorAuth.MayRead);
-        api.MapGet("/site", (OperatorApiSettings settings, SiteViewStore store, TimeProvider clock) =>
-                TypedResults.Ok(SiteReadModel.Site(store.Current, settings.Topology, store.Node, clock.GetUtcNow())))
+        api.MapGet("/site", (SiteAggregates aggregates) => TypedResults.Ok(aggregates.Site()))
             .WithName("GetSite").WithSummary("The site at a glance: chargers live, unreachable or unknown, the nodes and the allocator, as this node sees them");
-        api.MapGet("/circuits", (OperatorApiSettings settings, SiteViewStore store, TimeProvider clock) =>
-                TypedResults.Ok(SiteReadModel.Circuits(store.Current, settings.Topology, clock.GetUtcNow())))
+        api.MapGet("/circuits", (SiteAggregates aggregates) => TypedResults.Ok(aggregates.Circuits()))
             .WithName("GetCircuits").WithSummary("Every circuit with each line's load (granted, may draw, drawn) against its limit");
         api.MapGet("/chargers", ListChargers)
             .WithName("ListChargers").WithSummary("Chargers in topology order: filter by circuit (and everything under it), search id or name, page through them");
