@@ -32,15 +32,14 @@ public sealed class ChargePointActorTests(ITestOutputHelper output)
     private static readonly HashSet<string> Chatter = ["StatusNotification", "Heartbeat"];
 
     /// <param name="at">the charge point's clock at the start (the virtual clock moves it on)</param>
-    /// <param name="offlineAtOnce">an Authorize before the first registration is decided offline at once (no start-up wait)</param>
-    private void Start(ChargePointConfiguration? config = null, DateTimeOffset? at = null, bool offlineAtOnce = false)
+    private void Start(ChargePointConfiguration? config = null, DateTimeOffset? at = null)
     {
         var wire = _wire = CreateTestProbe();
         _connector = new SimulatedConnector();
         var start = Scheduler.Now;
         var t0 = at ?? T0;
         _cp = Sys.ActorOf(ChargePointActor.Props(new ChargePointSettings(new ChargerId("SE-T1"), Configuration: config,
-            CallTimeout: TimeSpan.FromSeconds(30), Clock: () => t0 + (Scheduler.Now - start), AuthorizeWaitAtStart: offlineAtOnce ? TimeSpan.Zero : null),
+            CallTimeout: TimeSpan.FromSeconds(30), Clock: () => t0 + (Scheduler.Now - start)),
             _connector, new ProbeLink(wire.Ref)));
     }
 
@@ -167,7 +166,7 @@ public sealed class ChargePointActorTests(ITestOutputHelper output)
     [Fact]
     public async Task An_offline_transaction_is_queued_in_order_and_its_placeholder_id_is_replaced()
     {
-        Start(ChargePointConfiguration.Default().Change("AllowOfflineTxForUnknownId", "true").Configuration, offlineAtOnce: true);
+        Start(ChargePointConfiguration.Default().Change("AllowOfflineTxForUnknownId", "true").Configuration);
         _connector.Vehicle = VehicleConnection.RequestingEnergy;
         _cp.Tell(ConnectorChanged.Instance);
         _cp.Tell(new LocalStartRequested("TAG-OFFLINE"));
@@ -341,7 +340,7 @@ public sealed class ChargePointActorTests(ITestOutputHelper output)
         var start = T0.AddMinutes(7.5);
         Start(With(ChargePointConfiguration.Default(meterSampleSeconds: 60), ("ClockAlignedDataInterval", "900"), ("MeterValuesAlignedData", ""),
             ("StopTxnSampledData", "Energy.Active.Import.Register"), ("StopTxnAlignedData", "Energy.Active.Import.Register,Current.Import"),
-            ("AllowOfflineTxForUnknownId", "true")), at: start, offlineAtOnce: true);
+            ("AllowOfflineTxForUnknownId", "true")), at: start);
         _connector.Vehicle = VehicleConnection.RequestingEnergy;
         _cp.Tell(ConnectorChanged.Instance);
         _cp.Tell(new LocalStartRequested("TAG-1"));                // offline: everything is queued

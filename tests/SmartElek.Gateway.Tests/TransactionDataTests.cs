@@ -76,7 +76,7 @@ public sealed class TransactionDataTests(ITestOutputHelper output)
         var queue = new InMemoryTransactionMessageQueue();
         var start = scheduler.Now;
         var cp = Sys.ActorOf(ChargePointActor.Props(new ChargePointSettings(new ChargerId("SE-LONG"), Configuration: config,
-            Clock: () => T0 + (scheduler.Now - start), AuthorizeWaitAtStart: TimeSpan.Zero), connector, new ProbeLink(CreateTestProbe().Ref), queue));
+            Clock: () => T0 + (scheduler.Now - start)), connector, new ProbeLink(CreateTestProbe().Ref), queue));
         cp.Tell(ConnectorChanged.Instance);
         cp.Tell(new LocalStartRequested("TAG-LONG"));                 // offline: every message is queued
         Assert.True((await cp.Ask<ChargePointState>(GetState.Instance)).TransactionId < 0);
