@@ -16,6 +16,7 @@ using SmartElek.Actors.Site;
 using SmartElek.Operator;
 using SmartElek.Operator.Dashboard;
 using SmartElek.Site.Topology;
+using SmartElek.Tariffs;
 
 namespace SmartElek.Host;
 
@@ -33,13 +34,14 @@ public static class SiteHost
     {
         HostOptions options;
         SiteTopology topology;
+        TariffBook? tariffs;
         string topologyFile = "";
         try
         {
             options = HostConfiguration.Load(hostJson.FullName);
             topologyFile = Path.Combine(hostJson.DirectoryName ?? ".", options.Site.Topology);
             topology = SiteTopology.Load(topologyFile);
-            SiteTariffs.Load(hostJson.DirectoryName ?? ".", options.Site, hostJson.FullName);
+            tariffs = SiteTariffs.Load(hostJson.DirectoryName ?? ".", options.Site, hostJson.FullName);
         }
         catch (ConfigException e)
         {
@@ -62,7 +64,7 @@ public static class SiteHost
 
         var storage = await HostStorage.PrepareAsync(options.Storage, options.Ocpp.Enabled, hostJson.FullName, System.Console.Error);
         if (storage is null) return 2;
-        await using var host = Build(options, ids, topology, hostJson.DirectoryName ?? ".", storage);
+        await using var host = Build(options, ids, topology, hostJson.DirectoryName ?? ".", storage, tariffs);
         try
         {
             await host.RunAsync(stop);
@@ -89,7 +91,9 @@ public static class SiteHost
     /// API on Kestrel (<c>Api:Url</c>), all in one web application: one run command serves them all.
     /// </summary>
     /// <param name="storage">the database as <see cref="HostStorage.PrepareAsync"/> prepared it</param>
-    public static WebApplication Build(HostOptions options, IReadOnlyList<ChargerId> ids, SiteTopology topology, string configFolder, PreparedStorage storage)
+    /// <param name="tariffs">the site's tariffs from <c>Site:Tariffs</c>, null when none are configured</param>
+    public static WebApplication Build(HostOptions options, IReadOnlyList<ChargerId> ids, SiteTopology topology, string configFolder, PreparedStorage storage,
+        TariffBook? tariffs = null)
     {
         // Empty: no appsettings.json or ASPNETCORE_* variables; host.json is the configuration.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "smartelek-site", ContentRootPath = AppContext.BaseDirectory });
@@ -100,6 +104,7 @@ public static class SiteHost
         // The last version this node heard, for a start while the site's database does not answer.
         var liveTopology = new LiveTopology(topology, Path.Combine(options.Storage.DataFolder, "topology.json"));
         builder.Services.AddSingleton(chargers);
+        builder.Services.AddSingleton(new LiveTariffs(tariffs));
         builder.Services.AddSingleton(options.Console);
         builder.Services.AddSingleton(recentLog);
         builder.Services.AddSiteNode(options, topology, configFolder);
