@@ -6,7 +6,7 @@ namespace SmartElek.Actors;
 
 /// <summary>The JSON metadata of the Actors assembly's wire messages (one line per type).</summary>
 [JsonSourceGenerationOptions(GenerationMode = JsonSourceGenerationMode.Metadata)]
-[JsonSerializable(typeof(Charger.ChargerProtocol.OfferCurrent))]
+[JsonSerializable(typeof(Charger.ChargerProtocol.GrantAmps))]
 [JsonSerializable(typeof(Site.SiteAllocatorProtocol.GetLedger))]
 [JsonSerializable(typeof(Site.SiteAllocatorProtocol.LedgerState))]
 [JsonSerializable(typeof(Site.SiteTopologyProtocol.GetTopology))]

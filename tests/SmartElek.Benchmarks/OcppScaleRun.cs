@@ -140,7 +140,7 @@ public sealed class OcppScaleRun : IScaleRun
 
         public ConnectorSnapshot Read() => Idle with { Meter = Idle.Meter with { Timestamp = DateTimeOffset.UtcNow } };
         public bool StartCharging(string idTag) => false;
-        public void StopCharging(SmartElek.Gateway.Ocpp16.StopReason reason) { }
+        public void StopCharging(SmartElek.Gateway.Ocpp16.StopTransactionReason reason) { }
         public void ApplyCurrentLimit(decimal amps) { }
         public SmartElek.Gateway.Ocpp16.UnlockStatus Unlock() => SmartElek.Gateway.Ocpp16.UnlockStatus.NotSupported;
         public bool SetAvailability(bool operative) => true;

@@ -180,7 +180,7 @@ public sealed class OcppStoreScaleRun : IScaleRun
         }
 
         public bool StartCharging(string idTag) => true;
-        public void StopCharging(StopReason reason) { }
+        public void StopCharging(StopTransactionReason reason) { }
         public void ApplyCurrentLimit(decimal amps) { }
         public UnlockStatus Unlock() => UnlockStatus.NotSupported;
         public bool SetAvailability(bool operative) => true;

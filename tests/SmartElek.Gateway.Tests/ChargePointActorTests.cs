@@ -183,7 +183,7 @@ public sealed class ChargePointActorTests(ITestOutputHelper output)
         Assert.Equal(77, ((MeterValuesRequest)meter.Request).TransactionId);
         Answer(meter, new MeterValuesResponse());
         var stop = await ExpectCall("StopTransaction");
-        Assert.Equal((77, StopReason.Local), (((StopTransactionRequest)stop.Request).TransactionId, ((StopTransactionRequest)stop.Request).Reason!.Value));
+        Assert.Equal((77, StopTransactionReason.Local), (((StopTransactionRequest)stop.Request).TransactionId, ((StopTransactionRequest)stop.Request).Reason!.Value));
         Assert.True(((StopTransactionRequest)stop.Request).MeterStop >= ((StartTransactionRequest)start.Request).MeterStart);
     }
 
@@ -207,7 +207,7 @@ public sealed class ChargePointActorTests(ITestOutputHelper output)
         await Fail(await ExpectCall("StartTransaction"), CallErrorCode.InternalError);      // attempt 3: dropped
         _cp.Tell(new LocalStopRequested());
         var stop = await ExpectCall("StopTransaction");                                // the queue went on
-        Assert.Equal(StopReason.Local, ((StopTransactionRequest)stop.Request).Reason);
+        Assert.Equal(StopTransactionReason.Local, ((StopTransactionRequest)stop.Request).Reason);
     }
 
     [Fact]
@@ -228,8 +228,8 @@ public sealed class ChargePointActorTests(ITestOutputHelper output)
         // Some central systems answer a refused tag with transactionId 0.
         Answer(await ExpectCall("StartTransaction"), new StartTransactionResponse(new IdTagInfo(AuthorizationStatus.Invalid), 0));
         var stop = (StopTransactionRequest)(await ExpectCall("StopTransaction")).Request;
-        Assert.Equal((0, StopReason.DeAuthorized), (stop.TransactionId, stop.Reason!.Value));
-        Assert.Equal([StopReason.DeAuthorized], _connector.Stops);
+        Assert.Equal((0, StopTransactionReason.DeAuthorized), (stop.TransactionId, stop.Reason!.Value));
+        Assert.Equal([StopTransactionReason.DeAuthorized], _connector.Stops);
     }
 
     [Fact]

@@ -226,8 +226,8 @@ public sealed class ChargePointBehaviourTests(ITestOutputHelper output)
             }
         }
         Assert.Equal(UnlockStatus.Unlocked, unlocked.Status);
-        Assert.Equal(StopReason.UnlockCommand, stop.Reason);
-        Assert.Equal([StopReason.UnlockCommand], _connector.Stops);
+        Assert.Equal(StopTransactionReason.UnlockCommand, stop.Reason);
+        Assert.Equal([StopTransactionReason.UnlockCommand], _connector.Stops);
     }
 
     [Fact]
@@ -240,11 +240,11 @@ public sealed class ChargePointBehaviourTests(ITestOutputHelper output)
         Assert.Equal(TriggerMessageStatus.Accepted, (await CsCall<TriggerMessageResponse>(new TriggerMessageRequest(MessageTrigger.Heartbeat))).Status);
         var heartbeat = await Next("Heartbeat");
         Assert.Equal(ResetStatus.Accepted, (await CsCall<ResetResponse>(new ResetRequest(ResetType.Soft))).Status);
-        Assert.Equal([StopReason.SoftReset], _connector.Stops); // the charging stops at once
+        Assert.Equal([StopTransactionReason.SoftReset], _connector.Stops); // the charging stops at once
 
         Answer(heartbeat, new HeartbeatResponse(T0));
         var stop = await Next("StopTransaction");
-        Assert.Equal((tx, StopReason.SoftReset), (((StopTransactionRequest)stop.Request).TransactionId, ((StopTransactionRequest)stop.Request).Reason));
+        Assert.Equal((tx, StopTransactionReason.SoftReset), (((StopTransactionRequest)stop.Request).TransactionId, ((StopTransactionRequest)stop.Request).Reason));
         await _wire.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300)); // no Boot while the stop is unanswered
         Assert.Empty(_connector.Resets);
 
@@ -264,11 +264,11 @@ public sealed class ChargePointBehaviourTests(ITestOutputHelper output)
         var heartbeat = await Next("Heartbeat");
         _cp.Tell(new OcppLinkProtocol.Received(OcppFrames.EncodeCall("unlock", new UnlockConnectorRequest(1))));
         await _wire.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300)); // the stop cannot go yet, so neither can the answer
-        Assert.Equal([StopReason.UnlockCommand], _connector.Stops);
+        Assert.Equal([StopTransactionReason.UnlockCommand], _connector.Stops);
 
         Answer(heartbeat, new HeartbeatResponse(T0));
         var stop = (StopTransactionRequest)(await Next("StopTransaction")).Request;
-        Assert.Equal((tx, StopReason.UnlockCommand), (stop.TransactionId, stop.Reason));
+        Assert.Equal((tx, StopTransactionReason.UnlockCommand), (stop.TransactionId, stop.Reason));
         var answer = Assert.IsType<DecodedResult>(OcppFrames.Decode(await _wire.ExpectMsgAsync<string>(TimeSpan.FromSeconds(5))));
         Assert.Equal("unlock", answer.MessageId);
         Assert.Equal(UnlockStatus.Unlocked, ((UnlockConnectorResponse)((ResponseOk)OcppFrames.ReadResponse("UnlockConnector", answer.Payload)).Response).Status);

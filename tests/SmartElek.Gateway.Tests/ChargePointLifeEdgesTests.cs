@@ -138,7 +138,7 @@ public sealed class ChargePointLifeEdgesTests(ITestOutputHelper output)
         _cp.Tell(new Drain(TimeSpan.FromSeconds(10)), stopping.Ref);
         // The transaction runs: its stop is still to come from the charger.
         await stopping.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
-        _cp.Tell(new LocalStopRequested(StopReason.Reboot));
+        _cp.Tell(new LocalStopRequested(StopTransactionReason.Reboot));
         var stop = await Next("StopTransaction");
         Assert.Equal(12, ((StopTransactionRequest)stop.Request).TransactionId);
         await stopping.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
@@ -155,7 +155,7 @@ public sealed class ChargePointLifeEdgesTests(ITestOutputHelper output)
         Answer(await Next("Authorize"), new AuthorizeResponse(Accepted));
         Answer(await Next("StartTransaction"), new StartTransactionResponse(Accepted, 13));
         await AwaitAssertAsync(async () => Assert.Equal(13, (await State()).TransactionId));
-        _cp.Tell(new LocalStopRequested(StopReason.Reboot));
+        _cp.Tell(new LocalStopRequested(StopTransactionReason.Reboot));
         await Next("StopTransaction"); // never answered
 
         var stopping = CreateTestProbe();
@@ -173,7 +173,7 @@ public sealed class ChargePointLifeEdgesTests(ITestOutputHelper output)
         await State(); // started: its start-up wait is on the (virtual) clock
         Scheduler.Advance(Wait + TimeSpan.FromSeconds(1));
         await AwaitAssertAsync(async () => Assert.True((await State()).TransactionId < 0));
-        _cp.Tell(new LocalStopRequested(StopReason.Reboot));
+        _cp.Tell(new LocalStopRequested(StopTransactionReason.Reboot));
         var stopping = CreateTestProbe();
         _cp.Tell(new Drain(TimeSpan.FromSeconds(10)), stopping.Ref);
         Assert.Equal(2, (await stopping.ExpectMsgAsync<Drained>(TimeSpan.FromSeconds(5))).QueuedTransactionMessages);

@@ -3,13 +3,13 @@ using Akka.TestKit;
 using SmartElek.Actors.Charger;
 using SmartElek.Actors.Tests.Charger;
 using SmartElek.Charger.Safety;
+using SmartElek.Charger.Sessions;
 using SmartElek.Charger.Settings;
 using SmartElek.Charger.Simulation;
 using SmartElek.Gateway.ChargePoint;
 using SmartElek.Gateway.Ocpp16;
 using Xunit.Abstractions;
 using static SmartElek.Gateway.ChargePoint.ChargePointProtocol;
-using UnitStopReason = SmartElek.Charger.Sessions.StopReason;
 
 namespace SmartElek.Gateway.Tests;
 
@@ -130,11 +130,11 @@ public sealed class ChargerUnitPortTests : Akka.TestKit.Xunit2.TestKit
 
         _unit.Tell(new ChargerProtocol.StopCharging()); // the user, in the app
         RunUntil(() => _port.Read().Meter.CurrentA == 0, TimeSpan.FromSeconds(5), "stopped");
-        Assert.Equal(StopReason.Local, Assert.Single(Told().OfType<LocalStopRequested>()).Reason);
+        Assert.Equal(StopTransactionReason.Local, Assert.Single(Told().OfType<LocalStopRequested>()).Reason);
 
         Assert.True(_port.StartCharging("TAG-1"));
         RunUntil(() => _port.Read().Meter.CurrentA > 5, TimeSpan.FromSeconds(15), "charging again");
-        _port.StopCharging(StopReason.Remote);
+        _port.StopCharging(StopTransactionReason.Remote);
         RunUntil(() => _port.Read().Meter.CurrentA == 0, TimeSpan.FromSeconds(5), "stopped again");
         Assert.DoesNotContain(Told(), m => m is LocalStopRequested or LocalStartRequested);
     }
@@ -148,19 +148,19 @@ public sealed class ChargerUnitPortTests : Akka.TestKit.Xunit2.TestKit
 
         _unit.Tell(ChargerProtocol.ShutDown.Instance);
         RunUntil(() => _port.Read().Meter.CurrentA == 0, TimeSpan.FromSeconds(5), "stopped by the shut-down");
-        Assert.Equal(StopReason.Reboot, Assert.Single(Told().OfType<LocalStopRequested>()).Reason);
+        Assert.Equal(StopTransactionReason.Reboot, Assert.Single(Told().OfType<LocalStopRequested>()).Reason);
     }
 
     [Theory]
-    [InlineData(UnitStopReason.Local, StopReason.Local)]
-    [InlineData(UnitStopReason.Shutdown, StopReason.Reboot)]
-    [InlineData(UnitStopReason.Reboot, StopReason.Reboot)]
-    [InlineData(UnitStopReason.Fault, StopReason.Other)]
-    [InlineData(UnitStopReason.Other, StopReason.Other)]
-    [InlineData(UnitStopReason.EvDisconnected, StopReason.EVDisconnected)]
-    [InlineData(UnitStopReason.PowerLoss, StopReason.PowerLoss)]
-    [InlineData(UnitStopReason.Remote, StopReason.Remote)]
-    public void Every_stop_reason_of_the_charger_has_its_OCPP_reason(UnitStopReason unit, StopReason ocpp) =>
+    [InlineData(StopReason.Local, StopTransactionReason.Local)]
+    [InlineData(StopReason.Shutdown, StopTransactionReason.Reboot)]
+    [InlineData(StopReason.Reboot, StopTransactionReason.Reboot)]
+    [InlineData(StopReason.Fault, StopTransactionReason.Other)]
+    [InlineData(StopReason.Other, StopTransactionReason.Other)]
+    [InlineData(StopReason.EvDisconnected, StopTransactionReason.EVDisconnected)]
+    [InlineData(StopReason.PowerLoss, StopTransactionReason.PowerLoss)]
+    [InlineData(StopReason.Remote, StopTransactionReason.Remote)]
+    public void Every_stop_reason_of_the_charger_has_its_OCPP_reason(StopReason unit, StopTransactionReason ocpp) =>
         Assert.Equal(ocpp, ChargerUnitPort.OcppReason(unit));
 
     [Fact]
@@ -241,7 +241,7 @@ public sealed class ChargerUnitPortTests : Akka.TestKit.Xunit2.TestKit
         Assert.True(_port.StartCharging("TAG-1"));
         RunUntil(() => _port.Read().Meter.CurrentA > 5, TimeSpan.FromSeconds(15), "charging");
         var sessionBefore = _port.LastStatus!.SessionId;
-        _port.StopCharging(StopReason.HardReset);
+        _port.StopCharging(StopTransactionReason.HardReset);
         Run(TimeSpan.FromSeconds(1));
         while (watcher.HasMessages) watcher.ReceiveOne(TimeSpan.Zero);
 
@@ -285,10 +285,10 @@ public sealed class ChargerUnitPortTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void An_OCPP_stop_reason_maps_to_the_chargers_own_PowerLoss_included()
     {
-        Assert.Equal(SmartElek.Charger.Sessions.StopReason.PowerLoss, ChargerUnitPort.UnitReason(StopReason.PowerLoss));
-        Assert.Equal(SmartElek.Charger.Sessions.StopReason.EvDisconnected, ChargerUnitPort.UnitReason(StopReason.EVDisconnected));
-        Assert.Equal(SmartElek.Charger.Sessions.StopReason.Remote, ChargerUnitPort.UnitReason(StopReason.DeAuthorized));
-        Assert.Equal(SmartElek.Charger.Sessions.StopReason.Other, ChargerUnitPort.UnitReason(StopReason.HardReset));
+        Assert.Equal(SmartElek.Charger.Sessions.StopReason.PowerLoss, ChargerUnitPort.UnitReason(StopTransactionReason.PowerLoss));
+        Assert.Equal(SmartElek.Charger.Sessions.StopReason.EvDisconnected, ChargerUnitPort.UnitReason(StopTransactionReason.EVDisconnected));
+        Assert.Equal(SmartElek.Charger.Sessions.StopReason.Remote, ChargerUnitPort.UnitReason(StopTransactionReason.DeAuthorized));
+        Assert.Equal(SmartElek.Charger.Sessions.StopReason.Other, ChargerUnitPort.UnitReason(StopTransactionReason.HardReset));
     }
 
     private void TapSet(int taps)
@@ -309,7 +309,7 @@ public sealed class ChargerUnitPortTests : Akka.TestKit.Xunit2.TestKit
         PlugInAndCharge();
         Told();
         TapSet(10);
-        RunUntil(() => Told().OfType<LocalStopRequested>().SingleOrDefault() is { Reason: StopReason.Reboot }, TimeSpan.FromSeconds(10), "the reboot's stop told as Reboot");
+        RunUntil(() => Told().OfType<LocalStopRequested>().SingleOrDefault() is { Reason: StopTransactionReason.Reboot }, TimeSpan.FromSeconds(10), "the reboot's stop told as Reboot");
     }
 
     [Fact]

@@ -74,7 +74,7 @@ public sealed class DurableChargePointTests
                             durable.Enqueue(meter);
                             break;
                         case Op.Stop:
-                            var stop = new StopTransactionRequest(value, at, placeholder, "TAG", StopReason.Local);
+                            var stop = new StopTransactionRequest(value, at, placeholder, "TAG", StopTransactionReason.Local);
                             reference.Enqueue(stop);
                             durable.Enqueue(stop);
                             break;
@@ -154,7 +154,7 @@ public sealed class DurableChargePointTests
                 {
                     0 => q => q.Enqueue(new StartTransactionRequest(1, "TAG", value, at), -1),
                     1 => q => q.Enqueue(new MeterValuesRequest(1, [new MeterValue(at, [new SampledValue(value.ToString(), Unit: UnitOfMeasure.Wh)])], -1)),
-                    2 => q => q.Enqueue(new StopTransactionRequest(value, at, -1, "TAG", StopReason.Local)),
+                    2 => q => q.Enqueue(new StopTransactionRequest(value, at, -1, "TAG", StopTransactionReason.Local)),
                     3 => q => q.RemoveHead(),
                     _ => q => q.RemapTransactionId(-1, value),
                 };

@@ -15,7 +15,7 @@ public class FramingTests
         new AuthorizeRequest("TAG-1"),
         new HeartbeatRequest(),
         new StartTransactionRequest(1, "TAG-1", 1200, T0, ReservationId: 7),
-        new StopTransactionRequest(2400, T0.AddHours(1), 42, "TAG-1", StopReason.EVDisconnected,
+        new StopTransactionRequest(2400, T0.AddHours(1), 42, "TAG-1", StopTransactionReason.EVDisconnected,
             [new MeterValue(T0, [new SampledValue("2400", ReadingContext.TransactionEnd, Measurand: Measurand.EnergyActiveImportRegister, Unit: UnitOfMeasure.Wh)])]),
         new StatusNotificationRequest(1, ChargePointErrorCode.GroundFailure, ChargePointStatus.Faulted, Timestamp: T0),
         new MeterValuesRequest(1, [new MeterValue(T0, [new SampledValue("230.1", ReadingContext.SamplePeriodic, Measurand: Measurand.Voltage, Phase: Phase.L1L2, Unit: UnitOfMeasure.V)])], 42),

@@ -13,7 +13,7 @@ public sealed class PowerLossRecoveryTests
         new(seq, new StartTransactionRequest(1, "TAG", 100, T0), 0, placeholder);
 
     private static QueuedTransactionMessage Stop(long seq, int transactionId) =>
-        new(seq, new StopTransactionRequest(150, T0, transactionId, "TAG", StopReason.Local), 0);
+        new(seq, new StopTransactionRequest(150, T0, transactionId, "TAG", StopTransactionReason.Local), 0);
 
     private static QueuedTransactionMessage Meter(long seq, int transactionId) =>
         new(seq, new MeterValuesRequest(1, [new MeterValue(T0, [new SampledValue("120")])], transactionId), 0);
@@ -25,7 +25,7 @@ public sealed class PowerLossRecoveryTests
         {
             var cut = new RememberedTransaction(1, id, "TAG-CUT", meterStart, T0);
             var stop = PowerLossRecovery.Stop(cut, register, T0.AddHours(3));
-            Assert.Equal(StopReason.PowerLoss, stop.Reason);
+            Assert.Equal(StopTransactionReason.PowerLoss, stop.Reason);
             Assert.Equal((id, "TAG-CUT", T0.AddHours(3)), (stop.TransactionId, stop.IdTag!, stop.Timestamp));
             Assert.Equal(register >= meterStart ? register : meterStart, stop.MeterStop);
             Assert.True(stop.MeterStop >= meterStart);

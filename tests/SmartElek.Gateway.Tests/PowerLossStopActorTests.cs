@@ -18,7 +18,7 @@ internal sealed class ReportingPort : IConnectorPort, IObservableConnectorPort
     public IActorRef ChargePoint { get; private set; } = ActorRefs.Nobody;
     public VehicleConnection Vehicle { get; set; } = VehicleConnection.None;
     public long RegisterWh { get => Interlocked.Read(ref _registerWh); set => Interlocked.Exchange(ref _registerWh, value); }
-    public List<StopReason> Stops { get; } = [];
+    public List<StopTransactionReason> Stops { get; } = [];
     private volatile bool _registerKnown = true;
     public bool RegisterKnown { get => _registerKnown; set => _registerKnown = value; }
 
@@ -28,7 +28,7 @@ internal sealed class ReportingPort : IConnectorPort, IObservableConnectorPort
         new MeterSnapshot(DateTimeOffset.UnixEpoch, RegisterWh, 0, 0, 0, 240, 60, 1, RegisterKnown: RegisterKnown));
 
     public bool StartCharging(string idTag) => Vehicle != VehicleConnection.None;
-    public void StopCharging(StopReason reason) => Stops.Add(reason);
+    public void StopCharging(StopTransactionReason reason) => Stops.Add(reason);
     public void ApplyCurrentLimit(decimal amps) { }
     public UnlockStatus Unlock() => UnlockStatus.NotSupported;
     public bool SetAvailability(bool operative) => true;
@@ -126,7 +126,7 @@ public sealed class PowerLossStopActorTests(ITestOutputHelper output)
         _port.ChargePoint.Tell(ConnectorChanged.Instance);
         var call = await NextTransactionMessage();
         var stop = Assert.IsType<StopTransactionRequest>(call.Request);
-        Assert.Equal((42, 12_345, StopReason.PowerLoss, "TAG-CUT"), (stop.TransactionId, stop.MeterStop, stop.Reason!.Value, stop.IdTag));
+        Assert.Equal((42, 12_345, StopTransactionReason.PowerLoss, "TAG-CUT"), (stop.TransactionId, stop.MeterStop, stop.Reason!.Value, stop.IdTag));
         Assert.Null(_memory.Running);
         Answer(call, new StopTransactionResponse());
         await NothingButStatus();
@@ -141,7 +141,7 @@ public sealed class PowerLossStopActorTests(ITestOutputHelper output)
         await NothingButStatus();
         Scheduler.Advance(TimeSpan.FromSeconds(10));
         var stop = Assert.IsType<StopTransactionRequest>((await NextTransactionMessage()).Request);
-        Assert.Equal((42, 10_000, StopReason.PowerLoss), (stop.TransactionId, stop.MeterStop, stop.Reason!.Value));
+        Assert.Equal((42, 10_000, StopTransactionReason.PowerLoss), (stop.TransactionId, stop.MeterStop, stop.Reason!.Value));
     }
 
     [Fact]
@@ -165,7 +165,7 @@ public sealed class PowerLossStopActorTests(ITestOutputHelper output)
         _port.RegisterKnown = true; // the unit recovered its register from the journal
         _port.ChargePoint.Tell(ConnectorChanged.Instance);
         var stop = Assert.IsType<StopTransactionRequest>((await NextTransactionMessage()).Request);
-        Assert.Equal((42, 5, StopReason.PowerLoss), (stop.TransactionId, stop.MeterStop, stop.Reason!.Value));
+        Assert.Equal((42, 5, StopTransactionReason.PowerLoss), (stop.TransactionId, stop.MeterStop, stop.Reason!.Value));
         Assert.Null(_memory.Running);
     }
 
@@ -189,7 +189,7 @@ public sealed class PowerLossStopActorTests(ITestOutputHelper output)
         Answer(authorize, new AuthorizeResponse(new IdTagInfo(AuthorizationStatus.Accepted)));
         var stopCall = await NextTransactionMessage();
         var stop = Assert.IsType<StopTransactionRequest>(stopCall.Request);
-        Assert.Equal((77, 10_500, StopReason.PowerLoss), (stop.TransactionId, stop.MeterStop, stop.Reason!.Value));
+        Assert.Equal((77, 10_500, StopTransactionReason.PowerLoss), (stop.TransactionId, stop.MeterStop, stop.Reason!.Value));
         Answer(stopCall, new StopTransactionResponse());
         var newStart = Assert.IsType<StartTransactionRequest>((await NextTransactionMessage()).Request);
         Assert.Equal("TAG-NEW", newStart.IdTag);

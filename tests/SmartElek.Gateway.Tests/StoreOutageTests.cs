@@ -49,7 +49,7 @@ public sealed class StoreOutageTests(ITestOutputHelper output)
         var id = new ChargerId("SE-OUT");
         var start = new StartTransactionRequest(1, "TAG-OUT", 100, T0);
         var meter = new MeterValuesRequest(1, [new MeterValue(T0.AddMinutes(1), [new SampledValue("160", Unit: UnitOfMeasure.Wh)])], -1);
-        var stop = new StopTransactionRequest(220, T0.AddMinutes(2), -1, "TAG-OUT", StopReason.Local);
+        var stop = new StopTransactionRequest(220, T0.AddMinutes(2), -1, "TAG-OUT", StopTransactionReason.Local);
         using (var store = open())
         {
             var cp = store.For(id);
@@ -166,7 +166,7 @@ public sealed class StoreOutageTests(ITestOutputHelper output)
         Assert.Equal(9, ((MeterValuesRequest)meterCall.Request).TransactionId);
         Answer(meterCall, new MeterValuesResponse());
         var stopCall = await Next("StopTransaction");
-        Assert.Equal((9, StopReason.Local), (((StopTransactionRequest)stopCall.Request).TransactionId, ((StopTransactionRequest)stopCall.Request).Reason!.Value));
+        Assert.Equal((9, StopTransactionReason.Local), (((StopTransactionRequest)stopCall.Request).TransactionId, ((StopTransactionRequest)stopCall.Request).Reason!.Value));
         Answer(stopCall, new StopTransactionResponse());
         await cp.Ask<ChargePointState>(GetState.Instance);
         Assert.True(memory.WaitWritten(TimeSpan.FromSeconds(30)), memory.StoreError);

@@ -14,9 +14,9 @@ namespace SmartElek.Actors.Charger;
 /// <summary>What the outside world (site allocator, Gateway, Host) says to one charger unit.</summary>
 public static class ChargerProtocol
 {
-    /// <summary>The current this charger may offer, from the site allocator. Until one arrives the charger offers its own maximum.</summary>
+    /// <summary>Amps this charger may offer, granted without a site lease (a lone unit's allocator, tests); on a site the allocator sends <see cref="SiteProtocol.CurrentGrant"/>. Until either arrives the charger offers its own maximum.</summary>
     [WireName("charger.offer-current.v1")]
-    public sealed record OfferCurrent(ChargerId ChargerId, double Amps) : IWireMessage;
+    public sealed record GrantAmps(ChargerId ChargerId, double Amps) : IWireMessage;
 
     /// <summary>
     /// The central system's composite smart-charging limit in A per line (OCPP), or null when no

@@ -10,19 +10,19 @@ namespace SmartElek.Actors.Charger;
 /// <summary>What the site, the charge point and the user ask of the unit: grants, limits, settings, session commands.</summary>
 public sealed partial class ChargerUnit
 {
-    private void OnOffer(ChargerProtocol.OfferCurrent offer)
+    private void OnGrantAmps(ChargerProtocol.GrantAmps grant)
     {
-        if (offer.ChargerId != _id)
+        if (grant.ChargerId != _id)
         {
-            _log.Warning("Charger {0}: ignored an offer meant for {1}", _id, offer.ChargerId);
+            _log.Warning("Charger {0}: ignored a grant meant for {1}", _id, grant.ChargerId);
             return;
         }
-        if (double.IsNaN(offer.Amps) || offer.Amps < 0)
+        if (double.IsNaN(grant.Amps) || grant.Amps < 0)
         {
-            _log.Warning("Charger {0}: ignored an invalid offer of {1} A (must be 0 A or more)", _id, offer.Amps);
+            _log.Warning("Charger {0}: ignored an invalid grant of {1} A (must be 0 A or more)", _id, grant.Amps);
             return;
         }
-        Apply(new ChargerUnitFact.Offered(offer.Amps));
+        Apply(new ChargerUnitFact.GrantedWithoutLease(grant.Amps));
         Reconcile();
     }
 

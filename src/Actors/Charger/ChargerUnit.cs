@@ -130,7 +130,7 @@ public sealed partial class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboun
         Receive<ButtonProtocol.Pressed>(p => _safetyActor.Tell(new SafetyProtocol.SetButtonPressed(p.At)));
         Receive<ButtonProtocol.ActionTriggered>(OnButtonAction);
 
-        Receive<ChargerProtocol.OfferCurrent>(OnOffer);
+        Receive<ChargerProtocol.GrantAmps>(OnGrantAmps);
         Receive<SiteProtocol.CurrentGrant>(OnGrant);
         Receive<ChargerProtocol.SetCurrentLimit>(OnCurrentLimit);
         Receive<ChargerProtocol.SetAvailability>(a =>

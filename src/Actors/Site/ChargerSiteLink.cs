@@ -4,8 +4,7 @@ using SmartElek.Charger.J1772;
 using SmartElek.Charger.Sessions;
 using SmartElek.Charger.Settings;
 using SmartElek.Site;
-using SiteStatus = SmartElek.Site.Grants.ChargerStatus;
-using UnitStatus = SmartElek.Actors.Charger.ChargerStatus;
+using SmartElek.Site.Grants;
 
 namespace SmartElek.Actors.Site;
 
@@ -28,7 +27,7 @@ public static class SiteStatusMapping
     /// leaving the site, it takes no grant: its amps go to the others, its fail-safe share stays
     /// counted). The unit meters one current that flows on both of its lines.
     /// </summary>
-    public static SiteStatus ToSite(UnitStatus unit, ChargerSettings? settings) =>
+    public static SiteChargerStatus ToSite(ChargerStatus unit, ChargerSettings? settings) =>
         new(WantsCurrent(unit), unit.Pilot.ToString(), new SiteProtocol.LineCurrents(unit.DrawnAmps, unit.DrawnAmps),
             unit.OfferedAmps, unit.AppliedGrantEpoch, unit.AppliedGrantSeq)
         {
@@ -37,7 +36,7 @@ public static class SiteStatusMapping
             SessionEnergyWh = unit.SessionKwh * 1000,
         };
 
-    public static bool WantsCurrent(UnitStatus unit) =>
+    public static bool WantsCurrent(ChargerStatus unit) =>
         unit.Operative && !unit.Faulted && unit.OnSiteLink && unit.Pilot is PilotState.B or PilotState.C
         && unit.Session is SessionPhase.Authorised or SessionPhase.Charging or SessionPhase.SuspendedByEv or SessionPhase.SuspendedByEvse;
 }
@@ -54,9 +53,9 @@ public sealed class ChargerSiteLink : ReceiveActor, IWithTimers
     readonly IActorRef unit;
     readonly IActorRef member;
     readonly TimeSpan settingsEvery;
-    UnitStatus? last;
+    ChargerStatus? last;
     ChargerSettings? settings;
-    SiteStatus? told;
+    SiteChargerStatus? told;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -69,7 +68,7 @@ public sealed class ChargerSiteLink : ReceiveActor, IWithTimers
         this.member = member;
         this.settingsEvery = settingsEvery;
 
-        Receive<UnitStatus>(s =>
+        Receive<ChargerStatus>(s =>
         {
             last = s;
             Tell();

@@ -10,7 +10,7 @@ namespace SmartElek.Actors.Site;
 public static class SiteMemberProtocol
 {
     /// <summary>From the charger: its pilot, meter and applied grant, sent on every change (and at least each report interval).</summary>
-    public sealed record StatusChanged(ChargerStatus Status);
+    public sealed record StatusChanged(SiteChargerStatus Status);
 
     internal sealed record ReportTick
     {
@@ -46,7 +46,7 @@ public sealed class SiteMember : ReceiveActor, IWithTimers
     readonly double asksForMoreWithinAmps;
     readonly ILoggingAdapter log = Context.GetLogger();
     readonly bool startUnreserved;
-    ChargerStatus? status;
+    SiteChargerStatus? status;
     bool left;
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -115,7 +115,7 @@ public sealed class SiteMember : ReceiveActor, IWithTimers
 
     void Report()
     {
-        var current = status ?? new ChargerStatus(false, "unknown", default, holder.FailSafeAmps, 0, 0);
+        var current = status ?? new SiteChargerStatus(false, "unknown", default, holder.FailSafeAmps, 0, 0);
         allocator.Tell(holder.NextReport(current, Now));
     }
 

@@ -1,13 +1,13 @@
+using SmartElek.Actors.Charger;
 using SmartElek.Charger.Settings;
 using SmartElek.Site.View;
-using UnitStatus = SmartElek.Actors.Charger.ChargerStatus;
 
 namespace SmartElek.Actors.SiteView;
 
 /// <summary>A unit's status as the site view carries it (pure): rounded to what is shown.</summary>
 public static class ChargerSnapshots
 {
-    public static ChargerSnapshot Of(UnitStatus s, ChargerSettings? settings)
+    public static ChargerSnapshot Of(ChargerStatus s, ChargerSettings? settings)
     {
         ArgumentNullException.ThrowIfNull(s);
         var inSession = s.SessionId is not null;

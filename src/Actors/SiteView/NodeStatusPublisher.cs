@@ -4,7 +4,6 @@ using SmartElek.Actors.Charger;
 using SmartElek.Charger.Settings;
 using SmartElek.Site.View;
 using static SmartElek.Actors.SiteView.SiteViewProtocol;
-using UnitStatus = SmartElek.Actors.Charger.ChargerStatus;
 
 namespace SmartElek.Actors.SiteView;
 
@@ -32,7 +31,7 @@ public sealed class NodeStatusPublisher : ReceiveActor, IWithTimers
     private readonly Dictionary<IActorRef, ChargerId> _idByUnit = [];
     private readonly PublisherPacing _pacing;
     private readonly Guid _publisher = Guid.NewGuid();
-    private readonly Dictionary<ChargerId, UnitStatus> _statuses = [];
+    private readonly Dictionary<ChargerId, ChargerStatus> _statuses = [];
     private readonly Dictionary<ChargerId, ChargerSettings> _settings = [];
     private readonly Dictionary<ChargerId, (ChargerSnapshot Snapshot, DateTimeOffset At)> _sent = [];
     private readonly HashSet<ChargerId> _dirty = [];
@@ -51,7 +50,7 @@ public sealed class NodeStatusPublisher : ReceiveActor, IWithTimers
         _pacing = pacing;
         foreach (var (id, unit) in units) _idByUnit[unit] = id;
 
-        Receive<UnitStatus>(s =>
+        Receive<ChargerStatus>(s =>
         {
             _statuses[s.ChargerId] = s;
             _dirty.Add(s.ChargerId);

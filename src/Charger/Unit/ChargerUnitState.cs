@@ -44,8 +44,8 @@ public abstract record ChargerUnitFact
 
     public sealed record SessionChanged(SessionState Session) : ChargerUnitFact;
 
-    /// <summary>An offer not bound to a site grant (a lone unit's allocator or a test); 0 A or more. Not taken off the site link.</summary>
-    public sealed record Offered(double Amps) : ChargerUnitFact;
+    /// <summary>Amps granted without a site lease (a lone unit's allocator or a test); 0 A or more. Not taken off the site link.</summary>
+    public sealed record GrantedWithoutLease(double Amps) : ChargerUnitFact;
 
     /// <summary>A site grant, replacing whatever was granted before; its amps are 0 or more.</summary>
     public sealed record Granted(SiteProtocol.CurrentGrant Grant) : ChargerUnitFact;
@@ -258,7 +258,7 @@ public sealed record ChargerUnitState
         ChargerUnitFact.RelaysMoved m => this with { RelaysClosed = m.Closed },
         ChargerUnitFact.SafetyChanged s => this with { Safety = s.Safety, Thermal = s.Thermal },
         ChargerUnitFact.SessionChanged s => this with { Session = s.Session },
-        ChargerUnitFact.Offered o => Amps(o.Amps, "An offer") is var offered && OnSiteLink ? this with { GrantedAmps = offered } : this,
+        ChargerUnitFact.GrantedWithoutLease g => Amps(g.Amps, "A grant") is var granted && OnSiteLink ? this with { GrantedAmps = granted } : this,
         // Off the site's network a grant cannot arrive: one that does (the simulation's in-process link) is not taken.
         ChargerUnitFact.Granted g => Amps(g.Grant.Amps, "A grant") is var amps && OnSiteLink
             ? (this with { Grant = g.Grant, GrantedAmps = amps }).NoteGrantApplied()

@@ -20,7 +20,7 @@ public abstract record CallEffect
     /// <summary>The idTag is authorised as it is (a remote start without AuthorizeRemoteTxRequests).</summary>
     public sealed record Authorise(string IdTag, ChargingProfile? Profile) : CallEffect;
 
-    public sealed record StopTransaction(StopReason Reason) : CallEffect;
+    public sealed record StopTransaction(StopTransactionReason Reason) : CallEffect;
 
     /// <summary>The charger restarts now.</summary>
     public sealed record Restart(ResetType Type) : CallEffect;

@@ -35,7 +35,7 @@ public static class CentralSystemCalls
         GetConfigurationRequest r => CallAnswer.Of(state.Configuration.Get(r.Key), state),
         RemoteStartTransactionRequest r => RemoteStart(r, state, context),
         RemoteStopTransactionRequest r => state.Transaction?.Id == r.TransactionId
-            ? new(new RemoteStopTransactionResponse(RemoteStartStopStatus.Accepted), state, [], [new CallEffect.StopTransaction(StopReason.Remote)])
+            ? new(new RemoteStopTransactionResponse(RemoteStartStopStatus.Accepted), state, [], [new CallEffect.StopTransaction(StopTransactionReason.Remote)])
             : CallAnswer.Of(new RemoteStopTransactionResponse(RemoteStartStopStatus.Rejected), state),
         ResetRequest r => Reset(r, state, context),
         UnlockConnectorRequest => CallAnswer.Of(new UnlockConnectorResponse(UnlockStatus.NotSupported), state), // a connector we do not have
@@ -104,7 +104,7 @@ public static class CentralSystemCalls
         if (context.RestartPending)
             return new(accepted, state, [], r.Type == ResetType.Hard ? [new CallEffect.Restart(ResetType.Hard)] : []);
         CallEffect[] after = state.Transaction is null ? [new CallEffect.Restart(r.Type)]
-            : r.Type == ResetType.Hard ? [new CallEffect.StopTransaction(StopReason.HardReset), new CallEffect.Restart(ResetType.Hard)]
+            : r.Type == ResetType.Hard ? [new CallEffect.StopTransaction(StopTransactionReason.HardReset), new CallEffect.Restart(ResetType.Hard)]
             : [new CallEffect.RestartAfterStop(r.Type)];
         return new(accepted, state, [], after);
     }

@@ -85,7 +85,7 @@ public sealed partial class ChargePointActor
                     Restart(r.Type);
                     break;
                 }
-                _restart = new PendingRestart(r.Type, StopTransaction(StopReason.SoftReset));
+                _restart = new PendingRestart(r.Type, StopTransaction(StopTransactionReason.SoftReset));
                 Timers.StartSingleTimer("restart", new RestartDue(), _settings.CallTimeout ?? TimeSpan.FromSeconds(30));
                 TrySend();
                 break;
@@ -158,7 +158,7 @@ public sealed partial class ChargePointActor
     // says then (UnlockFailed while power is still on the cable).
     private void BeginUnlock(string messageId)
     {
-        long? stop = _state.Transaction is not null ? StopTransaction(StopReason.UnlockCommand) : null;
+        long? stop = _state.Transaction is not null ? StopTransaction(StopTransactionReason.UnlockCommand) : null;
         _unlocks.Add(new PendingUnlock(messageId, stop));
         Timers.StartSingleTimer(UnlockTimer(messageId), new UnlockDue(messageId), _settings.UnlockWait ?? TimeSpan.FromSeconds(10));
         TrySend();

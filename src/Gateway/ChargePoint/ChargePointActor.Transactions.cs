@@ -66,7 +66,7 @@ public sealed partial class ChargePointActor
         StopCutTransaction(CutStop.RegisterAtStart);
         var s = _port.Read();
         if (_state.Transaction is not null && s.Vehicle == VehicleConnection.None && _state.Configuration.StopTransactionOnEVSideDisconnect)
-            StopTransaction(StopReason.EVDisconnected);
+            StopTransaction(StopTransactionReason.EVDisconnected);
         if (s.Vehicle == VehicleConnection.None) _state = _state.Apply(ConnectorFact.VehicleLeft.Instance);
         TryStartTransaction();
         ReportStatus();
@@ -201,11 +201,11 @@ public sealed partial class ChargePointActor
         if (!running || _state.Transaction is not { } t) return;
         _memory?.RememberTransaction(new RememberedTransaction(Connector, t.Id, t.IdTag, t.MeterStart, t.Start));
         if (answer.IdTagInfo.Status != AuthorizationStatus.Accepted && _state.Configuration.StopTransactionOnInvalidId)
-            StopTransaction(StopReason.DeAuthorized);
+            StopTransaction(StopTransactionReason.DeAuthorized);
     }
 
     /// <returns>the queue sequence of its StopTransaction</returns>
-    private long StopTransaction(StopReason reason)
+    private long StopTransaction(StopTransactionReason reason)
     {
         var t = _state.Transaction!;
         var s = _port.Read();

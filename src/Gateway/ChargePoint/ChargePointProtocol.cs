@@ -46,9 +46,9 @@ public static class ChargePointProtocol
 
     /// <summary>
     /// From the charger: the session ended there, not at the charge point's request: the user
-    /// (<see cref="StopReason.Local"/>) or the controller shutting down (<see cref="StopReason.Reboot"/>).
+    /// (<see cref="StopTransactionReason.Local"/>) or the controller shutting down (<see cref="StopTransactionReason.Reboot"/>).
     /// </summary>
-    public sealed record LocalStopRequested(StopReason Reason = StopReason.Local);
+    public sealed record LocalStopRequested(StopTransactionReason Reason = StopTransactionReason.Local);
 
     /// <summary>
     /// From an <see cref="IFirmwarePort"/>: the charger's firmware update reached <paramref name="Status"/>;

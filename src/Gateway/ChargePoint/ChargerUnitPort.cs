@@ -5,8 +5,6 @@ using SmartElek.Charger.Firmware;
 using SmartElek.Charger.J1772;
 using SmartElek.Charger.Sessions;
 using SmartElek.Gateway.Ocpp16;
-using OcppStopReason = SmartElek.Gateway.Ocpp16.StopReason;
-using UnitStopReason = SmartElek.Charger.Sessions.StopReason;
 
 namespace SmartElek.Gateway.ChargePoint;
 
@@ -94,7 +92,7 @@ public sealed class ChargerUnitPort : IConnectorPort, IObservableConnectorPort, 
         return true;
     }
 
-    public void StopCharging(OcppStopReason reason)
+    public void StopCharging(StopTransactionReason reason)
     {
         lock (_gate) _stopAsked = _status is { } st && Authorised(st.Session);
         _unit.Tell(new ChargerProtocol.StopCharging(UnitReason(reason)), _listener);
@@ -215,13 +213,13 @@ public sealed class ChargerUnitPort : IConnectorPort, IObservableConnectorPort, 
         p is SessionPhase.Authorised or SessionPhase.Charging or SessionPhase.SuspendedByEv or SessionPhase.SuspendedByEvse;
 
     /// <summary>The charger's reason for an OCPP stop reason. Pure.</summary>
-    public static UnitStopReason UnitReason(OcppStopReason reason) => reason switch
+    public static StopReason UnitReason(StopTransactionReason reason) => reason switch
     {
-        OcppStopReason.EVDisconnected => UnitStopReason.EvDisconnected,
-        OcppStopReason.Local => UnitStopReason.Local,
-        OcppStopReason.Remote or OcppStopReason.DeAuthorized or OcppStopReason.UnlockCommand => UnitStopReason.Remote,
-        OcppStopReason.PowerLoss => UnitStopReason.PowerLoss,
-        _ => UnitStopReason.Other,
+        StopTransactionReason.EVDisconnected => StopReason.EvDisconnected,
+        StopTransactionReason.Local => StopReason.Local,
+        StopTransactionReason.Remote or StopTransactionReason.DeAuthorized or StopTransactionReason.UnlockCommand => StopReason.Remote,
+        StopTransactionReason.PowerLoss => StopReason.PowerLoss,
+        _ => StopReason.Other,
     };
 
     /// <summary>
@@ -229,14 +227,14 @@ public sealed class ChargerUnitPort : IConnectorPort, IObservableConnectorPort, 
     /// ends its sessions as a reboot of the charge point would (OCPP 1.6 has no "shutdown"), and so
     /// does the unit's own reboot (10 SET taps, a firmware install); any other reason is Other.
     /// </summary>
-    public static OcppStopReason OcppReason(UnitStopReason? reason) => reason switch
+    public static StopTransactionReason OcppReason(StopReason? reason) => reason switch
     {
-        UnitStopReason.EvDisconnected => OcppStopReason.EVDisconnected,
-        UnitStopReason.Local or null => OcppStopReason.Local,
-        UnitStopReason.Remote => OcppStopReason.Remote,
-        UnitStopReason.PowerLoss => OcppStopReason.PowerLoss,
-        UnitStopReason.Shutdown or UnitStopReason.Reboot => OcppStopReason.Reboot,
-        _ => OcppStopReason.Other,
+        StopReason.EvDisconnected => StopTransactionReason.EVDisconnected,
+        StopReason.Local or null => StopTransactionReason.Local,
+        StopReason.Remote => StopTransactionReason.Remote,
+        StopReason.PowerLoss => StopTransactionReason.PowerLoss,
+        StopReason.Shutdown or StopReason.Reboot => StopTransactionReason.Reboot,
+        _ => StopTransactionReason.Other,
     };
 
     // What the charge point's status depends on: a change of any of these is worth a ConnectorChanged.
@@ -299,7 +297,7 @@ public sealed class ChargerUnitPort : IConnectorPort, IObservableConnectorPort, 
             if (_confirmedStart >= start || start != _localStart || _status is not { } st || !Authorised(st.Session)) return;
             _stopAsked = true;
         }
-        _unit.Tell(new ChargerProtocol.StopCharging(UnitStopReason.Other), _listener);
+        _unit.Tell(new ChargerProtocol.StopCharging(StopReason.Other), _listener);
     }
 
     /// <summary>Subscribes to the unit's status and hands every status to the port.</summary>

@@ -15,7 +15,7 @@ public enum ConnectorFault
 /// <summary>One reading of the charger's metrology.</summary>
 /// <param name="EnergyWh">the monotonic energy register</param>
 /// <param name="CurrentA">metered current per line</param>
-/// <param name="OfferedA">the current offered on the pilot (the allocator's grant)</param>
+/// <param name="OfferedA">the current the pilot's PWM offers the vehicle (at most the allocator's grant)</param>
 /// <param name="SocPercent">estimated state of charge, if the user gave enough to estimate it</param>
 /// <param name="RegisterKnown">
 /// False while the charger does not know its lifetime register yet (after a power-up, until it has
@@ -53,7 +53,7 @@ public interface IConnectorPort
     bool StartCharging(string idTag);
 
     /// <summary>The transaction ends: a controlled stop (offer 0 A, then open the relays).</summary>
-    void StopCharging(StopReason reason);
+    void StopCharging(StopTransactionReason reason);
 
     /// <summary>
     /// The composite smart-charging limit in A per phase, one decimal; the charger's maximum

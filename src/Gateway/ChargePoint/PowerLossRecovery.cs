@@ -27,5 +27,5 @@ public static class PowerLossRecovery
     /// register never goes backwards; one not yet known or lower than meterStart gives meterStart).
     /// </summary>
     public static StopTransactionRequest Stop(RememberedTransaction transaction, long registerWh, DateTimeOffset at) =>
-        new((int)Math.Max(registerWh, transaction.MeterStart), at, transaction.TransactionId, transaction.IdTag, StopReason.PowerLoss);
+        new((int)Math.Max(registerWh, transaction.MeterStart), at, transaction.TransactionId, transaction.IdTag, StopTransactionReason.PowerLoss);
 }

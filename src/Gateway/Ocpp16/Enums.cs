@@ -148,8 +148,9 @@ public enum ChargePointErrorCode
 [JsonConverter(typeof(OcppEnumConverter<ChargePointStatus>))]
 public enum ChargePointStatus { Available, Preparing, Charging, SuspendedEVSE, SuspendedEV, Finishing, Reserved, Unavailable, Faulted }
 
-[JsonConverter(typeof(OcppEnumConverter<StopReason>))]
-public enum StopReason { EmergencyStop, EVDisconnected, HardReset, Local, Other, PowerLoss, Reboot, Remote, SoftReset, UnlockCommand, DeAuthorized }
+/// <summary>OCPP 1.6's <c>Reason</c> of a StopTransaction (the charger's own <see cref="SmartElek.Charger.Sessions.StopReason"/> maps onto it).</summary>
+[JsonConverter(typeof(OcppEnumConverter<StopTransactionReason>))]
+public enum StopTransactionReason { EmergencyStop, EVDisconnected, HardReset, Local, Other, PowerLoss, Reboot, Remote, SoftReset, UnlockCommand, DeAuthorized }
 
 [JsonConverter(typeof(OcppEnumConverter<MessageTrigger>))]
 public enum MessageTrigger { BootNotification, DiagnosticsStatusNotification, FirmwareStatusNotification, Heartbeat, MeterValues, StatusNotification }

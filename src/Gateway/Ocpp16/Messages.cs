@@ -206,7 +206,7 @@ public sealed record StopTransactionRequest(
     DateTimeOffset Timestamp,
     int TransactionId,
     string? IdTag = null,
-    StopReason? Reason = null,
+    StopTransactionReason? Reason = null,
     IReadOnlyList<MeterValue>? TransactionData = null) : IOcppRequest, IOcppCheckedPayload
 {
     void IOcppCheckedPayload.Check(CallErrorCode code) => OcppChecks.CiString(IdTag, 20, "idTag", code);

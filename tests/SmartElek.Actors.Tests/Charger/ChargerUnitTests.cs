@@ -55,23 +55,23 @@ public sealed class ChargerUnitTests(ITestOutputHelper output) : ChargerUnitHarn
     {
         PowerUp();
         PlugInAndCharge();
-        Unit.Tell(new ChargerProtocol.OfferCurrent(Id, 10));
+        Unit.Tell(new ChargerProtocol.GrantAmps(Id, 10));
         Run(Step);
         Assert.InRange(OfferOnTheWire, 9.9, 10);
 
-        Unit.Tell(new ChargerProtocol.OfferCurrent(Id, 20));
+        Unit.Tell(new ChargerProtocol.GrantAmps(Id, 20));
         Run(TimeSpan.FromSeconds(4.8));
         Assert.InRange(OfferOnTheWire, 9.9, 10);
         Run(TimeSpan.FromMilliseconds(300));
         Assert.InRange(OfferOnTheWire, 19.9, 20);
 
-        Unit.Tell(new ChargerProtocol.OfferCurrent(Id, 25));
+        Unit.Tell(new ChargerProtocol.GrantAmps(Id, 25));
         Run(Step);
-        Unit.Tell(new ChargerProtocol.OfferCurrent(Id, 8));
+        Unit.Tell(new ChargerProtocol.GrantAmps(Id, 8));
         Run(Step);
         Assert.InRange(OfferOnTheWire, 7.9, 8);
 
-        Unit.Tell(new ChargerProtocol.OfferCurrent(Id, 0));
+        Unit.Tell(new ChargerProtocol.GrantAmps(Id, 0));
         Run(Step);
         Assert.Equal(0, OfferOnTheWire);
         Assert.False(RelaysCommandedClosed);
@@ -85,12 +85,12 @@ public sealed class ChargerUnitTests(ITestOutputHelper output) : ChargerUnitHarn
         PowerUp(AutoStart with { MaxCurrent = 24 });
         PlugInAndCharge();
         Assert.Equal(24, Status().OfferedAmps);
-        Unit.Tell(new ChargerProtocol.OfferCurrent(Id, 5));
+        Unit.Tell(new ChargerProtocol.GrantAmps(Id, 5));
         Run(Step);
         Assert.Equal(0, Status().OfferedAmps);
         Assert.False(RelaysCommandedClosed);
-        Unit.Tell(new ChargerProtocol.OfferCurrent(new ChargerId("someone-else"), 30));
-        Unit.Tell(new ChargerProtocol.OfferCurrent(Id, double.NaN));
+        Unit.Tell(new ChargerProtocol.GrantAmps(new ChargerId("someone-else"), 30));
+        Unit.Tell(new ChargerProtocol.GrantAmps(Id, double.NaN));
         Run(TimeSpan.FromSeconds(6));
         Assert.Equal(5, Status().GrantedAmps);
     }
@@ -170,7 +170,7 @@ public sealed class ChargerUnitTests(ITestOutputHelper output) : ChargerUnitHarn
         Board.PlugIn(new VehicleSpec());
         otherBoard.PlugIn(new VehicleSpec());
         Run(TimeSpan.FromSeconds(10));
-        other.Tell(new ChargerProtocol.OfferCurrent(otherId, 12));
+        other.Tell(new ChargerProtocol.GrantAmps(otherId, 12));
         Run(TimeSpan.FromSeconds(10));
         otherBoard.InjectLeakage(40);
         Run(TimeSpan.FromSeconds(1));

@@ -109,7 +109,7 @@ public sealed class RelayInvariantPropertyTests(ITestOutputHelper output) : Char
                 vehicle.WantsEnergy = false;
                 break;
             case Act.Offer:
-                Unit.Tell(new ChargerProtocol.OfferCurrent(Id, step.Arg));
+                Unit.Tell(new ChargerProtocol.GrantAmps(Id, step.Arg));
                 break;
             case Act.Leak:
                 Board.InjectLeakage(step.Arg);

@@ -149,7 +149,7 @@ public sealed class SafetyTests(ITestOutputHelper output) : ChargerUnitHarness(o
         PowerUp();
         var vehicle = PlugInAndCharge();
         vehicle.IgnoresLowerOffers = true;
-        Unit.Tell(new ChargerProtocol.OfferCurrent(Id, 10));
+        Unit.Tell(new ChargerProtocol.GrantAmps(Id, 10));
         Run(TimeSpan.FromMilliseconds(200));
         Assert.InRange(Status().OfferedAmps, 9.9, 10);
 
@@ -167,7 +167,7 @@ public sealed class SafetyTests(ITestOutputHelper output) : ChargerUnitHarness(o
     {
         PowerUp();
         PlugInAndCharge(new VehicleSpec(ResponseDelay: TimeSpan.FromSeconds(5)));
-        Unit.Tell(new ChargerProtocol.OfferCurrent(Id, 10));
+        Unit.Tell(new ChargerProtocol.GrantAmps(Id, 10));
         Run(TimeSpan.FromSeconds(30));
         var status = Status();
         Assert.Empty(status.Faults);

@@ -104,7 +104,7 @@ public sealed class SetButtonTests(ITestOutputHelper output) : ChargerUnitHarnes
         Assert.Contains(Status().Faults, f => f.Kind == FaultKind.GfciSelfTestFailed);
         var vehicle = Board.PlugIn(new VehicleSpec());
         vehicle.NeedsVentilation = true;
-        Unit.Tell(new ChargerProtocol.OfferCurrent(Id, 16));
+        Unit.Tell(new ChargerProtocol.GrantAmps(Id, 16));
         Run(TimeSpan.FromSeconds(10));
         // No offer while faulted, so the vehicle stays in B; repair the GFCI and press SET.
         Board.BreakGfciSelfTest(false);

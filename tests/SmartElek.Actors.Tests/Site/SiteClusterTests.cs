@@ -210,7 +210,7 @@ public sealed class SiteClusterTests(ITestOutputHelper output) : IAsyncLifetime
             void Status()
             {
                 var offer = applied?.Amps ?? 0;
-                member?.Tell(new SiteMemberProtocol.StatusChanged(new ChargerStatus(wants, wants ? "C" : "B",
+                member?.Tell(new SiteMemberProtocol.StatusChanged(new SiteChargerStatus(wants, wants ? "C" : "B",
                     new LineCurrents(draw, draw), offer, applied?.AllocatorEpoch ?? 0, applied?.GrantSeq ?? 0)));
             }
         }

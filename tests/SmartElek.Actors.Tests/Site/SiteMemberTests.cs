@@ -54,14 +54,14 @@ public class SiteMemberTests() : Akka.TestKit.Xunit2.TestKit(ConfigurationFactor
         var allocator = CreateTestProbe();
         var member = Sys.ActorOf(SiteMember.Props(Id, 0, charger, allocator));
         await allocator.ExpectMsgAsync<ChargerReport>();
-        member.Tell(new SiteMemberProtocol.StatusChanged(new ChargerStatus(true, "C", new LineCurrents(9, 9.1), 10, 3, 4) { UserMaxAmps = 16 }));
+        member.Tell(new SiteMemberProtocol.StatusChanged(new SiteChargerStatus(true, "C", new LineCurrents(9, 9.1), 10, 3, 4) { UserMaxAmps = 16 }));
         var report = await allocator.ExpectMsgAsync<ChargerReport>();
         Assert.True(report.WantsCurrent);
         Assert.Equal(9.1, report.DrawnAmps.Max);
         Assert.Equal(16, report.UserMaxAmps);
         Assert.Equal(2, report.ReportSeq);
 
-        member.Tell(new SiteMemberProtocol.StatusChanged(new ChargerStatus(true, "C", new LineCurrents(9.5, 9.6), 10, 3, 4) { UserMaxAmps = 16 }));
+        member.Tell(new SiteMemberProtocol.StatusChanged(new SiteChargerStatus(true, "C", new LineCurrents(9.5, 9.6), 10, 3, 4) { UserMaxAmps = 16 }));
         await allocator.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
         Scheduler.Advance(LeasePolicy.Default.ReportInterval);
         report = await allocator.ExpectMsgAsync<ChargerReport>();
@@ -77,7 +77,7 @@ public class SiteMemberTests() : Akka.TestKit.Xunit2.TestKit(ConfigurationFactor
         var member = Sys.ActorOf(SiteMember.Props(Id, 0, charger, allocator));
         await allocator.ExpectMsgAsync<ChargerReport>();
         // Held at 8.4 A by its draw cap while it draws 6.4 A: reported once, then only at the interval.
-        var capped = new ChargerStatus(true, "C", new LineCurrents(6.4, 6.4), 8.4, 3, 4);
+        var capped = new SiteChargerStatus(true, "C", new LineCurrents(6.4, 6.4), 8.4, 3, 4);
         member.Tell(new SiteMemberProtocol.StatusChanged(capped));
         await allocator.ExpectMsgAsync<ChargerReport>();
         member.Tell(new SiteMemberProtocol.StatusChanged(capped with { DrawnAmps = new LineCurrents(6.9, 6.9) }));

@@ -33,7 +33,7 @@ public class GrantLedgerTests
         public double? UserMax;
 
         public ChargerReport Report(DateTimeOffset now) =>
-            Holder.NextReport(new ChargerStatus(Wants, Wants ? "C" : "A", new LineCurrents(Drawn, Drawn), Offer, Epoch, Seq) { UserMaxAmps = UserMax }, now);
+            Holder.NextReport(new SiteChargerStatus(Wants, Wants ? "C" : "A", new LineCurrents(Drawn, Drawn), Offer, Epoch, Seq) { UserMaxAmps = UserMax }, now);
 
         public void Take(IEnumerable<CurrentGrant> grants, DateTimeOffset now)
         {
@@ -334,7 +334,7 @@ public class GrantLedgerTests
     public void A_late_grant_of_an_older_allocator_is_refused_while_the_newer_lease_holds()
     {
         var holder = new LeaseHolder(A, 0, Lease);
-        var report = holder.NextReport(new ChargerStatus(true, "C", default, 0, 0, 0), T0);
+        var report = holder.NextReport(new SiteChargerStatus(true, "C", default, 0, 0, 0), T0);
         CurrentGrant Grant(long epoch, long seq, double amps) =>
             new(A, epoch, seq, amps, holder.Incarnation, report.ReportSeq, Lease.LeaseDuration, T0 + Lease.LeaseDuration, new LimitReason(LimitKind.ChargerRating));
         Assert.NotNull(holder.OnGrant(Grant(5, 1, 10), T0));
@@ -348,7 +348,7 @@ public class GrantLedgerTests
     public void A_grant_anchored_to_an_unknown_or_too_old_report_is_refused()
     {
         var holder = new LeaseHolder(A, 6, Lease);
-        var report = holder.NextReport(new ChargerStatus(true, "C", default, 0, 0, 0), T0);
+        var report = holder.NextReport(new SiteChargerStatus(true, "C", default, 0, 0, 0), T0);
         var stranger = new CurrentGrant(A, 3, 1, 20, Guid.NewGuid(), report.ReportSeq, Lease.LeaseDuration, T0, new LimitReason(LimitKind.ChargerRating));
         Assert.Null(holder.OnGrant(stranger, T0));
         var late = stranger with { AnchorIncarnation = holder.Incarnation };
@@ -361,10 +361,10 @@ public class GrantLedgerTests
     public void The_report_says_what_the_charger_may_draw_including_a_lowered_offer_for_the_vehicle_window()
     {
         var holder = new LeaseHolder(A, 0, Lease);
-        holder.NextReport(new ChargerStatus(true, "C", new LineCurrents(20, 20), 20, 0, 0), T0);
-        var lowered = holder.NextReport(new ChargerStatus(true, "C", new LineCurrents(20, 20), 10, 0, 0), T0 + TimeSpan.FromSeconds(1));
+        holder.NextReport(new SiteChargerStatus(true, "C", new LineCurrents(20, 20), 20, 0, 0), T0);
+        var lowered = holder.NextReport(new SiteChargerStatus(true, "C", new LineCurrents(20, 20), 10, 0, 0), T0 + TimeSpan.FromSeconds(1));
         Assert.Equal(20, lowered.MayDrawAmps);
-        var later = holder.NextReport(new ChargerStatus(true, "C", new LineCurrents(10, 10), 10, 0, 0), T0 + TimeSpan.FromSeconds(1) + Lease.VehicleResponseWindow);
+        var later = holder.NextReport(new SiteChargerStatus(true, "C", new LineCurrents(10, 10), 10, 0, 0), T0 + TimeSpan.FromSeconds(1) + Lease.VehicleResponseWindow);
         Assert.Equal(10, later.MayDrawAmps);
     }
 

@@ -8,12 +8,12 @@ public class ReportTimingTests
     const double Tolerance = 0.2;
     const double Margin = 1;
 
-    static bool AtOnce(ChargerStatus? before, ChargerStatus now) => ReportTiming.ReportsAtOnce(before, now, Tolerance, Margin);
+    static bool AtOnce(SiteChargerStatus? before, SiteChargerStatus now) => ReportTiming.ReportsAtOnce(before, now, Tolerance, Margin);
 
     [Fact]
     public void Only_changes_that_let_the_allocator_act_are_reported_at_once()
     {
-        var asking = new ChargerStatus(true, "C", new LineCurrents(16, 16), 16, 5, 7);
+        var asking = new SiteChargerStatus(true, "C", new LineCurrents(16, 16), 16, 5, 7);
         Assert.True(AtOnce(null, asking));
         Assert.True(AtOnce(asking, asking with { WantsCurrent = false }));
         Assert.True(AtOnce(asking, asking with { AppliedGrantSeq = 8, OfferedAmps = 10 }));
@@ -31,7 +31,7 @@ public class ReportTimingTests
     [Fact]
     public void A_vehicle_that_comes_within_the_margin_of_its_offer_from_further_under_it_is_reported_at_once()
     {
-        var capped = new ChargerStatus(true, "C", new LineCurrents(6.4, 6.4), 8.4, 5, 7);
+        var capped = new SiteChargerStatus(true, "C", new LineCurrents(6.4, 6.4), 8.4, 5, 7);
         Assert.True(AtOnce(capped, capped with { DrawnAmps = new LineCurrents(7.4, 7.4) }));
         Assert.True(AtOnce(capped, capped with { DrawnAmps = new LineCurrents(8.4, 8.3) }));
         Assert.False(AtOnce(capped, capped with { DrawnAmps = new LineCurrents(7.3, 7.3) })); // still under the margin

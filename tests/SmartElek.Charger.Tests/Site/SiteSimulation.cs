@@ -66,7 +66,7 @@ public sealed class SiteSimulation
         public DateTimeOffset LastOfferChange = DateTimeOffset.MinValue;
         public DateTimeOffset NextReportAt;
         public DateTimeOffset LinkUpAt = DateTimeOffset.MinValue;
-        public ChargerStatus? LastStatus;
+        public SiteChargerStatus? LastStatus;
         public readonly Vehicle Vehicle = new();
         public double EnergyAmpSeconds;
         /// <summary>The user's maximum the charger reports (a departure plan's cap for the slot); null: none.</summary>
@@ -373,7 +373,7 @@ public sealed class SiteSimulation
     void Member(Unit u)
     {
         var v = u.Vehicle;
-        var status = new ChargerStatus(v.Connected, v.Connected ? (v.Actual > 0 ? "C" : "B") : "A",
+        var status = new SiteChargerStatus(v.Connected, v.Connected ? (v.Actual > 0 ? "C" : "B") : "A",
             new LineCurrents(v.Actual, v.Actual), u.Offer, u.AppliedEpoch, u.AppliedSeq) { UserMaxAmps = u.UserMaxAmps };
         var atOnce = status != u.LastStatus
             && ReportTiming.ReportsAtOnce(u.LastStatus, status, Lease.MeterToleranceAmps, Allocation.AsksForMoreWithinAmps);

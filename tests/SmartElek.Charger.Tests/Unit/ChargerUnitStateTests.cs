@@ -28,7 +28,7 @@ public class ChargerUnitStateTests
     // Vehicle asking, authorised, verified, 32 A granted; the offer of the Factory settings is 30 A.
     private static ChargerUnitState ReadyToCharge() => Fold(ChargerUnitState.PowerUp(ChargerSettings.Factory),
         new Fact.PilotChanged(PilotState.C), Fact.RelaysVerified.Instance,
-        new Fact.SessionChanged(Session(SessionPhase.Authorised)), new Fact.Offered(32));
+        new Fact.SessionChanged(Session(SessionPhase.Authorised)), new Fact.GrantedWithoutLease(32));
 
     [Fact]
     public void The_relays_close_only_after_the_offer_is_applied_and_a_GFCI_self_test_passes()
@@ -93,7 +93,7 @@ public class ChargerUnitStateTests
             "pilot B" => new Fact.PilotChanged(PilotState.B),
             "leaving C" => Fact.LeavingC.Instance,
             "stop" => new Fact.SessionChanged(Session(SessionPhase.Stopped)),
-            "offer 0 A" => new Fact.Offered(0),
+            "offer 0 A" => new Fact.GrantedWithoutLease(0),
             "unavailable" => new Fact.AvailabilitySet(false),
             "child restarting" => new Fact.ChildrenRestarting(true),
             _ => new Fact.PowerDownStarted(TimeSpan.FromSeconds(3)),
@@ -125,7 +125,7 @@ public class ChargerUnitStateTests
         Assert.Equal(0, ready.Apply(new Fact.SafetyChanged(SafetyState.Initial, ThermalLevel.Stop)).TargetOffer());
         Assert.Equal(PilotOffer.RoundDown(13.33), ready.Apply(new Fact.Granted(Grant(13.33))).TargetOffer());
         // Under the user's minimum nothing is offered rather than too little.
-        Assert.Equal(0, ready.Apply(new Fact.SettingsChanged(ChargerSettings.Factory with { MinCurrent = 12 })).Apply(new Fact.Offered(10)).TargetOffer());
+        Assert.Equal(0, ready.Apply(new Fact.SettingsChanged(ChargerSettings.Factory with { MinCurrent = 12 })).Apply(new Fact.GrantedWithoutLease(10)).TargetOffer());
         Assert.Equal(0, ready.Apply(new Fact.SessionChanged(Session(SessionPhase.AwaitingAuthorisation))).TargetOffer());
         Assert.Equal(0, ready.Apply(new Fact.AvailabilitySet(false)).TargetOffer());
     }
@@ -174,7 +174,7 @@ public class ChargerUnitStateTests
     public void Impossible_amps_are_refused_with_what_was_wrong()
     {
         var state = ChargerUnitState.PowerUp(ChargerSettings.Factory);
-        Assert.Contains("An offer must be 0 A or more", Assert.Throws<ArgumentOutOfRangeException>(() => state.Apply(new Fact.Offered(-1))).Message);
+        Assert.Contains("A grant must be 0 A or more", Assert.Throws<ArgumentOutOfRangeException>(() => state.Apply(new Fact.GrantedWithoutLease(-1))).Message);
         Assert.Contains("A grant must be 0 A or more", Assert.Throws<ArgumentOutOfRangeException>(() => state.Apply(new Fact.Granted(Grant(double.NaN)))).Message);
         Assert.Contains("A current limit must be 0 A or more", Assert.Throws<ArgumentOutOfRangeException>(() => state.Apply(new Fact.CurrentLimitSet(-3))).Message);
         Assert.Contains("initial grant", Assert.Throws<ArgumentOutOfRangeException>(() => ChargerUnitState.PowerUp(ChargerSettings.Factory, -2)).Message);
@@ -204,7 +204,7 @@ public class ChargerUnitStateTests
         (3, Gen.FrequencyConst((4, SessionPhase.Authorised), (4, SessionPhase.Charging), (1, SessionPhase.NoVehicle), (1, SessionPhase.AwaitingAuthorisation),
                 (1, SessionPhase.SuspendedByEv), (1, SessionPhase.SuspendedByEvse), (1, SessionPhase.Stopped))
             .Select(p => (Fact)new Fact.SessionChanged(Session(p)))),
-        (3, SomeAmps.Select(a => (Fact)new Fact.Offered(a))),
+        (3, SomeAmps.Select(a => (Fact)new Fact.GrantedWithoutLease(a))),
         (2, Gen.Select(SomeAmps, Gen.Long[1, 100], Gen.FrequencyConst((2, LimitKind.ChargerRating), (1, LimitKind.WaitingForDecrease)),
             (a, seq, kind) => (Fact)new Fact.Granted(Grant(a, seq, kind)))),
         // The pilot applies only what it can express.
@@ -248,7 +248,7 @@ public class ChargerUnitStateTests
         Gen.Select(Settings, Gen.Double[0, 60], Gen.Enum<ThermalLevel>(), SomeAmps.Nullable(0.5), (settings, grant, thermal, limit) => (settings, grant, thermal, limit))
             .Sample(t =>
             {
-                var state = Fold(ReadyToCharge(), new Fact.SettingsChanged(t.settings), new Fact.Offered(t.grant),
+                var state = Fold(ReadyToCharge(), new Fact.SettingsChanged(t.settings), new Fact.GrantedWithoutLease(t.grant),
                     new Fact.SafetyChanged(SafetyState.Initial, t.thermal), new Fact.CurrentLimitSet(t.limit));
                 var wanted = Math.Min(t.grant * ThermalDerating.Factor(t.thermal), Math.Min(t.settings.MaxCurrent, t.limit ?? double.MaxValue));
                 var offer = state.TargetOffer();
@@ -329,7 +329,7 @@ public class ChargerUnitStateTests
             var state = ChargerUnitState.PowerUp(t.settings);
             if (t.primed)
                 state = Fold(state, new Fact.PilotChanged(PilotState.C), Fact.RelaysVerified.Instance,
-                    new Fact.SessionChanged(Session(SessionPhase.Authorised)), new Fact.Offered(32));
+                    new Fact.SessionChanged(Session(SessionPhase.Authorised)), new Fact.GrantedWithoutLease(32));
             var hardwareClosed = false;
             long? testOut = null;
             var everClosed = false;
@@ -438,14 +438,14 @@ public class ChargerUnitStateTests
         Assert.Equal((false, 6.0, (0L, 0L)), (off.OnSiteLink, off.GrantedAmps, off.AppliedGrant));
         Assert.Null(off.Grant);
         Assert.Equal(off, off.Apply(new Fact.Granted(Grant(30, seq: 4))));
-        Assert.Equal(off, off.Apply(new Fact.Offered(30)));
+        Assert.Equal(off, off.Apply(new Fact.GrantedWithoutLease(30)));
         Assert.Throws<ArgumentOutOfRangeException>(() => off.Apply(new Fact.Granted(Grant(-1, seq: 5))));
         // Back on the link: the fail-safe current until the site's next grant, which is taken.
         var back = off.Apply(new Fact.SiteLinkChanged(true));
         Assert.Equal(6, back.GrantedAmps);
         Assert.Equal(16, back.Apply(new Fact.Granted(Grant(16, seq: 6))).GrantedAmps);
         // A lone unit (no initial grant) falls back to the user's maximum.
-        Assert.Equal(30, ChargerUnitState.PowerUp(ChargerSettings.Factory).Apply(new Fact.Offered(10)).Apply(new Fact.SiteLinkChanged(false)).GrantedAmps);
+        Assert.Equal(30, ChargerUnitState.PowerUp(ChargerSettings.Factory).Apply(new Fact.GrantedWithoutLease(10)).Apply(new Fact.SiteLinkChanged(false)).GrantedAmps);
     }
 
     [Fact]

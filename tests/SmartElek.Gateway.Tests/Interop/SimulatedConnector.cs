@@ -22,7 +22,7 @@ public sealed class SimulatedConnector(decimal vehicleMaxA = 32m, decimal voltag
     public ConnectorFault Fault { get; set; } = ConnectorFault.None;
     public bool Operative { get; private set; } = true;
     public List<decimal> AppliedLimits { get; } = [];
-    public List<StopReason> Stops { get; } = [];
+    public List<StopTransactionReason> Stops { get; } = [];
     public List<ResetType> Resets { get; } = [];
 
     /// <summary>A welded relay: power stays on the cable after a stop.</summary>
@@ -58,7 +58,7 @@ public sealed class SimulatedConnector(decimal vehicleMaxA = 32m, decimal voltag
         }
     }
 
-    public void StopCharging(StopReason reason)
+    public void StopCharging(StopTransactionReason reason)
     {
         lock (_gate)
         {

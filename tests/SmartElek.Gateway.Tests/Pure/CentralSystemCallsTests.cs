@@ -102,7 +102,7 @@ public class CentralSystemCallsTests
     [Fact]
     public void RemoteStop_stops_only_the_running_transaction_after_the_answer()
     {
-        Assert.Equal<CallEffect>([new CallEffect.StopTransaction(StopReason.Remote)], Answer(new RemoteStopTransactionRequest(42), Charging()).After);
+        Assert.Equal<CallEffect>([new CallEffect.StopTransaction(StopTransactionReason.Remote)], Answer(new RemoteStopTransactionRequest(42), Charging()).After);
         var other = Answer(new RemoteStopTransactionRequest(41), Charging());
         Assert.Equal(RemoteStartStopStatus.Rejected, ((RemoteStopTransactionResponse)other.Response).Status);
         Assert.Empty(other.After);

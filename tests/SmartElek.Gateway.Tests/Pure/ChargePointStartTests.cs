@@ -65,7 +65,7 @@ public class ChargePointStartTests
         var owes = ChargePointStart.Of(RememberedChargePoint.Nothing with { Transaction = running }, [], Config, T0);
         Assert.Equal((running, false), (owes.CutTransaction, owes.ForgetTransaction));
 
-        var stopQueued = new QueuedTransactionMessage(1, new StopTransactionRequest(200, T0, 42, "TAG", StopReason.Local), 0);
+        var stopQueued = new QueuedTransactionMessage(1, new StopTransactionRequest(200, T0, 42, "TAG", StopTransactionReason.Local), 0);
         var stopped = ChargePointStart.Of(RememberedChargePoint.Nothing with { Transaction = running }, [stopQueued], Config, T0);
         Assert.Equal(((RememberedTransaction?)null, true), (stopped.CutTransaction, stopped.ForgetTransaction));
         Assert.Single(stopped.Warnings);

@@ -8,7 +8,7 @@ namespace SmartElek.Site.Grants;
 /// offers now (<see cref="AppliedGrantEpoch"/>/<see cref="AppliedGrantSeq"/> copied from the
 /// <see cref="CurrentGrant"/> it applied; 0/0 for a fail-safe offer).
 /// </summary>
-public sealed record ChargerStatus(
+public sealed record SiteChargerStatus(
     bool WantsCurrent,
     string PilotState,
     LineCurrents DrawnAmps,
@@ -85,7 +85,7 @@ public sealed class LeaseHolder
     }
 
     /// <summary>Builds the next report and remembers when it was sent.</summary>
-    public ChargerReport NextReport(ChargerStatus status, DateTimeOffset now)
+    public ChargerReport NextReport(SiteChargerStatus status, DateTimeOffset now)
     {
         var seq = nextReportSeq++;
         sentAt[seq] = now;

@@ -11,7 +11,7 @@ public static class ReportTiming
     /// under it (a vehicle held by its draw cap asks for more). Everything else rides on the
     /// periodic report.
     /// </summary>
-    public static bool ReportsAtOnce(ChargerStatus? before, ChargerStatus now, double meterToleranceAmps, double asksForMoreWithinAmps)
+    public static bool ReportsAtOnce(SiteChargerStatus? before, SiteChargerStatus now, double meterToleranceAmps, double asksForMoreWithinAmps)
     {
         if (before is null) return true;
         if (before.WantsCurrent != now.WantsCurrent) return true;
