@@ -1,5 +1,6 @@
 namespace SmartElek.Actors.Tests;
 
+[Trait("Speed", "Fast")]
 public class ProjectSmokeTests
 {
     [Fact]

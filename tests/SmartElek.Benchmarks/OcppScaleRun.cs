@@ -7,7 +7,6 @@ using SmartElek.Charger.Simulation;
 using SmartElek.Gateway.ChargePoint;
 using SmartElek.Gateway.Connection;
 using SmartElek.Gateway.SmartCharging;
-using SmartElek.Gateway.Tests.Interop;
 
 namespace SmartElek.Benchmarks;
 
@@ -85,7 +84,7 @@ public sealed class OcppScaleRun : IScaleRun
                 Console.WriteLine($"  {watch.Elapsed.TotalSeconds,6:0.0} s: {accepted} booted, {states.Count(s => s.Connected)} connected");
                 await Task.Delay(500);
             }
-            Record record;
+            CentralSystemRecord record;
             TimeSpan? allStatus = null;
             while (true)
             {

@@ -5,7 +5,6 @@ using SmartElek.Gateway.ChargePoint;
 using SmartElek.Gateway.Connection;
 using SmartElek.Gateway.Ocpp16;
 using SmartElek.Gateway.SmartCharging;
-using SmartElek.Gateway.Tests.Interop;
 
 namespace SmartElek.Benchmarks;
 

@@ -8,7 +8,6 @@ using Microsoft.Data.Sqlite;
 using SmartElek.Actors.Charger;
 using SmartElek.Actors.Persistence;
 using SmartElek.Actors.Serialization;
-using SmartElek.Actors.Tests.Persistence;
 using SmartElek.Charger.Journal;
 
 [assembly: SmartElek.WireJsonContext(typeof(SmartElek.Benchmarks.PersistenceBenchmarkWireJson))]

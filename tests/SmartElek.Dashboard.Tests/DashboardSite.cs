@@ -1,8 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
-using SmartElek.Host.Tests;
-using SmartElek.Operator.Tests;
 
 namespace SmartElek.Dashboard.Tests;
 

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
-using SmartElek.Host.Tests;
-using SmartElek.Operator.Tests;
 using static Microsoft.Playwright.Assertions;
 
 namespace SmartElek.Dashboard.Tests;

@@ -12,6 +12,7 @@ using static SmartElek.Gateway.ChargePoint.ChargePointProtocol;
 namespace SmartElek.Gateway.Tests;
 
 /// <summary>The authorisation cache (OCPP 1.6 §3.5): bounded, expired entries then the least recently used evicted, kept across a restart.</summary>
+[Trait("Speed", "Fast")]
 public sealed class AuthorizationCacheTests(ITestOutputHelper output)
     : Akka.TestKit.Xunit2.TestKit(UnitTestConfig.VirtualClock, output: output)
 {

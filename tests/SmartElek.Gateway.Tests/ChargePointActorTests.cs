@@ -20,6 +20,7 @@ internal sealed class ProbeLink(IActorRef probe) : IOcppLink
 }
 
 /// <summary>The charge point's OCPP rules with a scripted central system on the virtual clock.</summary>
+[Trait("Speed", "Fast")]
 public sealed class ChargePointActorTests(ITestOutputHelper output)
     : Akka.TestKit.Xunit2.TestKit(UnitTestConfig.VirtualClock, output: output)
 {

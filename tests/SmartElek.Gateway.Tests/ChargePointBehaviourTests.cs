@@ -11,6 +11,7 @@ using static SmartElek.Gateway.ChargePoint.ChargePointProtocol;
 namespace SmartElek.Gateway.Tests;
 
 /// <summary>Points of issue 5 that had no test of their own: Boot Rejected, DataTransfer, reservations, ChangeAvailability Scheduled, UnlockConnector, the authorisation keys.</summary>
+[Trait("Speed", "Fast")]
 public sealed class ChargePointBehaviourTests(ITestOutputHelper output)
     : Akka.TestKit.Xunit2.TestKit(UnitTestConfig.VirtualClock, output: output)
 {

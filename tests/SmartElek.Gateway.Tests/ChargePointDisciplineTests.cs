@@ -27,6 +27,7 @@ internal sealed class RecordingLink : IOcppLink
 /// of its own at a time, every incoming CALL answered, and every transaction message that was
 /// delivered (answered) is never sent again and arrives in chronological order.
 /// </summary>
+[Trait("Speed", "Fast")]
 public sealed class ChargePointDisciplineTests(ITestOutputHelper output)
     : Akka.TestKit.Xunit2.TestKit(@"akka.scheduler.implementation = ""Akka.TestKit.TestScheduler, Akka.TestKit""
                                    akka.loglevel = ERROR", output: output)

@@ -15,6 +15,7 @@ namespace SmartElek.Gateway.Tests;
 /// (its Authorize waits for the first registration), and a controller that stops mid-transaction
 /// (it drains the StopTransaction it owes before its connection closes).
 /// </summary>
+[Trait("Speed", "Fast")]
 public sealed class ChargePointLifeEdgesTests(ITestOutputHelper output)
     : Akka.TestKit.Xunit2.TestKit(UnitTestConfig.VirtualClock, output: output)
 {

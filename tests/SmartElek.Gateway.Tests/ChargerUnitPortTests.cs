@@ -1,7 +1,6 @@
 using Akka.Actor;
 using Akka.TestKit;
 using SmartElek.Actors.Charger;
-using SmartElek.Actors.Tests.Charger;
 using SmartElek.Charger.Safety;
 using SmartElek.Charger.Sessions;
 using SmartElek.Charger.Settings;
@@ -18,6 +17,7 @@ namespace SmartElek.Gateway.Tests;
 /// on the virtual clock with the calling-thread dispatcher, so each clock step is fully processed.
 /// A probe stands in for the charge point actor.
 /// </summary>
+[Trait("Speed", "Fast")]
 public sealed class ChargerUnitPortTests : Akka.TestKit.Xunit2.TestKit
 {
     private static readonly TimeSpan Step = ChargerUnitOptions.Default.PilotPoll;

@@ -4,6 +4,7 @@ using SmartElek.Gateway.SmartCharging;
 
 namespace SmartElek.Gateway.Tests;
 
+[Trait("Speed", "Fast")]
 public class CompositeScheduleTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 10, 0, 0, TimeSpan.Zero);

@@ -23,6 +23,7 @@ internal sealed class TempFolder : IDisposable
 }
 
 /// <summary>The SQLite queue and memory: the same behaviour as the in-memory queue, and nothing lost across a reopen.</summary>
+[Trait("Speed", "Fast")]
 public sealed class DurableChargePointTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);

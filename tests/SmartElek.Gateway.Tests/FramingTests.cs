@@ -5,6 +5,7 @@ using SmartElek.Gateway.Ocpp16;
 
 namespace SmartElek.Gateway.Tests;
 
+[Trait("Speed", "Fast")]
 public class FramingTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 10, 0, 0, TimeSpan.Zero);

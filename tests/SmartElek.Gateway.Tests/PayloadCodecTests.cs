@@ -11,6 +11,7 @@ namespace SmartElek.Gateway.Tests;
 /// (Ocpp16/PayloadReaders, PayloadWriters) against the general, source-generated ones: the same
 /// bytes written, the same message read, and for any frame, however broken, the same outcome.
 /// </summary>
+[Trait("Speed", "Fast")]
 public sealed class PayloadCodecTests
 {
     private static Gen<T?> Maybe<T>(Gen<T> gen) where T : struct =>

@@ -1,4 +1,3 @@
-using SmartElek.Actors.Tests.Persistence;
 using SmartElek.Gateway.ChargePoint;
 using SmartElek.Gateway.Ocpp16;
 using SmartElek.Gateway.SmartCharging;

@@ -5,6 +5,7 @@ using SmartElek.Gateway.Ocpp16;
 namespace SmartElek.Gateway.Tests;
 
 /// <summary>The rules for a transaction found running at start (cut by a power loss or a crash).</summary>
+[Trait("Speed", "Fast")]
 public sealed class PowerLossRecoveryTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);

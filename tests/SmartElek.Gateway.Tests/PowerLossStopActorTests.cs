@@ -59,6 +59,7 @@ internal sealed class RememberingMemory(RememberedTransaction? running) : ICharg
 /// A transaction found running at start, with a port that learns the charger's register only after
 /// power-up (a unit recovers it from its journal): on the virtual clock, the central system played by the test.
 /// </summary>
+[Trait("Speed", "Fast")]
 public sealed class PowerLossStopActorTests(ITestOutputHelper output)
     : Akka.TestKit.Xunit2.TestKit(UnitTestConfig.VirtualClock, output: output)
 {

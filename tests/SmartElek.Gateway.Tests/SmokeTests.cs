@@ -1,5 +1,6 @@
 namespace SmartElek.Gateway.Tests;
 
+[Trait("Speed", "Fast")]
 public class ProjectSmokeTests
 {
     [Fact]

@@ -15,6 +15,7 @@ namespace SmartElek.Gateway.Tests;
 /// A store that fails (its SQLite file locked by another process past the busy timeout, or its
 /// PostgreSQL server stopped): a clear error, no change lost, no CALL sent before its row is written.
 /// </summary>
+[Trait("Speed", "Fast")]
 public sealed class StoreOutageTests(ITestOutputHelper output)
     : Akka.TestKit.Xunit2.TestKit(UnitTestConfig.VirtualClock, output: output)
 {

@@ -12,6 +12,7 @@ using static SmartElek.Gateway.ChargePoint.ChargePointProtocol;
 namespace SmartElek.Gateway.Tests;
 
 /// <summary>StopTransaction.transactionData stays within StopTxnMaxMeterValues however long the session.</summary>
+[Trait("Speed", "Fast")]
 public sealed class TransactionDataTests(ITestOutputHelper output)
     : Akka.TestKit.Xunit2.TestKit(UnitTestConfig.VirtualClock, output: output)
 {

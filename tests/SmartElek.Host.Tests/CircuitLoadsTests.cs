@@ -3,6 +3,7 @@ using SmartElek.Site.Topology;
 
 namespace SmartElek.Host.Tests;
 
+[Trait("Speed", "Fast")]
 public sealed class CircuitLoadsTests
 {
     private static readonly SiteTopology DefaultSite = SiteTopology.Load(Repository.Config("site.json"));

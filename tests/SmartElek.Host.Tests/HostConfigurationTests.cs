@@ -3,6 +3,7 @@ using SmartElek.Host.Storage;
 
 namespace SmartElek.Host.Tests;
 
+[Trait("Speed", "Fast")]
 public sealed class HostConfigurationTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("smartelek-config-").FullName;

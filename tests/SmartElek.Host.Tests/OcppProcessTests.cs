@@ -1,5 +1,3 @@
-using SmartElek.Gateway.Tests.Interop;
-using Record = SmartElek.Gateway.Tests.Interop.Record;
 using Xunit.Abstractions;
 
 namespace SmartElek.Host.Tests;
@@ -43,7 +41,7 @@ public sealed class OcppProcessTests(ITestOutputHelper output) : IAsyncLifetime
         ["SMARTELEK__Ocpp__MeterValueSampleSeconds"] = "5",
     };
 
-    private async Task<Record> WaitForAsync(Func<Record, bool> wanted, TimeSpan within, string what, HostProcess site)
+    private async Task<CentralSystemRecord> WaitForAsync(Func<CentralSystemRecord, bool> wanted, TimeSpan within, string what, HostProcess site)
     {
         var until = DateTime.UtcNow + within;
         while (true)
@@ -70,7 +68,7 @@ public sealed class OcppProcessTests(ITestOutputHelper output) : IAsyncLifetime
     /// <summary>What the central system saw of two lives of the site: the first ends (Ctrl+C or a kill) once
     /// 5 Wh of its transaction were reported; the second runs until the first transaction's stop and a
     /// new transaction arrived, and a little longer (anything else owed goes out right after the boot).</summary>
-    private sealed record TwoLives(Record Record, int FirstTransactionId, double LastReportedWh)
+    private sealed record TwoLives(CentralSystemRecord Record, int FirstTransactionId, double LastReportedWh)
     {
         public ReceivedCall FirstStop => Assert.Single(Record.Of("StopTransaction"), s => s.TransactionId == FirstTransactionId);
         public List<int> MeterStarts => Record.Of("StartTransaction").Select(s => s.Params["meterStart"]!.GetValue<int>()).ToList();
@@ -80,7 +78,7 @@ public sealed class OcppProcessTests(ITestOutputHelper output) : IAsyncLifetime
     private async Task<TwoLives> RunTwoLivesAsync(Func<HostProcess, Task> endFirstLife)
     {
         var environment = Environment();
-        Record beforeEnd;
+        CentralSystemRecord beforeEnd;
         using (var first = HostProcess.Start(_workDir, Repository.Config("host.json"), environment))
         {
             beforeEnd = await WaitForAsync(r => r.Of("StartTransaction").Any() && r.Of("MeterValues").Any(m => m.TransactionId is not null && RegisterWh(m) >= 5),

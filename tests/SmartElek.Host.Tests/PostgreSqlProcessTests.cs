@@ -1,6 +1,5 @@
 using System.Globalization;
 using Npgsql;
-using SmartElek.Actors.Tests.Persistence;
 
 namespace SmartElek.Host.Tests;
 

@@ -2,6 +2,7 @@ using SmartElek.Host.Configuration;
 
 namespace SmartElek.Host.Tests;
 
+[Trait("Speed", "Fast")]
 public sealed class SiteTariffsTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("smartelek-tariffs-").FullName;

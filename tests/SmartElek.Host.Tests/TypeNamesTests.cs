@@ -3,6 +3,7 @@ using System.Reflection;
 namespace SmartElek.Host.Tests;
 
 /// <summary>One name for each concept (docs/design.md, "Names"): no two public top-level types of the site share a name.</summary>
+[Trait("Speed", "Fast")]
 public sealed class TypeNamesTests
 {
     [Fact]

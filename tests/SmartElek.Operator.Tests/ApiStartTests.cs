@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using SmartElek.Host.Configuration;
-using SmartElek.Host.Tests;
 
 namespace SmartElek.Operator.Tests;
 

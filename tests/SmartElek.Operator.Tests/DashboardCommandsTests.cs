@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Authorization;
 using SmartElek.Actors.Persistence;
 using SmartElek.Actors.SiteView;
-using SmartElek.Host.Tests;
 using SmartElek.Operator.Commands;
 using SmartElek.Operator.Dashboard;
 using SmartElek.Operator.Users;
@@ -15,6 +14,7 @@ namespace SmartElek.Operator.Tests;
 /// when it is sent, not against the session's claims from the login (the API's cookie check does the
 /// same for every request; a page's circuit makes no requests).
 /// </summary>
+[Trait("Speed", "Fast")]
 public sealed class DashboardCommandsTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("smartelek-dashboard-commands-").FullName;

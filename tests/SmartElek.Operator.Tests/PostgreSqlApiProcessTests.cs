@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Npgsql;
-using SmartElek.Actors.Tests.Persistence;
 
 namespace SmartElek.Operator.Tests;
 

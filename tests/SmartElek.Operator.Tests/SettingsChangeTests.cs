@@ -5,6 +5,7 @@ using SmartElek.Operator.Commands;
 namespace SmartElek.Operator.Tests;
 
 /// <summary>A settings change is checked like the unit checks settings, plus the charger's rating; errors name the request's field.</summary>
+[Trait("Speed", "Fast")]
 public sealed class SettingsChangeTests
 {
     private static readonly ChargerSettings Current = ChargerSettings.Factory with { Name = "bay 1" };

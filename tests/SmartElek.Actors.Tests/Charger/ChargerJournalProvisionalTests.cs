@@ -17,6 +17,7 @@ namespace SmartElek.Actors.Tests.Charger;
 /// journal answered is written after the power-up close, moved onto the recovered register, across
 /// several commands, and no longer moved after a register reset.
 /// </summary>
+[Trait("Speed", "Fast")]
 public sealed class ChargerJournalProvisionalTests : IAsyncLifetime
 {
     private static readonly ChargerId Id = new("provisional-unit");

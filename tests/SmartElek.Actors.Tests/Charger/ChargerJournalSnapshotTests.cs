@@ -13,6 +13,7 @@ namespace SmartElek.Actors.Tests.Charger;
 /// thousand snapshot writes behind its closes), and a restart before it is taken still recovers
 /// the same journal. A real SQLite file, in real time.
 /// </summary>
+[Trait("Speed", "Fast")]
 public sealed class ChargerJournalSnapshotTests : IAsyncLifetime
 {
     private static readonly ChargerId Id = new("snapshot-unit");

@@ -8,6 +8,7 @@ using static SmartElek.Charger.Journal.ChargerJournalEvents;
 namespace SmartElek.Actors.Tests.Charger;
 
 /// <summary>The journal's pure state: what a recovery rebuilds and how it closes a session cut by a power loss.</summary>
+[Trait("Speed", "Fast")]
 public sealed class ChargerJournalStateTests
 {
     private static readonly ChargerId Charger = new("journal-1");

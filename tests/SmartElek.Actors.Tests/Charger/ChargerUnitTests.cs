@@ -10,6 +10,7 @@ using Xunit.Abstractions;
 
 namespace SmartElek.Actors.Tests.Charger;
 
+[Trait("Speed", "Fast")]
 public sealed class ChargerUnitTests(ITestOutputHelper output) : ChargerUnitHarness(output)
 {
     private double OfferOnTheWire => Board.Pilot.Output is PilotOutput.Pwm pwm ? DutyCycle.ToAmps(pwm.DutyPercent) : 0;

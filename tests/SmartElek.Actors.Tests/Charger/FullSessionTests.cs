@@ -7,6 +7,7 @@ using Xunit.Abstractions;
 
 namespace SmartElek.Actors.Tests.Charger;
 
+[Trait("Speed", "Fast")]
 public sealed class FullSessionTests(ITestOutputHelper output) : ChargerUnitHarness(output)
 {
     [Fact]

@@ -18,6 +18,7 @@ namespace SmartElek.Actors.Tests.Charger;
 /// same subscribers, a full power-up underneath (relays opened and verified again, fail-safe
 /// current until the site grants again). Virtual clock.
 /// </summary>
+[Trait("Speed", "Fast")]
 public sealed class PowerCycleTests(ITestOutputHelper output) : ChargerUnitHarness(output)
 {
     private static SiteProtocol.CurrentGrant Grant(long epoch, long seq, double amps) =>
@@ -105,6 +106,7 @@ public sealed class PowerCycleTests(ITestOutputHelper output) : ChargerUnitHarne
 /// reset is journalled with its own reason, the register's last value is durable, and the unit comes
 /// back with the vehicle still plugged in and a new session.
 /// </summary>
+[Trait("Speed", "Fast")]
 public sealed class PowerCycleJournalTests(ITestOutputHelper output) : IDisposable
 {
     private readonly TempSqliteDatabase _database = new();

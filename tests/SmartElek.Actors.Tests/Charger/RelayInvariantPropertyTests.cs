@@ -15,6 +15,7 @@ namespace SmartElek.Actors.Tests.Charger;
 /// reboot's controlled stop, for at most its window), checked after every clock step. A second check against the simulator's truth:
 /// no hazard (no vehicle, vehicle not in C, ground lost) lasts 500 ms with the relays closed.
 /// </summary>
+[Trait("Speed", "Fast")]
 public sealed class RelayInvariantPropertyTests(ITestOutputHelper output) : ChargerUnitHarness(output)
 {
     public enum Act { PlugIn, Unplug, VehicleWants, VehicleStops, Offer, Leak, Unleak, GroundLost, GroundBack, Ventilation, NoVentilation, Hot, Cool, TapSet, Start, Stop, IgnoreLowerOffers, PowerCycle, TapAction, IgnoreStop }

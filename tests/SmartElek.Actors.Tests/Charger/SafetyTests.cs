@@ -9,6 +9,7 @@ using Xunit.Abstractions;
 
 namespace SmartElek.Actors.Tests.Charger;
 
+[Trait("Speed", "Fast")]
 public sealed class SafetyTests(ITestOutputHelper output) : ChargerUnitHarness(output)
 {
     private bool HasFault(FaultKind kind) => Status().Faults.Any(f => f.Kind == kind);

@@ -21,6 +21,7 @@ namespace SmartElek.Actors.Tests.Charger;
 /// (relays, the pilot's offer, the session's stop reason, the firmware version, the NETWORK LED,
 /// grants taken or not), not only the decoded action. Virtual clock.
 /// </summary>
+[Trait("Speed", "Fast")]
 public sealed class SetButtonTapEffectTests(ITestOutputHelper output) : ChargerUnitHarness(output)
 {
     private const double FailSafeAmps = 6;
@@ -294,6 +295,7 @@ public sealed class SetButtonTapEffectTests(ITestOutputHelper output) : ChargerU
 /// 10 SET taps on a unit with a journal (SQLite, real time): the session's end as a reboot and the
 /// register's last value are stored before the restart, and the power-up closes nothing as a power loss.
 /// </summary>
+[Trait("Speed", "Fast")]
 public sealed class SetButtonRebootJournalTests(ITestOutputHelper output) : IDisposable
 {
     private readonly Persistence.TempSqliteDatabase _database = new();

@@ -9,6 +9,7 @@ using Xunit.Abstractions;
 
 namespace SmartElek.Actors.Tests.Charger;
 
+[Trait("Speed", "Fast")]
 public sealed class SetButtonTests(ITestOutputHelper output) : ChargerUnitHarness(output)
 {
     private List<SetButtonAction> ActionsSeenBy(Akka.TestKit.TestProbe probe) =>

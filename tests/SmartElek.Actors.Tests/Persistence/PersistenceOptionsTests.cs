@@ -4,6 +4,7 @@ using SmartElek.Actors.Persistence;
 
 namespace SmartElek.Actors.Tests.Persistence;
 
+[Trait("Speed", "Fast")]
 public sealed class PersistenceOptionsTests
 {
     private static readonly Func<string, string?> NoEnvironment = _ => null;

@@ -4,6 +4,7 @@ using SmartElek.Actors.ReadSide;
 
 namespace SmartElek.Actors.Tests.ReadSide;
 
+[Trait("Speed", "Fast")]
 public sealed class EnergyDaysTests
 {
     private static readonly DateTimeOffset Midnight = new(2026, 11, 24, 0, 0, 0, TimeSpan.Zero);

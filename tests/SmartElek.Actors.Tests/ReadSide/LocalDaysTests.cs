@@ -9,6 +9,7 @@ namespace SmartElek.Actors.Tests.ReadSide;
 /// Local days of real time zones (NodaTime's tzdb): 23 and 25 hours across daylight-saving changes, a
 /// midnight that happens twice, and every transition of every zone checked rather than sampled.
 /// </summary>
+[Trait("Speed", "Fast")]
 public sealed class LocalDaysTests
 {
     private static readonly IDateTimeZoneProvider Tzdb = DateTimeZoneProviders.Tzdb;

@@ -12,6 +12,7 @@ namespace SmartElek.Actors.Tests.ReadSide;
 /// The projection from the real charger journal (ChargerJournal, tags session and energy) into the
 /// read tables on SQLite, across restarts of the whole ActorSystem and a power loss mid-session.
 /// </summary>
+[Trait("Speed", "Fast")]
 public sealed class ReadSideProjectorTests : IAsyncLifetime, IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(40);

@@ -9,6 +9,7 @@ namespace SmartElek.Actors.Tests.ReadSide;
 /// random batches delivered again (a stream restarted from an older offset, a second node), give the
 /// same daily energy as folding every event once.
 /// </summary>
+[Trait("Speed", "Fast")]
 public sealed class ReadStorePropertyTests
 {
     private static readonly ChargerId[] Chargers = [new("prop-a"), new("prop-b")];

@@ -4,6 +4,7 @@ using static SmartElek.Charger.Sessions.SessionEvents;
 
 namespace SmartElek.Actors.Tests.ReadSide;
 
+[Trait("Speed", "Fast")]
 public sealed class SessionRecordTests
 {
     private static readonly ChargerId Charger = new("c-1");

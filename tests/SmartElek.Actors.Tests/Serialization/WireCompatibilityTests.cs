@@ -13,6 +13,7 @@ namespace SmartElek.Actors.Tests.Serialization;
 /// written back to the same bytes; a wire name without a recorded payload fails until one is added.
 /// Changing the shape of a written type breaks this test on purpose: write a <c>v2</c> type instead.
 /// </summary>
+[Trait("Speed", "Fast")]
 public sealed class WireCompatibilityTests : IDisposable
 {
     private readonly ActorSystem system = ActorSystem.Create("wire-compat", WireSerialization.Config);

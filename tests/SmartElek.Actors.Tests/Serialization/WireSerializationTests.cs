@@ -7,6 +7,7 @@ using SmartElek.Actors.Serialization;
 
 namespace SmartElek.Actors.Tests.Serialization;
 
+[Trait("Speed", "Fast")]
 public sealed class WireSerializationTests : IDisposable
 {
     private readonly ActorSystem system = ActorSystem.Create("wire", WireSerialization.Config);

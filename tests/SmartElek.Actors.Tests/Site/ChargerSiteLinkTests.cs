@@ -12,6 +12,7 @@ using static SmartElek.Site.SiteProtocol;
 namespace SmartElek.Actors.Tests.Site;
 
 /// <summary>A real charger unit on a simulated board (virtual clock) linked to a probe standing in for its site member.</summary>
+[Trait("Speed", "Fast")]
 public sealed class ChargerSiteLinkTests(ITestOutputHelper output) : ChargerUnitHarness(output)
 {
     [Fact]

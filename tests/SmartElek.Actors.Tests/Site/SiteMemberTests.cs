@@ -9,6 +9,7 @@ using static SmartElek.Site.SiteProtocol;
 namespace SmartElek.Actors.Tests.Site;
 
 /// <summary>The site member on virtual time (TestScheduler): lease renewal, forwarding and fall-back.</summary>
+[Trait("Speed", "Fast")]
 public class SiteMemberTests() : Akka.TestKit.Xunit2.TestKit(ConfigurationFactory.ParseString("""
     akka.scheduler.implementation = "Akka.TestKit.TestScheduler, Akka.TestKit"
     akka.test.timefactor = 3

@@ -6,7 +6,7 @@ using SmartElek.Site.Allocation;
 using SmartElek.Site.Grants;
 using SmartElek.Site.Topology;
 using Xunit.Abstractions;
-using static SmartElek.Actors.Tests.Site.SiteTestSupport;
+using static SmartElek.TestSupport.SiteTestSupport;
 
 namespace SmartElek.Actors.Tests.Site;
 

@@ -58,7 +58,7 @@ public sealed class OcppHostTests(ITestOutputHelper output) : InteropTest(output
     public async Task With_PostgreSQL_down_at_start_the_host_starts_and_each_charge_point_boots_once_its_store_answers()
     {
         const string connectionVariable = "SMARTELEK_TEST_OCPP_POSTGRESQL";
-        await using var postgres = await SmartElek.Actors.Tests.Persistence.ThrowawayPostgreSql.StartAsync();
+        await using var postgres = await ThrowawayPostgreSql.StartAsync();
         var database = await postgres.CreateDatabaseAsync("ocpphost");
         using var folder = new TempFolder();
         Environment.SetEnvironmentVariable(KeyVariable, Password);

@@ -5,6 +5,7 @@ using SmartElek.Host.Ocpp;
 namespace SmartElek.Gateway.Tests.Host;
 
 /// <summary>The Host's OCPP store follows the Storage section; Ocpp:DataFile, when set, overrides it.</summary>
+[Trait("Speed", "Fast")]
 public sealed class OcppStoreTests
 {
     [Fact]

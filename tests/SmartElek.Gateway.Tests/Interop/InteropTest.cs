@@ -27,7 +27,7 @@ public abstract class InteropTest(ITestOutputHelper output, string password, int
         Backoff: new Backoff(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1))));
 
     /// <summary>Polls the central system's record until <paramref name="condition"/> holds.</summary>
-    protected async Task<Record> WaitFor(string what, Func<Record, bool> condition, int seconds = 20)
+    protected async Task<CentralSystemRecord> WaitFor(string what, Func<CentralSystemRecord, bool> condition, int seconds = 20)
     {
         var until = DateTime.UtcNow.AddSeconds(seconds);
         while (true)

@@ -6,6 +6,7 @@ using SmartElek.Gateway.Ocpp16;
 namespace SmartElek.Gateway.Tests.Pure;
 
 // One outstanding CALL of ours, its priority and what a failure or a timeout means, without an actor.
+[Trait("Speed", "Fast")]
 public class CallLineTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 10, 0, 0, TimeSpan.Zero);

@@ -7,6 +7,7 @@ using static SmartElek.Gateway.Tests.Pure.ConnectorStateTests;
 namespace SmartElek.Gateway.Tests.Pure;
 
 // The answers to the central system's CALLs as pure functions: response, state and effects as values.
+[Trait("Speed", "Fast")]
 public class CentralSystemCallsTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 10, 0, 0, TimeSpan.Zero);

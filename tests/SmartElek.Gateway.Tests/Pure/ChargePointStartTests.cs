@@ -5,6 +5,7 @@ using SmartElek.Gateway.SmartCharging;
 namespace SmartElek.Gateway.Tests.Pure;
 
 // What a charge point starts from after a restart, decided without a store or an actor.
+[Trait("Speed", "Fast")]
 public class ChargePointStartTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 10, 0, 0, TimeSpan.Zero);

@@ -3,6 +3,7 @@ using SmartElek.Gateway.Ocpp16;
 
 namespace SmartElek.Gateway.Tests.Pure;
 
+[Trait("Speed", "Fast")]
 public class ConfigurationKeysTests
 {
     private static ChargePointConfiguration Changed(string key, string value)

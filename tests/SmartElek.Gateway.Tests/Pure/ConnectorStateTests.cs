@@ -5,6 +5,7 @@ using SmartElek.Gateway.Ocpp16;
 namespace SmartElek.Gateway.Tests.Pure;
 
 // Transactions, authorisation, reservations and placeholder ids, decided without an actor.
+[Trait("Speed", "Fast")]
 public class ConnectorStateTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 10, 0, 0, TimeSpan.Zero);

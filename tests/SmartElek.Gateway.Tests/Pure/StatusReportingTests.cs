@@ -5,6 +5,7 @@ using SmartElek.Gateway.Ocpp16;
 namespace SmartElek.Gateway.Tests.Pure;
 
 // The order rule "status after the transaction message that explains it", without an actor.
+[Trait("Speed", "Fast")]
 public class StatusReportingTests
 {
     private static readonly ConnectorStatus Preparing = new(ChargePointStatus.Preparing, ChargePointErrorCode.NoError);

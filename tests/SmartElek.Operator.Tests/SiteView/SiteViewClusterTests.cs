@@ -9,7 +9,7 @@ using SmartElek.Site.Grants;
 using SmartElek.Site.Topology;
 using SmartElek.Site.View;
 using Xunit.Abstractions;
-using static SmartElek.Actors.Tests.Site.SiteTestSupport;
+using static SmartElek.TestSupport.SiteTestSupport;
 
 namespace SmartElek.Operator.Tests.SiteView;
 

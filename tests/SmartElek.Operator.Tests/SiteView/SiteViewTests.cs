@@ -10,6 +10,7 @@ using View = SmartElek.Site.View.SiteView;
 namespace SmartElek.Operator.Tests.SiteView;
 
 /// <summary>The site view projection: every charger always there, live only while its node confirms it.</summary>
+[Trait("Speed", "Fast")]
 public sealed class SiteViewTests
 {
     private const string NodeA = "akka.tcp://smartelek-site@127.0.0.1:4501";

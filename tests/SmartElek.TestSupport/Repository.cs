@@ -1,7 +1,7 @@
-namespace SmartElek.Host.Tests;
+namespace SmartElek.TestSupport;
 
 /// <summary>The checkout the tests run from: the folder holding SmartElek.Site.sln.</summary>
-internal static class Repository
+public static class Repository
 {
     public static string Root { get; } = Find();
 

@@ -1,18 +1,13 @@
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
-using SmartElek.Host.Tests;
 
-namespace SmartElek.Operator.Tests;
-
-/// <summary>API tests start real Host processes; two cores take one at a time.</summary>
-[CollectionDefinition("api-processes", DisableParallelization = true)]
-public sealed class ApiProcessCollection;
+namespace SmartElek.TestSupport;
 
 /// <summary>
 /// The built Host as a process in its own work folder (its own SQLite file), its API on a free
 /// loopback port that the test reads from the start line the console prints.
 /// </summary>
-internal sealed partial class ApiHost : IAsyncDisposable
+public sealed partial class ApiHost : IAsyncDisposable
 {
     public HostProcess Process { get; }
     public Uri BaseAddress { get; private set; } = null!;

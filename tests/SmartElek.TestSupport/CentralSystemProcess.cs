@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace SmartElek.Gateway.Tests.Interop;
+namespace SmartElek.TestSupport;
 
 /// <summary>
 /// The independent central system (tests/interop/central-system.js, ocpp-rpc in strict mode) run
@@ -109,10 +109,10 @@ public sealed class CentralSystemProcess : IAsyncDisposable
         return (await CommandAsync(command))!;
     }
 
-    public async Task<Record> RecordAsync()
+    public async Task<CentralSystemRecord> RecordAsync()
     {
         var r = (await CommandAsync(new JsonObject { ["op"] = "record" }))!;
-        return new Record(
+        return new CentralSystemRecord(
             r["received"]!.AsArray().Select(n => new ReceivedCall(n!["seq"]!.GetValue<int>(), n["method"]!.GetValue<string>(), n["params"]!.AsObject(), n["identity"]?.GetValue<string>())).ToList(),
             r["failures"]!.AsArray().Select(n => n!.ToJsonString()).ToList(),
             r["connections"]!.AsArray().Select(n => n!["passwordMatched"]!.GetValue<bool>()).ToList());
@@ -149,7 +149,7 @@ public sealed record ReceivedCall(int Seq, string Method, JsonObject Params, str
     public string? Timestamp => Params["timestamp"]?.GetValue<string>() ?? Params["meterValue"]?[0]?["timestamp"]?.GetValue<string>();
 }
 
-public sealed record Record(IReadOnlyList<ReceivedCall> Received, IReadOnlyList<string> Failures, IReadOnlyList<bool> PasswordMatched)
+public sealed record CentralSystemRecord(IReadOnlyList<ReceivedCall> Received, IReadOnlyList<string> Failures, IReadOnlyList<bool> PasswordMatched)
 {
     public IEnumerable<ReceivedCall> Of(string method) => Received.Where(r => r.Method == method);
 }

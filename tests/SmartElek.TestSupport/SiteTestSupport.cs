@@ -9,9 +9,9 @@ using SmartElek.Actors.Site;
 using SmartElek.Charger.Settings;
 using SmartElek.Charger.Simulation;
 
-namespace SmartElek.Actors.Tests.Site;
+namespace SmartElek.TestSupport;
 
-static class SiteTestSupport
+public static class SiteTestSupport
 {
     public static string RepoFile(string relative)
     {

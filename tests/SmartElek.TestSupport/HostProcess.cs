@@ -3,14 +3,14 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace SmartElek.Host.Tests;
+namespace SmartElek.TestSupport;
 
 /// <summary>
 /// The built <c>smartelek-site</c> as a child process in its own working directory, with the
 /// environment a test gives it, its output collected line by line, and the plain status lines
 /// (non-interactive output) of one charger parsed for what the tests check.
 /// </summary>
-internal sealed partial class HostProcess : IDisposable
+public sealed partial class HostProcess : IDisposable
 {
     private readonly StringBuilder _out = new();
     private readonly StringBuilder _err = new();

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 
-namespace SmartElek.Actors.Tests.Persistence;
+namespace SmartElek.TestSupport;
 
 /// <summary>
 /// A real PostgreSQL server for tests and benchmarks: a throw-away cluster made with Debian's

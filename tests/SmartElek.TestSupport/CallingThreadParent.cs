@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.TestKit;
 
-namespace SmartElek.Actors.Tests.Charger;
+namespace SmartElek.TestSupport;
 
 /// <summary>
 /// A parent on the calling-thread dispatcher, for an actor under test on a virtual clock. A child
