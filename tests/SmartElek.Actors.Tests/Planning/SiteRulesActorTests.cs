@@ -277,6 +277,23 @@ public sealed class SiteRulesActorTests(ITestOutputHelper output) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task A_vehicle_that_draws_clearly_less_than_its_plan_is_planned_again_at_what_it_draws()
+    {
+        var node = await StartSite();
+        live[B] = live[B] with { Plugged = false, Asking = false, SessionId = null };
+        live[C] = live[C] with { Plugged = false, Asking = false, SessionId = null };
+        await Ask(node, new SetDepartureTarget("a", DateTimeOffset.UtcNow + TimeSpan.FromHours(3), null, 20, null, null, null, null,
+            ChargeMode.Fastest, "driver"));
+        await WaitFor("a planned at its 30 A now", () =>
+            node.Keeper.Ask<PlanView>(GetPlan.Instance, TimeSpan.FromSeconds(20)).Result.Chargers.Any(c => c.Charger == A && c.Amps[0] == 30));
+
+        // Offered 30 A, the vehicle takes 11.2 A: the plan follows it (rounded up to the half amp).
+        live[A] = live[A] with { OfferedAmps = 30, DrawnAmps = 11.2 };
+        await WaitFor("a planned at 11.5 A", () =>
+            node.Keeper.Ask<PlanView>(GetPlan.Instance, TimeSpan.FromSeconds(20)).Result.Chargers.Any(c => c.Charger == A && c.Amps[0] == 11.5));
+    }
+
+    [Fact]
     public async Task A_restarted_keeper_keeps_its_rules_and_the_energy_its_budgets_counted()
     {
         var first = await StartSite(withChargers: false);
