@@ -107,7 +107,7 @@ public sealed class SiteRulesActorTests(ITestOutputHelper output) : IAsyncLifeti
             Receive<CurrentGrant>(g =>
             {
                 grants[id] = g;
-                Sender.Tell(new SiteMemberProtocol.StatusChanged(new ChargerStatus(true, "C", new LineCurrents(g.Amps, g.Amps), g.Amps,
+                Sender.Tell(new SiteMemberProtocol.StatusChanged(new SiteChargerStatus(true, "C", new LineCurrents(g.Amps, g.Amps), g.Amps,
                     g.AllocatorEpoch, g.GrantSeq)));
             });
         }
