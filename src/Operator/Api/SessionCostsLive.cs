@@ -6,8 +6,8 @@ using SmartElek.Tariffs;
 
 namespace SmartElek.Operator.Api;
 
-/// <summary>A session's cost so far as the dashboard shows it.</summary>
-public sealed record LiveCost(double Amount, string Currency, string Tariff);
+/// <summary>A session's cost so far as the dashboard shows it, and its tariff's price now (null: none, or the session ended).</summary>
+public sealed record LiveCost(double Amount, string Currency, string Tariff, double? PerKWhNow);
 
 /// <summary>
 /// The cost so far of the sessions the dashboard shows, between the read side's durable readings: the cost kept
@@ -39,14 +39,11 @@ public sealed class SessionCostsLive(ReadStore reads, LiveTariffs? tariffs, Date
         var row = _ended.TryGetValue(key, out var ended) ? ended : _kept.GetValueOrDefault(key);
         if (row is null) _asked.TryAdd(key, 0);
         if (row?.Cost is not { } cost) return null;
-        var amount = cost.Amount;
+        if (!row.Running || tariffs?.Current is not { } book) return new LiveCost(cost.Amount, cost.Currency, cost.Tariff, null);
+        var now = Instant.FromDateTimeOffset(clock.GetUtcNow());
+        var price = TariffPrices.PriceOf(book, cost.Tariff, now, now, zone)?.PerKWh;
         var sinceWh = liveKwh * 1000 - cost.PricedWh - cost.UnpricedWh;
-        if (row.Running && sinceWh > 0 && tariffs?.Current is { } book)
-        {
-            var now = Instant.FromDateTimeOffset(clock.GetUtcNow());
-            if (TariffPrices.PriceOf(book, cost.Tariff, now, now, zone) is { } price) amount += sinceWh / 1000 * price.PerKWh;
-        }
-        return new LiveCost(amount, cost.Currency, cost.Tariff);
+        return new LiveCost(cost.Amount + (sinceWh > 0 && price is { } p ? sinceWh / 1000 * p : 0), cost.Currency, cost.Tariff, price);
     }
 
     private void ReadSoonIfOld()
