@@ -130,6 +130,11 @@ public abstract class SessionCostStoreTests : IAsyncLifetime
         live.Replace(live.Current!.WithFeed(Feed(0.80, T0.AddHours(1))));
         await Sessions(A, new Stopped("s-fleet", T0.AddMinutes(45), StopReason.Local, 4000, 3000, 16));
         Assert.Equal(3 * 0.15, (await Session(A, "s-fleet")).Cost!.Amount, 9);
+        // Energy of those same quarter hours projected after the new fetch (another charger's, late) is priced as they were
+        // then, and does not reprice what was kept.
+        await ChargeAcrossTheBandAsync(B, "s-fleet-2", T0, "fred");
+        Assert.Equal(3 * 0.15, (await Session(B, "s-fleet-2")).Cost!.Amount, 9);
+        Assert.Equal(3 * 0.15, (await Session(A, "s-fleet")).Cost!.Amount, 9);
     }
 
     [Fact]
