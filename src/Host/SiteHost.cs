@@ -2,6 +2,7 @@ using Akka.Hosting;
 using Akka.Hosting.Logging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SmartElek.Host.Chargers;
@@ -13,6 +14,7 @@ using SmartElek.Host.Planning;
 using SmartElek.Host.Simulation;
 using SmartElek.Host.Site;
 using SmartElek.Host.Storage;
+using SmartElek.Actors.ReadSide;
 using SmartElek.Actors.Site;
 using SmartElek.Operator;
 using SmartElek.Operator.Dashboard;
@@ -106,6 +108,9 @@ public static class SiteHost
         var liveTopology = new LiveTopology(topology, Path.Combine(options.Storage.DataFolder, "topology.json"));
         builder.Services.AddSingleton(chargers);
         builder.Services.AddSingleton(new LiveTariffs(tariffs));
+        // The drivers' groups for session costs: none until the Operator registers its own ISessionGroups.
+        builder.Services.TryAddSingleton<ISessionGroups>(NoSessionGroups.Instance);
+        builder.Services.AddSingleton(sp => new SessionPricing(sp.GetRequiredService<LiveTariffs>(), sp.GetRequiredService<ISessionGroups>(), SiteTime.ZoneOf(options.Site)));
         builder.Services.AddSingleton(options.Console);
         builder.Services.AddSingleton(recentLog);
         builder.Services.AddSiteNode(options, topology, configFolder);

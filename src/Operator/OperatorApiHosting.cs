@@ -38,6 +38,8 @@ public static class OperatorApiHosting
         builder.Services.AddSingleton<ChargerCommands>();
         builder.Services.AddSingleton<SiteAggregates>();
         builder.Services.AddSingleton(new ReadStore(settings.Storage, settings.Environment, siteZone: settings.SiteZone));
+        builder.Services.AddSingleton(sp => new SessionCostsLive(sp.GetRequiredService<ReadStore>(), sp.GetService<SmartElek.Tariffs.LiveTariffs>(),
+            settings.SiteZone, sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<SessionCostsLive>>()));
         builder.Services.AddSingleton(settings.Live);
         builder.Services.AddSingleton(new Commissioning.LiveTopologyAccess(settings.Live));
         builder.Services.AddSingleton<Commissioning.TopologyChanges>();

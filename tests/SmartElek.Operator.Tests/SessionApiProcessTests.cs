@@ -61,6 +61,40 @@ public sealed class SessionApiProcessTests : IAsyncLifetime
         await op.GetAsync("/api/sessions?charger=charger-99").ExpectFieldError("charger");
     }
 
+    [Fact]
+    public async Task A_finished_session_shows_the_cost_kept_with_it_in_the_tariffs_currency_and_its_priced_quarter_hours()
+    {
+        // config/host.json beside config/tariffs.json: the shipped tariffs (EUR, 'standard' for drivers without a group).
+        await using var host = await ApiHost.StartAsync(_workDir, SecurityProcessTests.ChargingSite());
+        using var op = await host.LoginAsync("boss", Password);
+
+        // charger-1's vehicle arrives and charges; once the read side has energy of it, the operator stops it.
+        var running = await Http.Eventually(op, "/api/sessions?charger=charger-1",
+            s => s.EnumerateArray().Any(x => x.GetProperty("running").GetBoolean() && x.GetProperty("energyKwh").GetDouble() > 0),
+            "a running session with energy", TimeSpan.FromSeconds(90));
+        var session = running.EnumerateArray().First(x => x.GetProperty("running").GetBoolean()).GetProperty("sessionId").GetString()!;
+        await op.PostAsync("/api/chargers/charger-1/stop", null).Expect(HttpStatusCode.OK);
+
+        var ended = (await Http.Eventually(op, "/api/sessions?charger=charger-1",
+            s => s.EnumerateArray().Any(x => x.GetProperty("sessionId").GetString() == session && !x.GetProperty("running").GetBoolean()),
+            "the session ended", TimeSpan.FromSeconds(60)))
+            .EnumerateArray().First(x => x.GetProperty("sessionId").GetString() == session);
+        Assert.True(ended.GetProperty("cost").GetDouble() > 0, $"a cost above 0: {ended}");
+        Assert.Equal("EUR", ended.GetProperty("currency").GetString());
+        Assert.Equal("standard", ended.GetProperty("tariff").GetString());
+        // Between the cheapest and the dearest of the shipped prices for its energy.
+        var kwh = ended.GetProperty("energyKwh").GetDouble();
+        Assert.InRange(ended.GetProperty("cost").GetDouble(), kwh * 0.16 - 0.0001, kwh * 0.45 + 0.0001);
+
+        var cost = await op.GetAsync($"/api/sessions/charger-1/{Uri.EscapeDataString(session)}/cost").Expect(HttpStatusCode.OK);
+        Assert.Equal(ended.GetProperty("cost").GetDouble(), cost.GetProperty("cost").GetDouble(), 4);
+        var quarters = cost.GetProperty("quarters").EnumerateArray().ToList();
+        Assert.NotEmpty(quarters);
+        Assert.All(quarters, q => Assert.Contains("tariff 'standard'", q.GetProperty("words").GetString()));
+        Assert.All(quarters, q => Assert.Equal(0, q.GetProperty("start").GetDateTimeOffset().ToUnixTimeSeconds() % 900));
+        await op.GetAsync("/api/sessions/charger-1/no-such-session/cost").Expect(HttpStatusCode.NotFound);
+    }
+
     private static OperatorUser User(string name, string? idTag) => new(name + "-id", name, Roles.Driver, null, idTag, DateTimeOffset.UnixEpoch);
 
     [Fact]

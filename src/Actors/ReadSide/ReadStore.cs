@@ -13,18 +13,22 @@ namespace SmartElek.Actors.ReadSide;
 /// applied: after a crash nothing is counted twice, and two nodes projecting into one PostgreSQL
 /// serialise on the offset row (SELECT ... FOR UPDATE) so the second skips what the first applied.
 /// </summary>
-public sealed class ReadStore
+public sealed partial class ReadStore
 {
     private readonly PersistenceProvider _provider;
     private readonly string _connectionString;
 
     private readonly TimeSpan? _readingSpread;
+    private readonly SessionPricing? _pricing;
 
     /// <param name="readingSpread">How far before a durable reading its growth is spread (see <see cref="EnergyDays.Read"/>); null: the whole gap.</param>
     /// <param name="siteZone">The site's time zone: the days that queries take and return (null: UTC).</param>
-    public ReadStore(PersistenceOptions options, Func<string, string?>? environment = null, TimeSpan? readingSpread = null, DateTimeZone? siteZone = null)
+    /// <param name="pricing">What a projecting store prices sessions with (null: sessions get no tariff and no prices are kept).</param>
+    public ReadStore(PersistenceOptions options, Func<string, string?>? environment = null, TimeSpan? readingSpread = null, DateTimeZone? siteZone = null,
+        SessionPricing? pricing = null)
     {
         _readingSpread = readingSpread;
+        _pricing = pricing;
         SiteZone = siteZone ?? DateTimeZone.Utc;
         _provider = options.Provider;
         _connectionString = options.ConnectionString(environment);
@@ -66,7 +70,7 @@ public sealed class ReadStore
         // Two nodes creating the same table at once collide in PostgreSQL's catalogue; one lock orders them.
         if (_provider == PersistenceProvider.PostgreSql)
             await ExecuteAsync(connection, tx, "SELECT pg_advisory_xact_lock(4500)", cancel);
-        foreach (var statement in Schema)
+        foreach (var statement in Schema.Concat(CostSchema))
             await ExecuteAsync(connection, tx, statement, cancel);
         await tx.CommitAsync(cancel);
     }
@@ -85,6 +89,7 @@ public sealed class ReadStore
     /// </summary>
     public async Task<long> ApplyAsync(ReadSideProjection projection, IReadOnlyList<JournalledFact> facts, CancellationToken cancel = default)
     {
+        var groups = await GroupsOfAsync(facts, cancel);
         await using var connection = await OpenAsync(cancel);
         await using var tx = await connection.BeginTransactionAsync(cancel);
         await ExecuteAsync(connection, tx,
@@ -105,6 +110,7 @@ public sealed class ReadStore
         var cursors = new Dictionary<ChargerId, EnergyCursor?>();
         var slices = new Dictionary<(ChargerId, long), double>();
         var progress = new Dictionary<(ChargerId, string), EnergyCursor>();
+        var costs = new CostBatch();
         foreach (var fact in fresh.Select(f => f.Fact))
         {
             switch (fact)
@@ -114,6 +120,7 @@ public sealed class ReadStore
                     if (!sessions.TryGetValue(key, out var row))
                         row = await LoadSessionAsync(connection, tx, s.Charger, s.Event.SessionId, cancel);
                     sessions[key] = SessionRecord.Apply(row, s.Charger, s.Event);
+                    NoteSession(costs, s, groups);
                     break;
                 case EnergyReadingFact r:
                     if (!cursors.TryGetValue(r.Charger, out var cursor))
@@ -125,8 +132,8 @@ public sealed class ReadStore
                         var sliceKey = (r.Charger, slice.Start.ToUnixTimeMilliseconds());
                         slices[sliceKey] = slices.GetValueOrDefault(sliceKey) + slice.EnergyWh;
                     }
-                    if (r.SessionId is { } session && (!progress.TryGetValue((r.Charger, session), out var seen) || r.At >= seen.At))
-                        progress[(r.Charger, session)] = new EnergyCursor(r.At, r.RegisterWh);
+                    if (r.SessionId is { } session)
+                        await NoteReadingAsync(connection, tx, costs, progress, sessions, r, session, cancel);
                     break;
                 case RegisterResetFact z:
                     cursors[z.Charger] = EnergyDays.Reset(z.At);
@@ -153,6 +160,7 @@ public sealed class ReadStore
                 WHERE excluded.at >= read_session_progress.at
                 """,
                 cancel, ("c", charger.Value), ("s", session), ("a", reading.At.ToUnixTimeMilliseconds()), ("w", reading.RegisterWh));
+        await WriteCostsAsync(connection, tx, costs, cancel);
 
         var offset = fresh[^1].Offset;
         await ExecuteAsync(connection, tx, "UPDATE read_projection_offset SET ordering = @o WHERE projection = @p", cancel, ("o", offset), ("p", projection.Name));
@@ -185,14 +193,22 @@ public sealed class ReadStore
     /// or of the whole site. A session still running (neither stopped nor unplugged) carries its energy so
     /// far, from its newest durable reading (<see cref="SessionRecord.EnergyAsOf"/>).
     /// </summary>
-    public async Task<IReadOnlyList<SessionRecord>> SessionsAsync(ReadPeriod period, ChargerId? charger = null, CancellationToken cancel = default)
+    public Task<IReadOnlyList<SessionRecord>> SessionsAsync(ReadPeriod period, ChargerId? charger = null, CancellationToken cancel = default)
+    {
+        var (from, to) = period.UnixMillisecondRange(SiteZone);
+        return QuerySessionsAsync(" WHERE s.plugged_in_at >= @f AND s.plugged_in_at < @t" + (charger is null ? "" : " AND s.charger = @c"),
+            WithCharger(charger, ("f", from), ("t", to)), cancel);
+    }
+
+    // Sessions of read_sessions s selected by `where`, newest first, with their energy and cost so far.
+    private async Task<IReadOnlyList<SessionRecord>> QuerySessionsAsync(string where, (string, object?)[] parameters, CancellationToken cancel)
     {
         await using var connection = await OpenAsync(cancel);
-        var (from, to) = period.UnixMillisecondRange(SiteZone);
-        var sql = SessionColumns + ", p.at, p.register_wh FROM read_sessions s LEFT JOIN read_session_progress p ON p.charger = s.charger AND p.session_id = s.session_id"
-            + " WHERE s.plugged_in_at >= @f AND s.plugged_in_at < @t"
-            + (charger is null ? "" : " AND s.charger = @c") + " ORDER BY s.plugged_in_at DESC, s.charger";
-        await using var command = Command(connection, null, sql, WithCharger(charger, ("f", from), ("t", to)));
+        var sums = await QuarterSumsAsync(connection, where, parameters, cancel);
+        var sql = SessionColumns + ", p.at, p.register_wh" + CostColumns
+            + " FROM read_sessions s LEFT JOIN read_session_progress p ON p.charger = s.charger AND p.session_id = s.session_id" + CostJoins
+            + where + " ORDER BY s.plugged_in_at DESC, s.charger";
+        await using var command = Command(connection, null, sql, parameters);
         await using var reader = await command.ExecuteReaderAsync(cancel);
         var rows = new List<SessionRecord>();
         while (await reader.ReadAsync(cancel))
@@ -205,7 +221,7 @@ public sealed class ReadStore
                     EnergyWh = Math.Max(0, reader.GetDouble(13) - row.StartRegisterWh),
                     EnergyAsOf = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(12)),
                 };
-            rows.Add(row);
+            rows.Add(WithCost(row, reader, sums));
         }
         return rows;
     }

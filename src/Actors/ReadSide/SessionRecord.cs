@@ -33,6 +33,12 @@ public sealed record SessionRecord(
     public DateTimeOffset? EnergyAsOf { get; init; }
 
     /// <summary>
+    /// The cost kept with the session (so far, for a running one: up to its newest durable reading), from its
+    /// priced quarter hours; null when it has no tariff (the site had none when it was plugged in). Set by the query.
+    /// </summary>
+    public KeptCost? Cost { get; init; }
+
+    /// <summary>
     /// The row after <paramref name="e"/>. Applying an event twice leaves the row as applying it once
     /// (times are kept first-seen or set, the peak is a maximum), so a replayed event does no harm.
     /// </summary>

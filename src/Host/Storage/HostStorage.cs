@@ -46,8 +46,10 @@ public static class HostStorage
     /// intervals before it: a longer gap between readings is idle time (see <see cref="EnergyDays.Read"/>).
     /// </summary>
     /// <param name="siteZone">The days the store's queries take and return (<see cref="SiteTime.ZoneOf"/>); null: UTC.</param>
-    public static ReadStore ReadStoreOf(StorageOptions storage, Func<string, string?>? environment = null, NodaTime.DateTimeZone? siteZone = null) =>
-        new(ToPersistenceOptions(storage), environment, TimeSpan.FromSeconds(2 * storage.DurableReadingSeconds), siteZone);
+    /// <param name="pricing">What the projectors price sessions with (null: no session costs).</param>
+    public static ReadStore ReadStoreOf(StorageOptions storage, Func<string, string?>? environment = null, NodaTime.DateTimeZone? siteZone = null,
+        SessionPricing? pricing = null) =>
+        new(ToPersistenceOptions(storage), environment, TimeSpan.FromSeconds(2 * storage.DurableReadingSeconds), siteZone, pricing);
 
     /// <summary>Every problem with the Storage section, each naming its key.</summary>
     public static IEnumerable<ConfigError> Errors(StorageOptions storage, string file, Func<string, string?>? environment = null)
@@ -160,11 +162,12 @@ public static class HostStorage
     public static AkkaConfigurationBuilder AddChargerPersistence(this AkkaConfigurationBuilder builder, StorageOptions storage, PreparedStorage prepared)
     {
         var options = ToPersistenceOptions(storage);
-        var store = ReadStoreOf(storage);
         return builder
             .AddHocon(AkkaConfig(storage), HoconAddMode.Prepend)
-            .WithActors((system, _) =>
+            .WithActors((system, _, resolver) =>
             {
+                // Session costs: the node's tariffs and the drivers' groups, as the Host registered them.
+                var store = ReadStoreOf(storage, pricing: resolver.GetService<SessionPricing>());
                 foreach (var projection in ReadSideProjection.All)
                     system.ActorOf(ReadSideProjector.Props(store, projection), "read-side-" + projection.Name);
                 if (options.Provider == PersistenceProvider.PostgreSql)

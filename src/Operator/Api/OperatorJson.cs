@@ -27,6 +27,7 @@ namespace SmartElek.Operator.Api;
 [JsonSerializable(typeof(Commands.SetActionRequest))]
 [JsonSerializable(typeof(SettingsDto))]
 [JsonSerializable(typeof(List<SessionDto>))]
+[JsonSerializable(typeof(SessionCostDto))]
 [JsonSerializable(typeof(Commissioning.CommissioningDto))]
 [JsonSerializable(typeof(Commissioning.PermitJoinRequest))]
 [JsonSerializable(typeof(Commissioning.PlaceChargerRequest))]

@@ -18,7 +18,11 @@ internal static class SessionEndpoints
         app.MapGroup("/api").WithTags("sessions").RequireAuthorization(OperatorAuth.MayRead)
             .MapGet("/sessions", ListAsync)
             .WithName("ListSessions")
-            .WithSummary("Sessions plugged in on the days from..to (of Site:TimeZone; today when left out), newest first, with the driver they are attributed to. A driver sees the sessions of their chargers and their own.");
+            .WithSummary("Sessions plugged in on the days from..to (of Site:TimeZone; today when left out), newest first, with the driver they are attributed to and their cost kept so far. A driver sees the sessions of their chargers and their own.");
+        app.MapGroup("/api").WithTags("sessions").RequireAuthorization(OperatorAuth.MayRead)
+            .MapGet("/sessions/{charger}/{sessionId}/cost", CostAsync)
+            .WithName("SessionCost")
+            .WithSummary("A session's cost: each quarter hour of its energy at the price kept for its tariff then, with the tariff's words.");
         return app;
     }
 
@@ -48,6 +52,18 @@ internal static class SessionEndpoints
         return TypedResults.Ok(rows);
     }
 
+    private static async Task<Results<Ok<SessionCostDto>, NotFound>> CostAsync(HttpContext http, ReadStore reads, UserStore users, string charger, string sessionId)
+    {
+        var session = await reads.SessionAsync(new ChargerId(charger), sessionId, http.RequestAborted);
+        if (session is null) return TypedResults.NotFound();
+        var driver = new SessionAttribution(await users.ListUsersAsync(http.RequestAborted)).Of(session.AuthorisedBy);
+        var me = http.User.UserId();
+        // As the list: someone who may not see it is told there is no such session.
+        if (!ChargerAccess.Of(http).MaySee(session.Charger) && (me is null || driver?.Id != me)) return TypedResults.NotFound();
+        var quarters = await reads.CostQuartersAsync(session.Charger, sessionId, http.RequestAborted);
+        return TypedResults.Ok(SessionCostDto.Of(session, quarters));
+    }
+
     private static DateOnly Day(string? text, string field, DateOnly fallback, Dictionary<string, string[]> errors)
     {
         if (text is null) return fallback;
@@ -57,13 +73,31 @@ internal static class SessionEndpoints
     }
 }
 
-/// <summary>One session for the API: energy in kWh; running ones carry the energy so far and when it was read.</summary>
+/// <summary>
+/// One session for the API: energy in kWh; running ones carry the energy so far and when it was read. Cost: the
+/// cost kept with it (so far) in <c>Currency</c> under <c>Tariff</c> (its driver's group's); null when it has no tariff.
+/// </summary>
 public sealed record SessionDto(
     string Charger, string SessionId, DateTimeOffset PluggedInAt, DateTimeOffset? PluggedOutAt,
     DateTimeOffset? ChargingStartedAt, DateTimeOffset? ChargingStoppedAt, string? AuthorisedBy,
-    string? DriverId, string? DriverName, double EnergyKwh, double PeakAmps, string? StopReason, bool Running, DateTimeOffset? EnergyAsOf)
+    string? DriverId, string? DriverName, double EnergyKwh, double PeakAmps, string? StopReason, bool Running, DateTimeOffset? EnergyAsOf,
+    double? Cost, string? Currency, string? Tariff, string? DriverGroup)
 {
     public static SessionDto Of(SessionRecord s, OperatorUser? driver) =>
         new(s.Charger.Value, s.SessionId, s.PluggedInAt, s.PluggedOutAt, s.ChargingStartedAt, s.ChargingStoppedAt, s.AuthorisedBy,
-            driver?.Id, driver?.Name, Math.Round(s.EnergyWh / 1000, 3), Math.Round(s.PeakAmps, 1), s.StopReason, s.Running, s.EnergyAsOf);
+            driver?.Id, driver?.Name, Math.Round(s.EnergyWh / 1000, 3), Math.Round(s.PeakAmps, 1), s.StopReason, s.Running, s.EnergyAsOf,
+            s.Cost is { } c ? Math.Round(c.Amount, 4) : null, s.Cost?.Currency, s.Cost?.Tariff, s.Cost?.DriverGroup);
 }
+
+/// <summary>A session's cost by quarter hour of UTC; <c>UnpricedKwh</c>: energy without a kept price (counted as nothing).</summary>
+public sealed record SessionCostDto(string Charger, string SessionId, bool Running, double? Cost, string? Currency, string? Tariff, string? DriverGroup,
+    double EnergyKwh, double UnpricedKwh, IReadOnlyList<CostQuarterDto> Quarters)
+{
+    public static SessionCostDto Of(SessionRecord s, IReadOnlyList<CostQuarter> quarters) =>
+        new(s.Charger.Value, s.SessionId, s.Running, s.Cost is { } c ? Math.Round(c.Amount, 4) : null, s.Cost?.Currency, s.Cost?.Tariff, s.Cost?.DriverGroup,
+            Math.Round(s.EnergyWh / 1000, 3), Math.Round((s.Cost?.UnpricedWh ?? 0) / 1000, 3),
+            [.. quarters.Select(q => new CostQuarterDto(q.Start, Math.Round(q.EnergyWh / 1000, 4), q.PerKWh, q.Cost is { } v ? Math.Round(v, 4) : null, q.Words))]);
+}
+
+/// <summary>One quarter hour of a session: its energy, the price per kWh kept for it and the tariff's words for that price.</summary>
+public sealed record CostQuarterDto(DateTimeOffset Start, double EnergyKwh, double? PricePerKwh, double? Cost, string? Words);

@@ -25,6 +25,12 @@ public static class Words
 
     public static string Kwh(double kwh) => kwh.ToString("0.000", Invariant) + " kWh";
 
+    /// <summary>An amount of money with its currency (the tariffs' words for it: EUR, USD, ...).</summary>
+    public static string Money(double amount, string currency) => amount.ToString("0.00", Invariant) + (currency.Length > 0 ? " " + currency : "");
+
+    /// <summary>A price per kWh as the tariffs write it (up to 4 decimals).</summary>
+    public static string Price(double perKWh, string currency) => perKWh.ToString("0.00##", Invariant) + (currency.Length > 0 ? " " + currency : "") + "/kWh";
+
     public static string Percent(double p) => p.ToString("0", Invariant) + " %";
 
     public static string Km(double km) => km.ToString("0", Invariant) + " km";
