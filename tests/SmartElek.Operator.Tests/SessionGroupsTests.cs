@@ -1,7 +1,6 @@
 using SmartElek.Actors.Persistence;
 using SmartElek.Actors.ReadSide;
 using SmartElek.Charger.Sessions;
-using SmartElek.Host.Tests;
 using SmartElek.Operator.Api;
 using SmartElek.Operator.Users;
 using SmartElek.Tariffs;
