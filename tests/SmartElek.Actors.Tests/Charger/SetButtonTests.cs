@@ -31,7 +31,14 @@ public sealed class SetButtonTests(ITestOutputHelper output) : ChargerUnitHarnes
         Unit.Tell(new ChargerProtocol.SubscribeStatus(probe.Ref));
         TapSet(taps);
         Run(TimeSpan.FromSeconds(3));
-        var seen = probe.ReceiveWhile<object>(TimeSpan.FromMilliseconds(200), m => m);
+        // Until the action and a status that shows it have come (a busy machine takes its time), then what follows at once.
+        var seen = new List<object>();
+        probe.FishForMessage<object>(m =>
+        {
+            seen.Add(m);
+            return seen.OfType<ChargerProtocol.ButtonActionTriggered>().Any() && seen.OfType<ChargerStatus>().Any(s => s.LastButtonAction == expected);
+        }, TimeSpan.FromSeconds(20));
+        seen.AddRange(probe.ReceiveWhile<object>(TimeSpan.FromMilliseconds(200), m => m));
         Assert.Equal([expected], seen.OfType<ChargerProtocol.ButtonActionTriggered>().Select(a => a.Action));
         // Published with the status too (a reboot's new instance then starts without it).
         Assert.Contains(seen.OfType<ChargerStatus>(), s => s.LastButtonAction == expected);

@@ -177,6 +177,7 @@ public sealed class LocalDaysTests
     }
 
     [Fact]
+    [Trait("Speed", "Slow")] // every transition of every zone: half a minute on 2 cores
     public void The_day_of_every_instant_near_every_transition_of_every_zone_is_the_day_whose_range_holds_it()
     {
         // What reports rely on in any zone and year: a slice counted in a day (the day of its start) is one

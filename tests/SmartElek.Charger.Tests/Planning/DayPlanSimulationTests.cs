@@ -13,6 +13,7 @@ public class DayPlanSimulationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    [Trait("Speed", "Slow")] // a whole day of the site: 15 s on 2 cores
     public void A_planned_day_meets_every_feasible_target_in_cheap_hours_and_never_overloads_a_breaker()
     {
         var site = SiteTopology.Load(RepoFile("config/site.json"));

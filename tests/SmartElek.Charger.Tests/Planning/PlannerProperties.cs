@@ -8,6 +8,7 @@ namespace SmartElek.Charger.Tests.Planning;
 /// Every property here holds for every seed on a correct planner: the witness makes a feasible case
 /// feasible by construction, and the exact planner's solver runs under deterministic limits only.
 /// </summary>
+[Trait("Speed", "Slow")] // solvers (GLOP, SCIP) on hundreds of random sites: minutes on 2 cores
 public class PlannerProperties
 {
     /// <summary>The planner's own: a target counts as met within 0.1 Wh.</summary>
