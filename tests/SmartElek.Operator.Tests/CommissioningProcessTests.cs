@@ -134,6 +134,43 @@ public sealed class CommissioningProcessTests : IAsyncLifetime
         Assert.Equal("charger-8", (await client.PostAsync("/api/demo/units", null).Expect(HttpStatusCode.OK)).GetProperty("charger").GetString());
     }
 
+    [Fact]
+    public async Task A_charger_that_left_the_site_by_a_factory_reset_is_pending_again_and_placed_from_the_api_it_is_granted_again()
+    {
+        await using var host = await ApiHost.StartAsync(_workDir, SecurityProcessTests.ChargingSite());
+        using var op = await host.LoginAsync("boss", Password);
+        await Http.Eventually(op, "/api/chargers/charger-3", Granted, "charger-3 granted", TimeSpan.FromSeconds(90));
+        using var sampling = new CancellationTokenSource();
+        var samples = Task.Run(async () =>
+        {
+            using var client = await host.LoginAsync("boss", Password);
+            return await CircuitSampler.SampleAsync(client, sampling.Token);
+        });
+
+        // The SET button's 13 taps, from the charger page: factory reset and leave the site.
+        await op.PostAsJsonAsync("/api/chargers/charger-3/actions", new { action = "factory-reset", confirm = true }).Expect(HttpStatusCode.OK);
+        var taken = await Http.Eventually(op, "/api/commissioning",
+            c => c.GetProperty("removed").EnumerateArray().Any(r => r.GetString() == "charger-3"), "charger-3 taken out of the topology");
+        Assert.DoesNotContain("\"charger-3\"", await op.GetStringAsync("/api/topology"), StringComparison.Ordinal);
+        await op.GetAsync("/api/chargers/charger-3").Expect(HttpStatusCode.NotFound);
+        Assert.Empty(taken.GetProperty("pending").EnumerateArray());
+
+        // Permit-join: it asks to join again; placed back on its branch it is granted again, no restart.
+        await op.PostAsJsonAsync("/api/commissioning/permit-join", new { minutes = 5 }).Expect(HttpStatusCode.OK);
+        await Http.Eventually(op, "/api/commissioning",
+            c => c.GetProperty("pending").EnumerateArray().Any(p => p.GetProperty("charger").GetString() == "charger-3"), "charger-3 pending");
+        await op.PostAsJsonAsync("/api/commissioning/chargers", new { chargerId = "charger-3", circuitId = "branch-a3", ratingAmps = 30, lines = "L1-L2", failSafeAmps = 0 })
+            .Expect(HttpStatusCode.OK);
+        var again = await Http.Eventually(op, "/api/chargers/charger-3", Granted, "charger-3 granted again", TimeSpan.FromSeconds(120));
+        Assert.Equal("branch-a3", again.GetProperty("summary").GetProperty("circuitId").GetString());
+        Assert.DoesNotContain((await op.GetAsync("/api/commissioning").Expect(HttpStatusCode.OK)).GetProperty("removed").EnumerateArray(),
+            r => r.GetString() == "charger-3");
+        Assert.False(host.Process.Process.HasExited);
+        await sampling.CancelAsync();
+        var over = await samples;
+        Assert.True(over.Count == 0, string.Join("\n", over.Take(20)));
+    }
+
     private static bool Granted(JsonElement c) =>
         c.GetProperty("summary").GetProperty("state") is { ValueKind: JsonValueKind.Object } state
         && state.GetProperty("grantedAmps").GetDouble() >= 6 && state.GetProperty("drawnAmps").GetDouble() > 0;
