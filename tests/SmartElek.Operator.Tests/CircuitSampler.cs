@@ -15,6 +15,24 @@ internal static class CircuitSampler
         public override string ToString() => $"{At:HH:mm:ss.fff} {Node}: {Circuit} {Line} {Figure} {Amps} > {Limit}";
     }
 
+    /// <summary>
+    /// Waits until the site's allocator (started by one of <paramref name="nodes"/>) is past its start: until
+    /// every lease an older allocator could have given is over, it counts a charger it has not heard at its
+    /// full rating, a just placed one too (GrantLedger.Exposure), so that its circuits show may-draw over the
+    /// limit by that rating while the new unit offers 0 A. Tests of a change in steady state wait for it.
+    /// </summary>
+    public static async Task OldLeasesOverAsync(params ApiHost[] nodes)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (nodes.All(n => n.OldLeasesOverAt().Count == 0))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no node logged its allocator's start");
+            await Task.Delay(200);
+        }
+        var until = nodes.SelectMany(n => n.OldLeasesOverAt()).Max();
+        while (DateTimeOffset.UtcNow < until) await Task.Delay(200);
+    }
+
     /// <summary>Samples until <paramref name="stop"/>; asserts that more than 10 samples were read.</summary>
     public static async Task<List<Over>> SampleAsync(HttpClient client, CancellationToken stop, string node = "")
     {

@@ -12,7 +12,8 @@ namespace SmartElek.Operator.Tests;
 /// Commissioning on a site of three Host processes (config/host.node1..3.json on free loopback ports)
 /// sharing one PostgreSQL database (a throw-away server): changes made through different nodes' APIs
 /// reach every node as the same topology version, a demo unit powered up on one node and placed
-/// through another is granted, and no circuit line any node shows is over its limit meanwhile.
+/// through another is granted, a unit that left the site (factory reset) is pending on every node and
+/// granted again once placed, and no circuit line any node shows is over its limit meanwhile.
 /// </summary>
 [Collection("api-processes")]
 public sealed class ClusterCommissioningProcessTests(ITestOutputHelper output) : IAsyncLifetime
@@ -83,6 +84,7 @@ public sealed class ClusterCommissioningProcessTests(ITestOutputHelper output) :
         await Http.Eventually(op2, "/api/circuits", c => c.GetProperty("circuits")[0].GetProperty("lines")[0].GetProperty("grantedAmps").GetDouble() > 70,
             "a saturated feeder", TimeSpan.FromSeconds(120));
 
+        await CircuitSampler.OldLeasesOverAsync(node1, node2, node3);
         using var sampling = new CancellationTokenSource();
         var samplers = new[] { node1, node2, node3 }.Select((node, i) => Task.Run(async () =>
         {
@@ -125,6 +127,21 @@ public sealed class ClusterCommissioningProcessTests(ITestOutputHelper output) :
             var panelB = circuits.GetProperty("circuits").EnumerateArray().Single(c => c.GetProperty("id").GetString() == "panel-b");
             Assert.Equal(56, panelB.GetProperty("lines").EnumerateArray().Single(l => l.GetProperty("line").GetString() == "L1").GetProperty("limitAmps").GetDouble());
         }
+
+        // charger-4 (node 2's unit) leaves the site with a factory reset (13 SET taps), asked through node 1: its node
+        // takes it out, every node shows it pending while permit-join is open, and placed back through node 3 it is granted again.
+        await op1.PostAsJsonAsync("/api/chargers/charger-4/actions", new { action = "factory-reset", confirm = true }).Expect(HttpStatusCode.OK);
+        var removed = await Http.Eventually(op2, "/api/commissioning",
+            c => c.GetProperty("removed").EnumerateArray().Any(r => r.GetString() == "charger-4"), "charger-4 taken out");
+        await SameTopologyEverywhereAsync(ops, removed.GetProperty("version").GetInt64(), "charger-4 taken out");
+        foreach (var op in ops)
+            await Http.Eventually(op, "/api/commissioning",
+                c => c.GetProperty("pending").EnumerateArray().Any(p => p.GetProperty("charger").GetString() == "charger-4"), "charger-4 pending");
+        version = (await op3.PostAsJsonAsync("/api/commissioning/chargers",
+            new { chargerId = "charger-4", circuitId = "branch-b1", ratingAmps = 30, lines = "L1-L2", failSafeAmps = 0 }).Expect(HttpStatusCode.OK))
+            .GetProperty("version").GetInt64();
+        await SameTopologyEverywhereAsync(ops, version, "charger-4 placed again");
+        await Http.Eventually(op1, "/api/chargers/charger-4", Granted, "charger-4 granted again (node 1's answer)", TimeSpan.FromSeconds(120));
 
         await Task.Delay(TimeSpan.FromSeconds(2)); // a few more samples after the last change
         await sampling.CancelAsync();

@@ -41,6 +41,7 @@ public sealed class CommissioningProcessTests : IAsyncLifetime
         // The default site charging: six vehicles share the 80 A the feeder carries.
         await Http.Eventually(op, "/api/circuits", c => c.GetProperty("circuits")[0].GetProperty("lines")[0].GetProperty("grantedAmps").GetDouble() > 70,
             "a saturated feeder");
+        await CircuitSampler.OldLeasesOverAsync(host);
         using var sampling = new CancellationTokenSource();
         var samples = Task.Run(async () =>
         {
@@ -140,6 +141,7 @@ public sealed class CommissioningProcessTests : IAsyncLifetime
         await using var host = await ApiHost.StartAsync(_workDir, SecurityProcessTests.ChargingSite());
         using var op = await host.LoginAsync("boss", Password);
         await Http.Eventually(op, "/api/chargers/charger-3", Granted, "charger-3 granted", TimeSpan.FromSeconds(90));
+        await CircuitSampler.OldLeasesOverAsync(host);
         using var sampling = new CancellationTokenSource();
         var samples = Task.Run(async () =>
         {
