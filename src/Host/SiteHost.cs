@@ -65,9 +65,21 @@ public static class SiteHost
             return 2;
         }
 
+        // The demo's units powered up before the restart run again (after the configured ones).
+        var demoUnits = DemoUnits.In(options.Storage.DataFolder);
+        try
+        {
+            ids = [.. ids, .. demoUnits.Load().Where(d => !ids.Contains(d))];
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            await System.Console.Error.WriteLineAsync($"Bad data:\n  {e.Message}");
+            return 2;
+        }
+
         var storage = await HostStorage.PrepareAsync(options.Storage, options.Ocpp.Enabled, hostJson.FullName, System.Console.Error);
         if (storage is null) return 2;
-        await using var host = Build(options, ids, topology, hostJson.DirectoryName ?? ".", storage, tariffs);
+        await using var host = Build(options, ids, topology, hostJson.DirectoryName ?? ".", storage, tariffs, demoUnits);
         try
         {
             await host.RunAsync(stop);
@@ -95,8 +107,9 @@ public static class SiteHost
     /// </summary>
     /// <param name="storage">the database as <see cref="HostStorage.PrepareAsync"/> prepared it</param>
     /// <param name="tariffs">the site's tariffs from <c>Site:Tariffs</c>, null when none are configured</param>
+    /// <param name="demoUnits">where the units the demo powers up are kept (default: in <c>Storage:DataFolder</c>)</param>
     public static WebApplication Build(HostOptions options, IReadOnlyList<ChargerId> ids, SiteTopology topology, string configFolder, PreparedStorage storage,
-        TariffBook? tariffs = null)
+        TariffBook? tariffs = null, DemoUnits? demoUnits = null)
     {
         // Empty: no appsettings.json or ASPNETCORE_* variables; host.json is the configuration.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "smartelek-site", ContentRootPath = AppContext.BaseDirectory });
@@ -107,6 +120,7 @@ public static class SiteHost
         // The last version this node heard, for a start while the site's database does not answer.
         var liveTopology = new LiveTopology(topology, Path.Combine(options.Storage.DataFolder, "topology.json"));
         builder.Services.AddSingleton(chargers);
+        builder.Services.AddSingleton(demoUnits ?? DemoUnits.In(options.Storage.DataFolder));
         builder.Services.AddSingleton(new LiveTariffs(tariffs));
         // The drivers' groups for session costs: none until the Operator registers its own ISessionGroups.
         builder.Services.TryAddSingleton<ISessionGroups>(NoSessionGroups.Instance);
@@ -128,7 +142,8 @@ public static class SiteHost
                 })
                 .AddChargerPersistence(options.Storage, storage)
                 .AddChargerUnits(ids, chargers, options.Simulation.Seed, HostStorage.Journal(options.Storage, options.Ocpp.Enabled),
-                    id => topology.Chargers.First(c => c.Id == id).FailSafeAmps)
+                    // A demo unit is in no configured topology: it offers nothing until it is granted.
+                    id => topology.ChargerById.TryGetValue(id, out var placement) ? placement.FailSafeAmps : 0)
                 .AddOcppGateway(options, chargers)
                 .WithActors((system, registry) => registry.Register<VehicleTraffic>(
                     system.ActorOf(VehicleTraffic.Props(chargers.All, options.Simulation), "vehicle-traffic")));

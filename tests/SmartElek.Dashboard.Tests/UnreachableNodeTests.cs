@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using static Microsoft.Playwright.Assertions;
 
@@ -14,23 +12,14 @@ public sealed class UnreachableNodeTests(DashboardSite site) : IDisposable
     [Fact]
     public async Task A_charger_on_a_killed_node_stays_on_the_page_as_unreachable_with_its_last_known_state_and_age()
     {
-        var config = Directory.CreateDirectory(Path.Combine(_workDir, "config")).FullName;
-        foreach (var file in new[] { "site.json", "akka.site.hocon" })
-            File.Copy(Repository.Config(file), Path.Combine(config, file));
-        var ports = new[] { FreePort(), FreePort(), FreePort() };
-        for (var n = 1; n <= 2; n++)
-        {
-            var json = File.ReadAllText(Repository.Config($"host.node{n}.json"));
-            for (var k = 1; k <= 3; k++) json = json.Replace($"127.0.0.1:{4500 + k}", $"127.0.0.1:{ports[k - 1]}").Replace($"\"Port\": {4500 + k}", $"\"Port\": {ports[k - 1]}");
-            File.WriteAllText(Path.Combine(config, $"host.node{n}.json"), json);
-        }
+        var hostFiles = LoopbackSite.WriteConfig(_workDir, nodes: 2);
         var env = new Dictionary<string, string>
         {
             ["SMARTELEK_OPERATOR_USER"] = DashboardSite.OperatorUser,
             ["SMARTELEK_OPERATOR_PASSWORD"] = DashboardSite.OperatorPassword,
         };
-        await using var node1 = await ApiHost.StartAsync(_workDir, env, Path.Combine(config, "host.node1.json"));
-        await using var node2 = await ApiHost.StartAsync(_workDir, env, Path.Combine(config, "host.node2.json"));
+        await using var node1 = await ApiHost.StartAsync(_workDir, env, hostFiles[0]);
+        await using var node2 = await ApiHost.StartAsync(_workDir, env, hostFiles[1]);
 
         var page = await site.NewPageAsync(node1.BaseAddress);
         await DashboardSite.SignInAsync(page, DashboardSite.OperatorUser, DashboardSite.OperatorPassword);
@@ -49,15 +38,6 @@ public sealed class UnreachableNodeTests(DashboardSite site) : IDisposable
         await Expect(page.Locator(".charger-card[data-charger=charger-1]")).ToHaveAttributeAsync("data-reach", "live");
         await Expect(page.Locator("#site-counts")).ToContainTextAsync("2 unreachable");
         await DashboardSite.ScreenshotAsync(page, "node-2-unreachable");
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     public void Dispose()

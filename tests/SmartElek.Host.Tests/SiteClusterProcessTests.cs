@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Xunit.Abstractions;
 
@@ -20,15 +18,6 @@ public sealed partial class SiteClusterProcessTests(ITestOutputHelper output) : 
 
     public void Dispose() => Directory.Delete(_workDir, recursive: true);
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
     private static readonly Dictionary<string, string> Environment = new()
     {
         ["SMARTELEK__Simulation__MeanArrivalSeconds"] = "1",
@@ -44,19 +33,9 @@ public sealed partial class SiteClusterProcessTests(ITestOutputHelper output) : 
     [Fact]
     public async Task Three_processes_form_one_site_every_charger_gets_a_grant_and_no_circuit_is_over_its_limit()
     {
-        var config = Path.Combine(_workDir, "config");
-        Directory.CreateDirectory(config);
-        foreach (var file in new[] { "site.json", "akka.site.hocon" })
-            File.Copy(Repository.Config(file), Path.Combine(config, file));
-        var ports = new[] { FreePort(), FreePort(), FreePort() };
-        for (var n = 1; n <= 3; n++)
-        {
-            var json = File.ReadAllText(Repository.Config($"host.node{n}.json"));
-            for (var k = 1; k <= 3; k++) json = json.Replace($"127.0.0.1:{4500 + k}", $"127.0.0.1:{ports[k - 1]}").Replace($"\"Port\": {4500 + k}", $"\"Port\": {ports[k - 1]}");
-            File.WriteAllText(Path.Combine(config, $"host.node{n}.json"), json);
-        }
+        var hostFiles = LoopbackSite.WriteConfig(_workDir);
 
-        var nodes = Enumerable.Range(1, 3).Select(n => HostProcess.Start(_workDir, Path.Combine(config, $"host.node{n}.json"), Environment)).ToList();
+        var nodes = hostFiles.Select(file => HostProcess.Start(_workDir, file, Environment)).ToList();
         try
         {
             var chargers = Enumerable.Range(1, 6).Select(i => $"charger-{i}").ToList();

@@ -28,34 +28,6 @@ public sealed class CommissioningProcessTests : IAsyncLifetime
     private static async Task CreateUserAsync(HttpClient op, string name, string role) =>
         await op.PostAsJsonAsync("/api/users", new { name, role, password = Password }).Expect(HttpStatusCode.Created);
 
-    // Every line of every circuit, sampled until stopped: what the allocator counts (granted and
-    // may-draw) must stay within the line's limit, and what the meters read within it too.
-    private static async Task<List<string>> SampleCircuitsAsync(HttpClient client, CancellationToken stop)
-    {
-        var over = new List<string>();
-        var samples = 0;
-        while (!stop.IsCancellationRequested)
-        {
-            JsonElement circuits;
-            try { circuits = await client.GetAsync("/api/circuits", stop).Expect(HttpStatusCode.OK); }
-            catch (OperationCanceledException) { break; }
-            samples++;
-            foreach (var c in circuits.GetProperty("circuits").EnumerateArray())
-                foreach (var line in c.GetProperty("lines").EnumerateArray())
-                {
-                    var limit = line.GetProperty("limitAmps").GetDouble();
-                    foreach (var figure in new[] { "grantedAmps", "mayDrawAmps", "drawnAmps" })
-                        // 0.05 A: the API's one-decimal figures; the meters read the vehicles' own currents.
-                        if (line.GetProperty(figure).GetDouble() > limit + 0.05)
-                            over.Add($"{c.GetProperty("id").GetString()} {line.GetProperty("line").GetString()} {figure} {line.GetProperty(figure).GetDouble()} > {limit}");
-                }
-            try { await Task.Delay(100, stop); }
-            catch (OperationCanceledException) { break; }
-        }
-        Assert.True(samples > 10, $"only {samples} samples of the circuits");
-        return over;
-    }
-
     [Fact]
     public async Task A_pending_charger_is_placed_granted_and_no_circuit_is_over_its_limit_meanwhile_and_only_an_operator_may()
     {
@@ -69,11 +41,12 @@ public sealed class CommissioningProcessTests : IAsyncLifetime
         // The default site charging: six vehicles share the 80 A the feeder carries.
         await Http.Eventually(op, "/api/circuits", c => c.GetProperty("circuits")[0].GetProperty("lines")[0].GetProperty("grantedAmps").GetDouble() > 70,
             "a saturated feeder");
+        await CircuitSampler.OldLeasesOverAsync(host);
         using var sampling = new CancellationTokenSource();
         var samples = Task.Run(async () =>
         {
             using var client = await host.LoginAsync("boss", Password);
-            return await SampleCircuitsAsync(client, sampling.Token);
+            return await CircuitSampler.SampleAsync(client, sampling.Token);
         });
 
         var placement = new { chargerId = "charger-7", circuitId = "branch-b4", ratingAmps = 30, lines = "L1-L2", failSafeAmps = 0, newBranch = new { parentId = "panel-b", ratingAmps = 40 } };
@@ -131,6 +104,78 @@ public sealed class CommissioningProcessTests : IAsyncLifetime
         var over = await samples;
         Assert.True(over.Count == 0, string.Join("\n", over.Take(20)));
     }
+
+    [Fact]
+    public async Task A_placed_demo_unit_powers_up_again_when_the_host_restarts_on_the_same_data_folder_and_is_granted_again()
+    {
+        var env = SecurityProcessTests.ChargingSite();
+        var placement = new { chargerId = "charger-7", circuitId = "branch-b4", ratingAmps = 30, lines = "L1-L2", failSafeAmps = 0, newBranch = new { parentId = "panel-b", ratingAmps = 40 } };
+        await using (var host = await ApiHost.StartAsync(_workDir, env))
+        {
+            using var op = await host.LoginAsync("boss", Password);
+            await Http.Eventually(op, "/api/commissioning", c => c.GetProperty("version").GetInt64() >= 1, "the keeper's first version");
+            Assert.Equal("charger-7", (await op.PostAsync("/api/demo/units", null).Expect(HttpStatusCode.OK)).GetProperty("charger").GetString());
+            await op.PostAsJsonAsync("/api/commissioning/permit-join", new { minutes = 5 }).Expect(HttpStatusCode.OK);
+            await Http.Eventually(op, "/api/commissioning",
+                c => c.GetProperty("pending").EnumerateArray().Any(p => p.GetProperty("charger").GetString() == "charger-7"), "charger-7 pending");
+            await op.PostAsJsonAsync("/api/commissioning/chargers", placement).Expect(HttpStatusCode.OK);
+            await Http.Eventually(op, "/api/chargers/charger-7", Granted, "charger-7 granted", TimeSpan.FromSeconds(90));
+            await host.Process.InterruptAsync();
+        }
+
+        // The same data folder: the unit powers up again beside the configured ones, reports and is granted.
+        await using var again = await ApiHost.StartAsync(_workDir, env);
+        using var client = await again.LoginAsync("boss", Password);
+        var charger = await Http.Eventually(client, "/api/chargers/charger-7", Granted, "charger-7 granted after the restart", TimeSpan.FromSeconds(120));
+        Assert.Equal("live", charger.GetProperty("summary").GetProperty("reach").GetString());
+        Assert.Equal("branch-b4", charger.GetProperty("summary").GetProperty("circuitId").GetString());
+        // Placed, it is no pending unit; and the next demo unit takes the next free id.
+        Assert.DoesNotContain((await client.GetAsync("/api/commissioning").Expect(HttpStatusCode.OK)).GetProperty("pending").EnumerateArray(),
+            p => p.GetProperty("charger").GetString() == "charger-7");
+        Assert.Equal("charger-8", (await client.PostAsync("/api/demo/units", null).Expect(HttpStatusCode.OK)).GetProperty("charger").GetString());
+    }
+
+    [Fact]
+    public async Task A_charger_that_left_the_site_by_a_factory_reset_is_pending_again_and_placed_from_the_api_it_is_granted_again()
+    {
+        await using var host = await ApiHost.StartAsync(_workDir, SecurityProcessTests.ChargingSite());
+        using var op = await host.LoginAsync("boss", Password);
+        await Http.Eventually(op, "/api/chargers/charger-3", Granted, "charger-3 granted", TimeSpan.FromSeconds(90));
+        await CircuitSampler.OldLeasesOverAsync(host);
+        using var sampling = new CancellationTokenSource();
+        var samples = Task.Run(async () =>
+        {
+            using var client = await host.LoginAsync("boss", Password);
+            return await CircuitSampler.SampleAsync(client, sampling.Token);
+        });
+
+        // The SET button's 13 taps, from the charger page: factory reset and leave the site.
+        await op.PostAsJsonAsync("/api/chargers/charger-3/actions", new { action = "factory-reset", confirm = true }).Expect(HttpStatusCode.OK);
+        var taken = await Http.Eventually(op, "/api/commissioning",
+            c => c.GetProperty("removed").EnumerateArray().Any(r => r.GetString() == "charger-3"), "charger-3 taken out of the topology");
+        Assert.DoesNotContain("\"charger-3\"", await op.GetStringAsync("/api/topology"), StringComparison.Ordinal);
+        await op.GetAsync("/api/chargers/charger-3").Expect(HttpStatusCode.NotFound);
+        Assert.Empty(taken.GetProperty("pending").EnumerateArray());
+
+        // Permit-join: it asks to join again; placed back on its branch it is granted again, no restart.
+        await op.PostAsJsonAsync("/api/commissioning/permit-join", new { minutes = 5 }).Expect(HttpStatusCode.OK);
+        await Http.Eventually(op, "/api/commissioning",
+            c => c.GetProperty("pending").EnumerateArray().Any(p => p.GetProperty("charger").GetString() == "charger-3"), "charger-3 pending");
+        await op.PostAsJsonAsync("/api/commissioning/chargers", new { chargerId = "charger-3", circuitId = "branch-a3", ratingAmps = 30, lines = "L1-L2", failSafeAmps = 0 })
+            .Expect(HttpStatusCode.OK);
+        var again = await Http.Eventually(op, "/api/chargers/charger-3", Granted, "charger-3 granted again", TimeSpan.FromSeconds(120));
+        Assert.Equal("branch-a3", again.GetProperty("summary").GetProperty("circuitId").GetString());
+        Assert.DoesNotContain((await op.GetAsync("/api/commissioning").Expect(HttpStatusCode.OK)).GetProperty("removed").EnumerateArray(),
+            r => r.GetString() == "charger-3");
+        Assert.False(host.Process.Process.HasExited);
+        await sampling.CancelAsync();
+        var over = await samples;
+        Assert.True(over.Count == 0, string.Join("\n", over.Take(20)));
+    }
+
+    private static bool Granted(JsonElement c) =>
+        c.GetProperty("summary").GetProperty("state") is { ValueKind: JsonValueKind.Object } state
+        && state.GetProperty("grantedAmps").GetDouble() >= 6 && state.GetProperty("drawnAmps").GetDouble() > 0;
 
     [Fact]
     public async Task The_topology_survives_a_restart()

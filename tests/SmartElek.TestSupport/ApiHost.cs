@@ -22,6 +22,13 @@ public sealed partial class ApiHost : IAsyncDisposable
     [GeneratedRegex(@"Operator dashboard and API at (http://127\.0\.0\.1:\d+)/")]
     private static partial Regex StartLine();
 
+    [GeneratedRegex(@"granting nothing new until every charger reported or (\S+)")]
+    private static partial Regex AllocatorStart();
+
+    /// <summary>For each allocator this process started (its log line): until when it counts a charger it has not heard at its full rating.</summary>
+    public IReadOnlyList<DateTimeOffset> OldLeasesOverAt() =>
+        [.. AllocatorStart().Matches(Process.Text()).Select(m => DateTimeOffset.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))];
+
     /// <summary>Starts the site of <paramref name="hostJson"/> (default: the repository's config/host.json) and waits for its API.</summary>
     public static async Task<ApiHost> StartAsync(string workDir, IReadOnlyDictionary<string, string>? environment = null, string? hostJson = null)
     {

@@ -104,6 +104,15 @@ public static class ChargerProtocol
     public sealed record SetNetworkIndication(NetworkIndication Indication);
 
     /// <summary>
+    /// From the unit's node once the operator has placed it: the site's coordinator admits its radio to
+    /// the network (after a factory reset and leave, grants are taken again). A joined radio stays joined.
+    /// </summary>
+    public sealed record JoinSite
+    {
+        public static JoinSite Instance { get; } = new();
+    }
+
+    /// <summary>
     /// Updates the firmware (OCPP UpdateFirmware; the SET button's 6 taps ask the same way): the image
     /// is downloaded from the request's time on, installed once no vehicle is plugged in, and the unit
     /// reboots into it; its status shows each step and, after the reboot, the new version. Replies

@@ -93,6 +93,16 @@ public sealed partial class ChargerUnit
             _id, _state.FailSafeAmps);
     }
 
+    // Commissioned again after leaving: the radio keeps the membership; grants are taken from the next one.
+    private void OnJoinSite()
+    {
+        if (_network.Joined) return;
+        _hardware.Radio.Join();
+        ChangeNetwork(_network.Commissioned());
+        _log.Info("Charger {0}: commissioned: joined the site's network again{1}", _id,
+            _network.OnSiteLink ? "; granted from the site's next grant" : $" (in {_network.Mode} mode: off the site link until 7 SET taps)");
+    }
+
     private void OnSiteIndication(ChargerProtocol.SetNetworkIndication indication)
     {
         if (indication.Indication == NetworkIndication.ResettingOff)

@@ -161,6 +161,7 @@ public sealed partial class ChargerUnit : ReceiveActor, IWithTimers, IWithUnboun
         Receive<ChargerProtocol.GetSettings>(_ => Sender.Tell(_state.Settings));
         Receive<ChargerProtocol.SetNetworkIndication>(OnSiteIndication);
         Receive<LightsBackDue>(_ => ChangeNetwork(_network.LightsBack()));
+        Receive<ChargerProtocol.JoinSite>(_ => OnJoinSite());
         Receive<ChargerProtocol.UpdateFirmware>(u => _firmwareActor.Forward(new FirmwareProtocol.Request(u.Request)));
         Receive<FirmwareProtocol.Changed>(OnFirmwareChanged);
         Receive<ChargerProtocol.CommandResult>(r => _log.Warning("Charger {0}: {1} refused: {2}", _id, Sender.Path.Name, r.Reason));

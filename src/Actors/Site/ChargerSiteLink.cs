@@ -70,6 +70,10 @@ public sealed class ChargerSiteLink : ReceiveActor, IWithTimers
 
         Receive<ChargerStatus>(s =>
         {
+            // Whether the radio holds the site's membership: the node's commissioning takes a unit that
+            // left (13 SET taps) out of the topology, and tells one placed again to join.
+            if (last?.SiteJoined != s.SiteJoined)
+                Context.System.ActorSelection($"/user/{NodeCommissioningProtocol.Name}").Tell(new NodeCommissioningProtocol.UnitNetworkChanged(s.ChargerId, s.SiteJoined));
             last = s;
             Tell();
         });

@@ -76,6 +76,7 @@ public sealed class SiteMembership : IAsyncDisposable
     readonly List<SiteUnit> units;
     readonly LiveTopology live;
     IActorRef? commissioning;
+    readonly LeftUnits left = new();
     readonly Action<string> log;
     readonly object gate = new();
     readonly List<SiteLife> lives = [];
@@ -210,7 +211,7 @@ public sealed class SiteMembership : IAsyncDisposable
             }
             foreach (var service in settings.LifeServices)
                 service.Start(new SiteLifeStart(number, next, proxy, topology, joined, [.. units]));
-            commissioning = next.ActorOf(NodeCommissioning.Props(units, joined, live, proxy, settings.Lease, settings.Allocation), NodeCommissioningProtocol.Name);
+            commissioning = next.ActorOf(NodeCommissioning.Props(units, joined, live, proxy, settings.Lease, settings.Allocation, left), NodeCommissioningProtocol.Name);
 
             // Seeds are written akka.tcp://; a transport adapter (tests' trttl) changes the protocol of every address.
             var seeds = settings.Seeds.Select(ParseSeed).Select(a => new Address(self.Protocol, a.System, a.Host, a.Port)).ToList();

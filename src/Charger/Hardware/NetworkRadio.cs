@@ -22,4 +22,7 @@ public interface INetworkRadio
 
     /// <summary>Forgets the site network (factory reset and leave): only commissioning joins it again.</summary>
     void Leave();
+
+    /// <summary>Takes the site network's membership its coordinator hands over when the unit is commissioned (placed by the operator).</summary>
+    void Join();
 }

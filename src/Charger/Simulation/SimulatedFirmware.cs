@@ -136,4 +136,6 @@ public sealed class SimulatedRadio : INetworkRadio
     public void Select(NetworkMode mode) => _mode = Enum.IsDefined(mode) ? (int)mode : throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown network mode.");
 
     public void Leave() => _joined = false;
+
+    public void Join() => _joined = true;
 }

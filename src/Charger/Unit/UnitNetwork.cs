@@ -12,7 +12,8 @@ namespace SmartElek.Charger.Unit;
 /// <item>Joined, Wi-Fi: the unit is off the site's network, so it shows "disconnected" (2 blips per second);
 /// this simulation has no Wi-Fi service for it to join.</item>
 /// <item>Not joined (after a factory reset and leave): dark for <see cref="NetworkLed.ResettingOffTime"/>,
-/// then fast flashing, searching, whatever the site link says, until it is commissioned again.</item>
+/// then fast flashing, searching, until it is commissioned again; while the site's permit-join is open it
+/// waits to join and flashes once a second, as a new unit does.</item>
 /// </list>
 /// </summary>
 public sealed record UnitNetwork(NetworkMode Mode, bool Joined, NetworkIndication SiteSays)
@@ -28,7 +29,7 @@ public sealed record UnitNetwork(NetworkMode Mode, bool Joined, NetworkIndicatio
 
     public NetworkIndication Indication =>
         LightsOut ? NetworkIndication.ResettingOff
-        : !Joined ? NetworkIndication.Searching
+        : !Joined ? (SiteSays == NetworkIndication.PermitJoinOpen ? NetworkIndication.PermitJoinOpen : NetworkIndication.Searching)
         : Mode == NetworkMode.WiFi ? NetworkIndication.Disconnected
         : SiteSays;
 
@@ -45,6 +46,9 @@ public sealed record UnitNetwork(NetworkMode Mode, bool Joined, NetworkIndicatio
     public UnitNetwork Left() => this with { Joined = false, LightsOut = true };
 
     public UnitNetwork LightsBack() => this with { LightsOut = false };
+
+    /// <summary>Commissioned (placed by the operator): the radio holds the site's membership again; the mode stays.</summary>
+    public UnitNetwork Commissioned() => this with { Joined = true, LightsOut = false };
 
     /// <summary>SET held 3 s: permit-join closes, if it is open on the unit's site link.</summary>
     public UnitNetwork PermitJoinClosed() =>

@@ -24,7 +24,7 @@ public class UnitNetworkTests
         {
             Assert.Equal(n.Joined && n.Mode == NetworkMode.SiteLink, n.OnSiteLink);
             var expected = n.LightsOut ? NetworkIndication.ResettingOff
-                : !n.Joined ? NetworkIndication.Searching
+                : !n.Joined ? (n.SiteSays == NetworkIndication.PermitJoinOpen ? NetworkIndication.PermitJoinOpen : NetworkIndication.Searching)
                 : n.Mode == NetworkMode.WiFi ? NetworkIndication.Disconnected
                 : n.SiteSays;
             Assert.Equal(expected, n.Indication);
@@ -44,7 +44,7 @@ public class UnitNetworkTests
     }
 
     [Fact]
-    public void Leaving_goes_dark_then_searches_whatever_the_site_link_says_until_joined_again()
+    public void Leaving_goes_dark_then_searches_waiting_to_join_while_permit_join_is_open_until_commissioned_again()
     {
         foreach (var n in All())
         {
@@ -52,10 +52,19 @@ public class UnitNetworkTests
             Assert.False(left.OnSiteLink);
             Assert.Equal(NetworkIndication.ResettingOff, left.Indication);
             var back = left.LightsBack();
-            Assert.Equal(NetworkIndication.Searching, back.Indication);
             foreach (var site in SiteIndications)
-                Assert.Equal(NetworkIndication.Searching, back.SiteIndicated(site).Indication);
-            Assert.Equal(NetworkIndication.Searching, back.Toggled().Indication);
+            {
+                var told = back.SiteIndicated(site);
+                Assert.False(told.OnSiteLink);
+                Assert.Equal(site == NetworkIndication.PermitJoinOpen ? NetworkIndication.PermitJoinOpen : NetworkIndication.Searching, told.Indication);
+                Assert.False(told.Toggled().OnSiteLink);
+                // Commissioned again: on the site link (in its mode) and showing what the site link says.
+                var joined = told.Commissioned();
+                Assert.True(joined.Joined);
+                Assert.Equal(n.Mode == NetworkMode.SiteLink, joined.OnSiteLink);
+                Assert.Equal(n.Mode == NetworkMode.SiteLink ? site : NetworkIndication.Disconnected, joined.Indication);
+            }
+            Assert.Equal(n with { LightsOut = false }, n.Commissioned() with { Joined = n.Joined });
         }
         Assert.Throws<ArgumentOutOfRangeException>(() => UnitNetwork.PowerUp(NetworkMode.SiteLink, true).SiteIndicated(NetworkIndication.ResettingOff));
     }
