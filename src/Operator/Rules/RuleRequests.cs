@@ -13,8 +13,8 @@ namespace SmartElek.Operator.Rules;
 /// </summary>
 public static class RuleRequests
 {
-    /// <summary>How far ahead a departure may be: the plan looks two days ahead.</summary>
-    public static readonly Duration LongestAhead = Duration.FromHours(48);
+    /// <summary>How far ahead a departure may be (the plan covers its first two days).</summary>
+    public static readonly Duration LongestAhead = Duration.FromDays(7);
 
     public const double MostKwh = 500;
 
@@ -76,7 +76,7 @@ public static class RuleRequests
         {
             var instant = Instant.FromDateTimeOffset(at);
             if (instant <= now) errors["by"] = [$"{by} is not in the future"];
-            else if (instant - now > LongestAhead) errors["by"] = [$"{by} is more than {LongestAhead.TotalHours:0} h ahead: the plan looks {LongestAhead.TotalHours:0} h ahead"];
+            else if (instant - now > LongestAhead) errors["by"] = [$"{by} is more than {LongestAhead.TotalDays:0} days ahead: it cannot be planned"];
             return instant;
         }
         errors["by"] = [$"'{by}' is neither HH:MM nor an ISO instant with its offset (2026-12-06T07:30:00Z)"];

@@ -13,8 +13,13 @@ public sealed record TargetDto(string Charger, string? Driver, double? EnergyKwh
     string DepartureLocal, string Mode, string? SetBy);
 
 /// <summary>The site's plan: its quarter hours and, for each charger with a target, its amps in each.</summary>
+/// <param name="MadeAt">When the plan was made; null: no plan yet.</param>
+/// <param name="Currency">The tariffs' currency; empty: the site has no tariffs (costs are 0, targets charge fastest).</param>
+/// <param name="Note">Why there is no plan, or that there are no tariffs.</param>
 /// <param name="SlotStarts">The start of each quarter hour of the plan (UTC).</param>
-public sealed record PlanDto(DateTimeOffset? MadeAt, string Currency, string ShortfallRule, IReadOnlyList<DateTimeOffset> SlotStarts, IReadOnlyList<ChargerPlanDto> Chargers);
+/// <param name="Chargers">Every charger with a target, and every charger the site's rules cap now (its target null).</param>
+public sealed record PlanDto(DateTimeOffset? MadeAt, string Currency, string? Note, string ShortfallRule, IReadOnlyList<DateTimeOffset> SlotStarts,
+    IReadOnlyList<ChargerPlanDto> Chargers);
 
 /// <param name="Amps">Planned amps per line in each of the plan's quarter hours (0 or at least 6 A).</param>
 /// <param name="Finish">When the target is expected to be reached; null: not before departure (see <paramref name="Miss"/>).</param>
@@ -22,9 +27,12 @@ public sealed record PlanDto(DateTimeOffset? MadeAt, string Currency, string Sho
 /// <param name="ChargeNowCost">What charging at once (the site's fair share from now on) would cost for the same energy.</param>
 /// <param name="Miss">Why and by how much the target will not be met, in words (null: it will be).</param>
 /// <param name="CapAmps">The cap the site's rules put on the charger now (plan, timer or budget), null: none.</param>
+/// <param name="CapKind">Plan, Timer or Budget: which rule set that cap.</param>
 /// <param name="CapReason">The reason for that cap in words, as the charger's grant shows it.</param>
+/// <param name="BudgetNote">A budget held the target back: how.</param>
 public sealed record ChargerPlanDto(string Charger, string? Driver, string? Group, TargetDto? Target, IReadOnlyList<double> Amps, double TargetKwh,
-    double PlannedKwh, DateTimeOffset? Finish, string? FinishLocal, double Cost, double ChargeNowCost, string? Miss, double? CapAmps, string? CapReason);
+    double PlannedKwh, DateTimeOffset? Finish, string? FinishLocal, double Cost, double ChargeNowCost, string? Miss, double? CapAmps, string? CapKind,
+    string? CapReason, string? BudgetNote);
 
 /// <summary>A weekly timer window.</summary>
 /// <param name="Scope">charger, circuit or group (a driver group).</param>
