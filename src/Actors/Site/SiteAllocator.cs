@@ -40,6 +40,9 @@ public static class SiteAllocatorProtocol
         public static KeeperSilent Instance { get; } = new();
     }
 
+    /// <summary>The rules' caps were not refreshed by their validity time (local).</summary>
+    internal sealed record RuleCapsExpired(DateTimeOffset ValidUntil);
+
     /// <summary>Asks the topology keeper again until it answered (local).</summary>
     internal sealed record AskTopology
     {
@@ -96,6 +99,16 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
         Receive<SiteAllocatorProtocol.AskTopology>(_ =>
             Context.ActorSelection($"/user/{SiteTopologyProtocol.KeeperProxyName}").Tell(SiteTopologyProtocol.GetTopology.Instance));
         Receive<SubscribeAck>(_ => { });
+        Receive<Planning.SiteRulesProtocol.RuleCapsPublished>(OnRuleCaps);
+        Receive<SiteAllocatorProtocol.RuleCapsExpired>(e =>
+        {
+            if (e.ValidUntil != ruleCapsUntil || ruleCaps.Count == 0) return;
+            log.Warning("The rules' caps were not refreshed by {0:O} (is the rules planner down?): dropped, the allocator shares the amps without them",
+                e.ValidUntil);
+            ruleCaps = new Dictionary<ChargerId, RuleCap>();
+            ledger?.SetRuleCaps(ruleCaps);
+            RoundSoon(TimeSpan.Zero);
+        });
         Receive<SiteAllocatorProtocol.KeeperSilent>(_ =>
         {
             if (ledger is not null || this.live is null) return;
@@ -144,6 +157,26 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
 
     DateTimeOffset Now => Context.System.Scheduler.Now;
 
+    // The rules' caps (timers, budgets, the departure plan): they only lower a grant, and the ledger keeps every
+    // invariant whatever they say. Each sending holds until its validity time; one not refreshed by then is dropped.
+    IReadOnlyDictionary<ChargerId, RuleCap> ruleCaps = new Dictionary<ChargerId, RuleCap>();
+    DateTimeOffset ruleCapsUntil;
+    DateTimeOffset ruleCapsMadeAt;
+
+    void OnRuleCaps(Planning.SiteRulesProtocol.RuleCapsPublished published)
+    {
+        var now = Now;
+        if (published.MadeAt < ruleCapsMadeAt || published.ValidUntil <= now) return;
+        ruleCapsMadeAt = published.MadeAt;
+        ruleCapsUntil = published.ValidUntil;
+        var caps = published.Caps.ToDictionary(c => c.Charger, c => new RuleCap(c.Amps, c.Kind, c.Why));
+        var changed = caps.Count != ruleCaps.Count || caps.Any(c => !ruleCaps.TryGetValue(c.Key, out var was) || was != c.Value);
+        ruleCaps = caps;
+        ledger?.SetRuleCaps(ruleCaps);
+        Timers.StartSingleTimer("rule-caps", new SiteAllocatorProtocol.RuleCapsExpired(published.ValidUntil), published.ValidUntil - now);
+        if (changed) RoundSoon(TimeSpan.Zero);
+    }
+
     void Start(TopologySnapshot snapshot)
     {
         var now = Now;
@@ -154,6 +187,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
         // The epoch orders allocator incarnations for the chargers; wall-clock ticks grow across
         // nodes well enough, and a charger accepts a lower epoch once the higher one's lease ran out.
         ledger = new GrantLedger(topology, Math.Max(1, now.UtcTicks), now, lease, allocation, snapshot.Removed);
+        ledger.SetRuleCaps(ruleCaps);
         log.Info("Site allocator started for site '{0}' at topology version {1} (epoch {2}); granting nothing new until every charger reported or {3:O}",
             topology.Name, version, ledger.Epoch, ledger.OldLeasesOverAt);
         Timers.StartPeriodicTimer("reallocate", SiteAllocatorProtocol.Reallocate.Instance, reallocateEvery);
@@ -163,6 +197,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     {
         Timers.StartSingleTimer("keeper-silent", SiteAllocatorProtocol.KeeperSilent.Instance, KeeperWait);
         DistributedPubSub.Get(Context.System).Mediator.Tell(new Subscribe(SiteTopologyProtocol.Topic, Self));
+        DistributedPubSub.Get(Context.System).Mediator.Tell(new Subscribe(Planning.SiteRulesProtocol.CapsTopic, Self));
         Self.Tell(SiteAllocatorProtocol.AskTopology.Instance);
         Timers.StartPeriodicTimer("ask-topology", SiteAllocatorProtocol.AskTopology.Instance, TimeSpan.FromSeconds(1));
     }
