@@ -9,6 +9,7 @@ using SmartElek.Host.Configuration;
 using HostOptions = SmartElek.Host.Configuration.HostOptions;
 using SmartElek.Host.Console;
 using SmartElek.Host.Ocpp;
+using SmartElek.Host.Planning;
 using SmartElek.Host.Simulation;
 using SmartElek.Host.Site;
 using SmartElek.Host.Storage;
@@ -108,6 +109,7 @@ public static class SiteHost
         builder.Services.AddSingleton(options.Console);
         builder.Services.AddSingleton(recentLog);
         builder.Services.AddSiteNode(options, topology, configFolder);
+        builder.Services.AddSitePlanning(options, configFolder);
         builder.Services.AddHostedService<LiveStatusConsole>();
         builder.Services.AddAkka(ActorSystemName, (akka, services) =>
         {
