@@ -43,7 +43,7 @@ public sealed class RuleRequestsTests
     [InlineData(10.0, null, "7.30", null, "by")]
     [InlineData(10.0, null, "25:00", null, "by")]
     [InlineData(10.0, null, "2026-12-05T08:00:00Z", null, "by")] // past
-    [InlineData(10.0, null, "2026-12-09T08:00:00Z", null, "by")] // beyond the plan
+    [InlineData(10.0, null, "2026-12-12T09:01:00Z", null, "by")] // more than 7 days ahead
     [InlineData(10.0, null, "2026-12-05T20:00:00", null, "by")] // no offset
     [InlineData(10.0, null, "07:30", "solar", "mode")]
     public void An_impossible_target_is_refused_naming_its_field(double? kwh, double? toPercent, string? by, string? mode, string field)
