@@ -136,4 +136,30 @@ public sealed partial class RulesTests(ChargingDashboardSite site)
         await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Remove" }).ClickAsync();
         await Expect(page.Locator("[data-timer]", new() { HasText = "charger-3" })).ToHaveCountAsync(0);
     }
+
+    [Fact]
+    public async Task An_operator_sets_a_drivers_group_on_the_users_page_and_it_is_kept()
+    {
+        await site.CreateUserAsync("gus", "driver", DashboardSite.OperatorPassword, "charger-5");
+        var page = await site.NewPageAsync();
+        await DashboardSite.SignInAsync(page, DashboardSite.OperatorUser, DashboardSite.OperatorPassword);
+        await DashboardSite.WaitUntilLiveAsync(page);
+        await page.Locator("#nav-users").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/users$"));
+        await DashboardSite.WaitUntilLiveAsync(page);
+        var group = page.Locator("[data-group-of=gus]");
+        await Expect(group).ToHaveValueAsync("");
+        // Only the groups of the site's tariffs are offered.
+        Assert.Equal(["", "fleet", "guests", "residents"], await group.Locator("option").EvaluateAllAsync<string[]>("os => os.map(o => o.value)"));
+        await group.SelectOptionAsync("guests");
+        await page.Locator("[data-save-group=gus]").ClickAsync();
+        await Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("gus: driver group guests.");
+        await DashboardSite.ScreenshotAsync(page, "users-group");
+
+        // Read again from the site's database.
+        await page.ReloadAsync();
+        await DashboardSite.WaitUntilLiveAsync(page);
+        await Expect(page.Locator("[data-group-of=gus]")).ToHaveValueAsync("guests");
+        await Expect(page.Locator("[data-user=gus]")).ToContainTextAsync("charger-5");
+    }
 }
