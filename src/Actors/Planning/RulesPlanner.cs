@@ -185,7 +185,8 @@ public sealed class RulesPlanner : ReceiveActor, IWithTimers
         }
         else
         {
-            note = tariffs is null ? "no tariffs are configured: every target is planned as fast as the site allows, and nothing is priced" : null;
+            note = p.Question is null ? "nothing to plan: no charger with a departure target has a vehicle plugged in"
+                : tariffs is null ? "no tariffs are configured: every target is planned as fast as the site allows, and nothing is priced" : null;
             if (plan is not null)
                 log.Info("Site plan made ({0}) in {1:0} ms: {2} chargers, {3}; {4} misses", p.Why, p.Took.TotalMilliseconds, plan.Chargers.Count,
                     plan.Method, plan.Misses.Count());

@@ -245,6 +245,55 @@ public sealed class SiteRulesActorTests(ITestOutputHelper output) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task A_target_set_before_the_vehicle_comes_is_planned_when_it_arrives()
+    {
+        var node = await StartSite();
+        live[B] = live[B] with { Plugged = false, Asking = false, SessionId = null };
+        await Ask(node, new SetDepartureTarget("b", DateTimeOffset.UtcNow + TimeSpan.FromHours(2), null, 3, null, null, null, null,
+            ChargeMode.Fastest, "driver"));
+        var before = await node.Keeper.Ask<PlanView>(GetPlan.Instance, TimeSpan.FromSeconds(20));
+        Assert.Empty(before.Chargers);
+
+        // The vehicle arrives: its session takes the target and the plan has it, fastest (no tariffs), done before departure.
+        live[B] = live[B] with { Plugged = true, Asking = true, SessionId = "session-b2" };
+        PlanView plan = null!;
+        await WaitFor("a plan for b", () =>
+        {
+            plan = node.Keeper.Ask<PlanView>(GetPlan.Instance, TimeSpan.FromSeconds(20)).Result;
+            return plan.Chargers.Any(c => c.Charger == B);
+        });
+        var b = plan.Chargers.Single(c => c.Charger == B);
+        Assert.Equal(3, b.TargetKWh, 3);
+        Assert.True(b.PlannedKWh >= 3 - 1e-3, $"planned {b.PlannedKWh} kWh of 3");
+        Assert.Null(b.Miss);
+        Assert.Null(plan.Currency);
+        Assert.Contains("no tariffs", plan.Note);
+        var rules = await node.Keeper.Ask<RulesView>(GetRules.Instance, TimeSpan.FromSeconds(20));
+        Assert.Equal("session-b2", Assert.Single(rules.Targets).SessionId);
+
+        // It leaves: the target is dropped.
+        live[B] = live[B] with { Plugged = false, Asking = false, SessionId = null };
+        await WaitFor("b's target dropped", () => node.Keeper.Ask<RulesView>(GetRules.Instance, TimeSpan.FromSeconds(20)).Result.Targets.Count == 0);
+    }
+
+    [Fact]
+    public async Task A_vehicle_that_draws_clearly_less_than_its_plan_is_planned_again_at_what_it_draws()
+    {
+        var node = await StartSite();
+        live[B] = live[B] with { Plugged = false, Asking = false, SessionId = null };
+        live[C] = live[C] with { Plugged = false, Asking = false, SessionId = null };
+        await Ask(node, new SetDepartureTarget("a", DateTimeOffset.UtcNow + TimeSpan.FromHours(3), null, 20, null, null, null, null,
+            ChargeMode.Fastest, "driver"));
+        await WaitFor("a planned at its 30 A now", () =>
+            node.Keeper.Ask<PlanView>(GetPlan.Instance, TimeSpan.FromSeconds(20)).Result.Chargers.Any(c => c.Charger == A && c.Amps[0] == 30));
+
+        // Offered 30 A, the vehicle takes 11.2 A: the plan follows it (rounded up to the half amp).
+        live[A] = live[A] with { OfferedAmps = 30, DrawnAmps = 11.2 };
+        await WaitFor("a planned at 11.5 A", () =>
+            node.Keeper.Ask<PlanView>(GetPlan.Instance, TimeSpan.FromSeconds(20)).Result.Chargers.Any(c => c.Charger == A && c.Amps[0] == 11.5));
+    }
+
+    [Fact]
     public async Task A_restarted_keeper_keeps_its_rules_and_the_energy_its_budgets_counted()
     {
         var first = await StartSite(withChargers: false);
