@@ -22,6 +22,7 @@ public sealed record PlanDto(DateTimeOffset? MadeAt, string Currency, string? No
     IReadOnlyList<ChargerPlanDto> Chargers);
 
 /// <param name="Amps">Planned amps per line in each of the plan's quarter hours (0 or at least 6 A).</param>
+/// <param name="TargetKwh">What is still to go: the target's energy less what the session took since it was set.</param>
 /// <param name="Finish">When the target is expected to be reached; null: not before departure (see <paramref name="Miss"/>).</param>
 /// <param name="Cost">What the plan's energy costs at the driver group's tariff.</param>
 /// <param name="ChargeNowCost">What charging at once (the site's fair share from now on) would cost for the same energy.</param>

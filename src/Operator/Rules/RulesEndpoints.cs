@@ -19,41 +19,41 @@ internal static class RulesEndpoints
     {
         var target = app.MapGroup("/api/chargers/{id}").WithTags("planning");
         target.MapGet("/target", GetTargetAsync).RequireAuthorization(OperatorAuth.MayRead)
-            .WithName("GetTarget").WithSummary("The charger's departure target (404 when it has none)");
+            .Produces<TargetDto>().WithName("GetTarget").WithSummary("The charger's departure target (404 when it has none)");
         target.MapPut("/target", SetTargetAsync).RequireAuthorization(OperatorAuth.MayCommand)
-            .WithName("SetTarget").WithSummary("Sets the departure target: energyKwh or batteryToPercent, by HH:MM (site's clock) or an ISO instant, mode cheapest (default) or fastest; the site plans again");
+            .Produces<TargetDto>().ProducesValidationProblem().WithName("SetTarget").WithSummary("Sets the departure target: energyKwh or batteryToPercent, by HH:MM (site's clock) or an ISO instant, mode cheapest (default) or fastest; the site plans again");
         target.MapDelete("/target", RemoveTargetAsync).RequireAuthorization(OperatorAuth.MayCommand)
             .WithName("RemoveTarget").WithSummary("Removes the departure target: the charger charges as the site shares its circuits");
         target.MapGet("/plan", GetChargerPlanAsync).RequireAuthorization(OperatorAuth.MayRead)
-            .WithName("GetChargerPlan").WithSummary("The charger's plan: amps per quarter hour, expected finish, cost and what charging now would cost, and the rules' cap now with its reason");
+            .Produces<PlanDto>().WithName("GetChargerPlan").WithSummary("The charger's plan: amps per quarter hour, expected finish, cost and what charging now would cost, and the rules' cap now with its reason");
 
         var read = app.MapGroup("/api").WithTags("planning").RequireAuthorization(OperatorAuth.MayRead);
         read.MapGet("/plan", GetPlanAsync)
-            .WithName("GetPlan").WithSummary("The site's plan: its quarter hours and, for every charger with a target the caller may see, amps per quarter hour, finish, cost, charge-now cost and any miss in words");
+            .Produces<PlanDto>().WithName("GetPlan").WithSummary("The site's plan: its quarter hours and, for every charger with a target the caller may see, amps per quarter hour, finish, cost, charge-now cost and any miss in words");
         read.MapGet("/timers", async (SiteRules rules, CancellationToken cancel) => Read(await rules.RulesAsync(cancel), r => r.Timers))
-            .WithName("ListTimers").WithSummary("Every weekly timer window (scope, days, from-to on the site's clock, effect, cap)");
+            .Produces<List<TimerDto>>().WithName("ListTimers").WithSummary("Every weekly timer window (scope, days, from-to on the site's clock, effect, cap)");
         read.MapGet("/budgets", ListBudgetsAsync)
-            .WithName("ListBudgets").WithSummary("Energy budgets with their use and what remains this period (a driver: their own and their group's)");
+            .Produces<List<BudgetDto>>().WithName("ListBudgets").WithSummary("Energy budgets with their use and what remains this period (a driver: their own and their group's)");
         read.MapGet("/planning/settings", async (SiteRules rules, CancellationToken cancel) => Read(await rules.RulesAsync(cancel), r => r.Settings))
-            .WithName("GetPlanningSettings").WithSummary("How a shortfall is shared: earliestDepartureFirst or proportional");
+            .Produces<PlanningSettingsDto>().WithName("GetPlanningSettings").WithSummary("How a shortfall is shared: earliestDepartureFirst or proportional");
 
         var write = app.MapGroup("/api").WithTags("planning").RequireAuthorization(OperatorAuth.OperatorOnly);
         write.MapPost("/timers", (TimerRequest r, HttpContext http, SiteRules rules, CancellationToken cancel) => Created("timers", rules.SaveTimerAsync(null, r, By(http), cancel)))
-            .WithName("AddTimer").WithSummary("Adds a weekly timer window for a charger, a circuit or a driver group: allowed, blocked, or capped at capAmps");
+            .Produces<RuleChangedDto>(StatusCodes.Status201Created).ProducesValidationProblem().WithName("AddTimer").WithSummary("Adds a weekly timer window for a charger, a circuit or a driver group: allowed, blocked, or capped at capAmps");
         write.MapPut("/timers/{timerId}", async (string timerId, TimerRequest r, HttpContext http, SiteRules rules, CancellationToken cancel) => Answer(await rules.SaveTimerAsync(timerId, r, By(http), cancel)))
-            .WithName("UpdateTimer").WithSummary("Replaces a timer window");
+            .ProducesValidationProblem().WithName("UpdateTimer").WithSummary("Replaces a timer window");
         write.MapDelete("/timers/{timerId}", async (string timerId, HttpContext http, SiteRules rules, CancellationToken cancel) => Answer(await rules.RemoveTimerAsync(timerId, By(http), cancel)))
             .WithName("RemoveTimer").WithSummary("Removes a timer window");
         write.MapPost("/budgets", (BudgetRequest r, HttpContext http, SiteRules rules, CancellationToken cancel) => Created("budgets", rules.SaveBudgetAsync(null, r, By(http), cancel)))
-            .WithName("AddBudget").WithSummary("Adds an energy budget: kwh per day, week or month for a driver (user name) or a driver group");
+            .Produces<RuleChangedDto>(StatusCodes.Status201Created).ProducesValidationProblem().WithName("AddBudget").WithSummary("Adds an energy budget: kwh per day, week or month for a driver (user name) or a driver group");
         write.MapPut("/budgets/{budgetId}", async (string budgetId, BudgetRequest r, HttpContext http, SiteRules rules, CancellationToken cancel) => Answer(await rules.SaveBudgetAsync(budgetId, r, By(http), cancel)))
-            .WithName("UpdateBudget").WithSummary("Replaces an energy budget");
+            .ProducesValidationProblem().WithName("UpdateBudget").WithSummary("Replaces an energy budget");
         write.MapDelete("/budgets/{budgetId}", async (string budgetId, HttpContext http, SiteRules rules, CancellationToken cancel) => Answer(await rules.RemoveBudgetAsync(budgetId, By(http), cancel)))
             .WithName("RemoveBudget").WithSummary("Removes an energy budget");
         write.MapPost("/budgets/{budgetId}/lift", async (string budgetId, HttpContext http, SiteRules rules, CancellationToken cancel) => Answer(await rules.LiftBudgetAsync(budgetId, By(http), cancel)))
-            .WithName("LiftBudget").WithSummary("Lifts a budget until its period turns: the chargers it paused charge again");
+            .ProducesValidationProblem().WithName("LiftBudget").WithSummary("Lifts a budget until its period turns: the chargers it paused charge again");
         write.MapPut("/planning/settings", async (PlanningSettingsDto r, HttpContext http, SiteRules rules, CancellationToken cancel) => Answer(await rules.SetSettingsAsync(r, By(http), cancel)))
-            .WithName("SetPlanningSettings").WithSummary("Sets how a shortfall is shared: earliestDepartureFirst or proportional; the site plans again");
+            .ProducesValidationProblem().WithName("SetPlanningSettings").WithSummary("Sets how a shortfall is shared: earliestDepartureFirst or proportional; the site plans again");
         return app;
     }
 
