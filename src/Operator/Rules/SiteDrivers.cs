@@ -24,6 +24,9 @@ public sealed class SiteDrivers(UserStore users, ReadStore reads, SiteViewStore 
 {
     public static readonly TimeSpan Every = TimeSpan.FromSeconds(30);
 
+    /// <summary>After a failed attempt (the keeper not up yet, the database not answering).</summary>
+    public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(2);
+
     // Sessions plugged in longer ago than this are not looked for (a vehicle left a week is no one's session to plan).
     private static readonly int SessionDays = 7;
 
@@ -56,9 +59,10 @@ public sealed class SiteDrivers(UserStore users, ReadStore reads, SiteViewStore 
                 }
                 catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException or InvalidOperationException or Akka.Actor.AskTimeoutException)
                 {
-                    if (failures++ == 0) log.LogWarning("Drivers of the chargers not sent to the site's rules ({Reason}); tried again within {Seconds} s", e.Message, Every.TotalSeconds);
+                    // At start the keeper (a singleton) may not be up yet: soon again, said once.
+                    if (failures++ == 0) log.LogWarning("Drivers of the chargers not sent to the site's rules yet ({Reason}); trying again every {Seconds} s", e.Message, RetryAfter.TotalSeconds);
                 }
-                try { await _wake.WaitAsync(Every, stoppingToken); }
+                try { await _wake.WaitAsync(failures > 0 ? RetryAfter : Every, stoppingToken); }
                 catch (OperationCanceledException) { return; }
             }
         }
