@@ -43,6 +43,10 @@ public static class OperatorApiHosting
         builder.Services.AddSingleton(settings.Live);
         builder.Services.AddSingleton(new Commissioning.LiveTopologyAccess(settings.Live));
         builder.Services.AddSingleton<Commissioning.TopologyChanges>();
+        builder.Services.AddSingleton<Rules.SiteRules>();
+        builder.Services.AddSingleton<Rules.IDriversListener>(sp => sp.GetRequiredService<Rules.SiteRules>());
+        builder.Services.AddSingleton<Rules.SiteDrivers>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Rules.SiteDrivers>());
         builder.Services.AddOpenApi("v1");
         return builder;
     }
@@ -60,6 +64,7 @@ public static class OperatorApiHosting
         app.MapCommandEndpoints();
         app.MapSessionEndpoints();
         Commissioning.CommissioningEndpoints.MapCommissioningEndpoints(app);
+        Rules.RulesEndpoints.MapRulesEndpoints(app);
         app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(() => StartUsersAsync(app)));
         return app;
     }

@@ -15,7 +15,7 @@ public sealed class DashboardCollection : ICollectionFixture<DashboardSite>
 /// The default site (six simulated chargers, simulated vehicles) as the built Host process in its own
 /// folder, its dashboard on a free loopback port, and Debian's chromium driven headless by Playwright.
 /// </summary>
-public sealed class DashboardSite : IAsyncLifetime
+public class DashboardSite : IAsyncLifetime
 {
     public const string OperatorUser = "ops";
     public const string OperatorPassword = "correct horse battery staple";
@@ -26,6 +26,9 @@ public sealed class DashboardSite : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>More of the site's environment (a subclass's site: other vehicles).</summary>
+    protected virtual IReadOnlyDictionary<string, string> Environment { get; } = new Dictionary<string, string>();
+
     public Uri BaseAddress => _host!.BaseAddress;
 
     internal HostProcess Process => _host!.Process;
@@ -35,13 +38,15 @@ public sealed class DashboardSite : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _host = await ApiHost.StartAsync(_workDir, new Dictionary<string, string>
+        var environment = new Dictionary<string, string>
         {
             ["SMARTELEK_OPERATOR_USER"] = OperatorUser,
             ["SMARTELEK_OPERATOR_PASSWORD"] = OperatorPassword,
             // Every test signs in from 127.0.0.1; the default 10 a minute is for people.
             ["SMARTELEK__Api__LoginAttemptsPerMinute"] = "60",
-        });
+        };
+        foreach (var (key, value) in Environment) environment[key] = value;
+        _host = await ApiHost.StartAsync(_workDir, environment);
         // A condition on the page may take a while on a machine busy with other test processes: the
         // assertions wait for it up to 20 s (as the actions do 30 s), never for a fixed time.
         Assertions.SetDefaultExpectTimeout(20_000);
@@ -51,7 +56,7 @@ public sealed class DashboardSite : IAsyncLifetime
             ExecutablePath = "/usr/bin/chromium",
             Headless = true,
             // Root has no user namespace sandbox for chromium here.
-            Args = Environment.UserName == "root" ? ["--no-sandbox"] : [],
+            Args = System.Environment.UserName == "root" ? ["--no-sandbox"] : [],
         });
     }
 

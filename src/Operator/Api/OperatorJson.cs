@@ -34,4 +34,13 @@ namespace SmartElek.Operator.Api;
 [JsonSerializable(typeof(Commissioning.CircuitRequest))]
 [JsonSerializable(typeof(Commissioning.TopologyChangedDto))]
 [JsonSerializable(typeof(Commissioning.PoweredUpDto))]
+[JsonSerializable(typeof(Rules.TargetRequest))]
+[JsonSerializable(typeof(Rules.TargetDto))]
+[JsonSerializable(typeof(Rules.PlanDto))]
+[JsonSerializable(typeof(Rules.TimerRequest))]
+[JsonSerializable(typeof(List<Rules.TimerDto>))]
+[JsonSerializable(typeof(Rules.BudgetRequest))]
+[JsonSerializable(typeof(List<Rules.BudgetDto>))]
+[JsonSerializable(typeof(Rules.PlanningSettingsDto))]
+[JsonSerializable(typeof(Rules.RuleChangedDto))]
 internal sealed partial class OperatorJson : JsonSerializerContext;

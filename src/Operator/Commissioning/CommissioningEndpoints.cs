@@ -60,7 +60,7 @@ internal static class CommissioningEndpoints
         [.. s.Topology.CircuitsInOrder.Where(c => c.ChargerIds.Count == 0 && (c.ChildIds.Count > 0 || c.ParentId is null)).Select(c => c.Id)],
         services.GetService<IUnitSimulator>() is not null);
 
-    static async Task<IResult> PlaceAsync(PlaceChargerRequest r, TopologyChanges changes, UserStore users, CancellationToken cancel)
+    static async Task<IResult> PlaceAsync(PlaceChargerRequest r, TopologyChanges changes, UserStore users, Rules.SiteDrivers drivers, CancellationToken cancel)
     {
         var errors = new Dictionary<string, string[]>();
         if (r.RatingAmps is null) errors["ratingAmps"] = ["is required: the charger's rating in amps (a SmartElek #4500: 30)"];
@@ -79,6 +79,7 @@ internal static class CommissioningEndpoints
         {
             var assigned = (await users.AssignmentsAsync(driver.Id, cancel)).Append(r.ChargerId!.Trim()).Distinct(StringComparer.Ordinal).ToList();
             await users.SetAssignmentsAsync(driver.Id, assigned, cancel);
+            drivers.Changed();
         }
         return result;
     }

@@ -42,6 +42,7 @@ public static class DashboardHosting
         });
         // A command from an open page is checked against the user's rights at that moment.
         builder.Services.AddScoped<DashboardCommands>();
+        builder.Services.AddScoped<DashboardRules>();
         return builder;
     }
 

@@ -53,7 +53,7 @@ internal static class AuthEndpoints
     {
         var chargers = user.Role == Roles.Driver ? await store.AssignmentsAsync(user.Id, http.RequestAborted) : null;
         var token = http.User.Identity?.AuthenticationType == OperatorAuth.Cookie ? antiforgery.GetAndStoreTokens(http).RequestToken : null;
-        return new MeDto(user.Id, user.Name, user.Role, user.IdTag, chargers, token);
+        return new MeDto(user.Id, user.Name, user.Role, user.IdTag, chargers, token, user.Group);
     }
 
     private static async Task<Results<Created<UserDto>, ValidationProblem, ProblemHttpResult>> SetupAsync(

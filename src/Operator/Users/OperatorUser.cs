@@ -18,7 +18,8 @@ public static class Roles
 
 /// <summary>A user of the site. <see cref="PasswordHash"/> is ASP.NET Core's PasswordHasher format (PBKDF2), never the password.</summary>
 /// <param name="IdTag">A driver's RFID idTag, so sessions can be attributed to them.</param>
-public sealed record OperatorUser(string Id, string Name, string Role, string? PasswordHash, string? IdTag, DateTimeOffset CreatedAt);
+/// <param name="Group">A driver group of the site's tariffs (residents, guests, fleet): its tariff, timers and budgets apply.</param>
+public sealed record OperatorUser(string Id, string Name, string Role, string? PasswordHash, string? IdTag, DateTimeOffset CreatedAt, string? Group = null);
 
 /// <summary>An API token's record: only the SHA-256 of the token is kept; the token itself is shown once.</summary>
 public sealed record ApiToken(string Id, string UserId, string Name, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);

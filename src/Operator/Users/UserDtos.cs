@@ -3,15 +3,17 @@ namespace SmartElek.Operator.Users;
 public sealed record LoginRequest(string? Name, string? Password);
 
 /// <param name="AntiforgeryToken">For a browser session: send it as X-XSRF-TOKEN with every change.</param>
-public sealed record MeDto(string Id, string Name, string Role, string? IdTag, IReadOnlyList<string>? Chargers, string? AntiforgeryToken);
+/// <param name="Group">The user's driver group (residents, guests, fleet: config/tariffs.json's groups), if any.</param>
+public sealed record MeDto(string Id, string Name, string Role, string? IdTag, IReadOnlyList<string>? Chargers, string? AntiforgeryToken, string? Group = null);
 
 /// <param name="Chargers">A driver's assigned chargers (null for other roles).</param>
-public sealed record UserDto(string Id, string Name, string Role, string? IdTag, IReadOnlyList<string>? Chargers, DateTimeOffset CreatedAt);
+/// <param name="Group">The driver group (a group of the site's tariffs): its tariff, timers and budgets apply to the user's sessions.</param>
+public sealed record UserDto(string Id, string Name, string Role, string? IdTag, IReadOnlyList<string>? Chargers, DateTimeOffset CreatedAt, string? Group = null);
 
-public sealed record CreateUserRequest(string? Name, string? Role, string? Password, string? IdTag);
+public sealed record CreateUserRequest(string? Name, string? Role, string? Password, string? IdTag, string? Group = null);
 
-/// <summary>Only the fields given change; an empty idTag removes it.</summary>
-public sealed record UpdateUserRequest(string? Role, string? Password, string? IdTag);
+/// <summary>Only the fields given change; an empty idTag or group removes it.</summary>
+public sealed record UpdateUserRequest(string? Role, string? Password, string? IdTag, string? Group = null);
 
 public sealed record AssignChargersRequest(IReadOnlyList<string>? Chargers);
 
@@ -53,6 +55,15 @@ public static class UserRules
             if (required) errors["role"] = ["is required"];
         }
         else if (!Roles.All.Contains(role)) errors["role"] = [$"'{role}' is not one of {string.Join(", ", Roles.All)}"];
+    }
+
+    /// <summary>A driver group: one of the site's tariff groups (empty: none).</summary>
+    public static void Group(string? group, IReadOnlyCollection<string> known, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrEmpty(group) || known.Contains(group)) return;
+        errors["group"] = [known.Count == 0
+            ? $"'{group}' is not a driver group: the site's tariffs (Site:Tariffs) name no groups"
+            : $"'{group}' is not one of the site's driver groups: {string.Join(", ", known.Order(StringComparer.Ordinal))}"];
     }
 
     /// <summary>An OCPP 1.6 idTag: at most 20 characters.</summary>

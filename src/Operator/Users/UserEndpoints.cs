@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using SmartElek.Operator.Api;
+using SmartElek.Operator.Rules;
 
 namespace SmartElek.Operator.Users;
 
@@ -13,10 +15,10 @@ internal static class UserEndpoints
     public static IEndpointRouteBuilder MapUserEndpoints(this IEndpointRouteBuilder app)
     {
         var users = app.MapGroup("/api/users").WithTags("users").RequireAuthorization(OperatorAuth.OperatorOnly);
-        users.MapGet("/", ListAsync).WithName("ListUsers").WithSummary("Every user with role, idTag and a driver's chargers");
-        users.MapPost("/", CreateAsync).WithName("CreateUser").WithSummary("Adds a user (operator, driver or viewer), with a password and an idTag if given");
+        users.MapGet("/", ListAsync).WithName("ListUsers").WithSummary("Every user with role, idTag, driver group and a driver's chargers");
+        users.MapPost("/", CreateAsync).WithName("CreateUser").WithSummary("Adds a user (operator, driver or viewer), with a password, an idTag and a driver group (of the site's tariffs) if given");
         users.MapGet("/{id}", GetAsync).WithName("GetUser");
-        users.MapPatch("/{id}", UpdateAsync).WithName("UpdateUser").WithSummary("Changes role, password or idTag (only the fields given)");
+        users.MapPatch("/{id}", UpdateAsync).WithName("UpdateUser").WithSummary("Changes role, password, idTag or driver group (only the fields given; an empty idTag or group removes it)");
         users.MapDelete("/{id}", DeleteAsync).WithName("DeleteUser").WithSummary("Removes a user with their tokens and assignments");
         users.MapPut("/{id}/chargers", AssignAsync).WithName("AssignChargers").WithSummary("The chargers a driver sees and commands (replaces the list)");
 
@@ -27,7 +29,11 @@ internal static class UserEndpoints
         return app;
     }
 
-    public static UserDto Dto(OperatorUser u, IReadOnlyList<string>? chargers) => new(u.Id, u.Name, u.Role, u.IdTag, chargers, u.CreatedAt);
+    public static UserDto Dto(OperatorUser u, IReadOnlyList<string>? chargers) => new(u.Id, u.Name, u.Role, u.IdTag, chargers, u.CreatedAt, u.Group);
+
+    /// <summary>The driver groups of the site's tariffs (none when the site has no tariffs).</summary>
+    public static IReadOnlyCollection<string> KnownGroups(IServiceProvider services) =>
+        services.GetService<SmartElek.Tariffs.LiveTariffs>()?.Current?.Groups.Keys.ToList() ?? [];
 
     private static async Task<UserDto> DtoAsync(OperatorUser u, UserStore store, CancellationToken cancel) =>
         Dto(u, u.Role == Roles.Driver ? await store.AssignmentsAsync(u.Id, cancel) : null);
@@ -46,29 +52,33 @@ internal static class UserEndpoints
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such user", detail: $"There is no user '{id}'.");
 
     private static async Task<Results<Created<UserDto>, ValidationProblem>> CreateAsync(
-        CreateUserRequest request, UserStore store, IPasswordHasher<OperatorUser> hasher, TimeProvider clock, CancellationToken cancel)
+        CreateUserRequest request, UserStore store, IPasswordHasher<OperatorUser> hasher, TimeProvider clock, IServiceProvider services,
+        SiteDrivers drivers, CancellationToken cancel)
     {
         var errors = new Dictionary<string, string[]>();
         UserRules.Name(request.Name, errors);
         UserRules.Role(request.Role, errors, required: true);
         UserRules.Password(request.Password, errors, required: false);
         UserRules.IdTag(request.IdTag, errors);
+        UserRules.Group(request.Group, KnownGroups(services), errors);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         var now = clock.GetUtcNow();
         var hash = request.Password is null ? null : hasher.HashPassword(new OperatorUser("", request.Name!, request.Role!, null, null, now), request.Password);
-        var user = await store.CreateUserAsync(request.Name!, request.Role!, hash, Blank(request.IdTag), now, cancel);
+        var user = await store.CreateUserAsync(request.Name!, request.Role!, hash, Blank(request.IdTag), now, cancel, Blank(request.Group));
         if (user is null) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = [$"'{request.Name}' is taken"] });
+        drivers.Changed();
         return TypedResults.Created($"/api/users/{user.Id}", await DtoAsync(user, store, cancel));
     }
 
     private static async Task<Results<Ok<UserDto>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        string id, UpdateUserRequest request, HttpContext http, UserStore store, IPasswordHasher<OperatorUser> hasher, CancellationToken cancel)
+        string id, UpdateUserRequest request, HttpContext http, UserStore store, IPasswordHasher<OperatorUser> hasher, SiteDrivers drivers, CancellationToken cancel)
     {
         if (await store.FindByIdAsync(id, cancel) is not { } user) return NoSuchUser(id);
         var errors = new Dictionary<string, string[]>();
         UserRules.Role(request.Role, errors, required: false);
         UserRules.Password(request.Password, errors, required: false);
         UserRules.IdTag(request.IdTag, errors);
+        UserRules.Group(request.Group, KnownGroups(http.RequestServices), errors);
         // The last operator cannot demote themselves: the site would have no one to manage it.
         if (request.Role is not null and not Roles.Operator && user.Role == Roles.Operator && await OperatorsAsync(store, cancel) == 1)
             errors["role"] = ["the site's last operator keeps the operator role"];
@@ -78,22 +88,25 @@ internal static class UserEndpoints
             Role = request.Role ?? user.Role,
             PasswordHash = request.Password is null ? user.PasswordHash : hasher.HashPassword(user, request.Password),
             IdTag = request.IdTag is null ? user.IdTag : Blank(request.IdTag),
+            Group = request.Group is null ? user.Group : Blank(request.Group),
         };
         await store.UpdateUserAsync(changed, cancel);
+        drivers.Changed();
         return TypedResults.Ok(await DtoAsync(changed, store, cancel));
     }
 
-    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteAsync(string id, UserStore store, CancellationToken cancel)
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteAsync(string id, UserStore store, SiteDrivers drivers, CancellationToken cancel)
     {
         if (await store.FindByIdAsync(id, cancel) is not { } user) return NoSuchUser(id);
         if (user.Role == Roles.Operator && await OperatorsAsync(store, cancel) == 1)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = ["the site's last operator cannot be removed"] });
         await store.DeleteUserAsync(id, cancel);
+        drivers.Changed();
         return TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<UserDto>, ValidationProblem, ProblemHttpResult>> AssignAsync(
-        string id, AssignChargersRequest request, UserStore store, OperatorApiSettings settings, CancellationToken cancel)
+        string id, AssignChargersRequest request, UserStore store, OperatorApiSettings settings, SiteDrivers drivers, CancellationToken cancel)
     {
         if (await store.FindByIdAsync(id, cancel) is not { } user) return NoSuchUser(id);
         var chargers = request.Chargers ?? [];
@@ -103,6 +116,7 @@ internal static class UserEndpoints
         if (unknown.Count > 0)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["chargers"] = [$"not chargers of the site: {string.Join(", ", unknown)}"] });
         await store.SetAssignmentsAsync(user.Id, chargers.ToList(), cancel);
+        drivers.Changed();
         return TypedResults.Ok(await DtoAsync(user, store, cancel));
     }
 

@@ -9,7 +9,8 @@ namespace SmartElek.Operator.Users;
 /// Users, their API tokens (hashed), the chargers assigned to drivers and the one-time setup link,
 /// in the site's own database (the same SQLite file or PostgreSQL database as the chargers'
 /// journal, through <see cref="PersistenceOptions.ConnectionString"/>), so every node knows them.
-/// Plain SQL that both providers read alike; times are Unix milliseconds.
+/// Plain SQL that both providers read alike; times are Unix milliseconds. Columns added later are
+/// added to an existing database at start (<see cref="EnsureSchemaAsync"/>).
 /// </summary>
 public sealed class UserStore(PersistenceOptions options, Func<string, string?>? environment = null)
 {
@@ -31,14 +32,37 @@ public sealed class UserStore(PersistenceOptions options, Func<string, string?>?
         await using var c = await OpenAsync(cancel);
         foreach (var ddl in new[]
         {
-            "CREATE TABLE IF NOT EXISTS op_users (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, role TEXT NOT NULL, password_hash TEXT NULL, id_tag TEXT NULL, created_at BIGINT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS op_users (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, role TEXT NOT NULL, password_hash TEXT NULL, id_tag TEXT NULL, created_at BIGINT NOT NULL, driver_group TEXT NULL)",
             "CREATE TABLE IF NOT EXISTS op_tokens (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, name TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE, created_at BIGINT NOT NULL, revoked_at BIGINT NULL)",
             "CREATE TABLE IF NOT EXISTS op_assignments (user_id TEXT NOT NULL, charger_id TEXT NOT NULL, PRIMARY KEY (user_id, charger_id))",
             "CREATE TABLE IF NOT EXISTS op_setup_links (token_hash TEXT PRIMARY KEY, expires_at BIGINT NOT NULL, used_at BIGINT NULL)",
             "CREATE TABLE IF NOT EXISTS op_key_ring (id TEXT PRIMARY KEY, xml TEXT NOT NULL)",
         })
             await Execute(c, null, ddl, cancel);
+        await AddGroupColumnAsync(c, cancel);
     }
+
+    // Migration 1 (issue 12): users' driver group. A database made before it keeps every row and
+    // reads with no group; a column another node added meanwhile is taken as it is.
+    private async Task AddGroupColumnAsync(DbConnection c, CancellationToken cancel)
+    {
+        if (await HasGroupColumnAsync(c, cancel)) return;
+        try
+        {
+            await Execute(c, null, "ALTER TABLE op_users ADD COLUMN driver_group TEXT NULL", cancel);
+        }
+        catch (DbException)
+        {
+            // Another node of the site may have added it between the look and the change.
+            if (!await HasGroupColumnAsync(c, cancel)) throw;
+        }
+    }
+
+    private async Task<bool> HasGroupColumnAsync(DbConnection c, CancellationToken cancel) =>
+        Convert.ToInt64(await Scalar(c, options.Provider == PersistenceProvider.Sqlite
+                ? "SELECT COUNT(*) FROM pragma_table_info('op_users') WHERE name = 'driver_group'"
+                : "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'op_users' AND column_name = 'driver_group'", cancel),
+            System.Globalization.CultureInfo.InvariantCulture) > 0;
 
     public async Task<int> CountUsersAsync(CancellationToken cancel = default)
     {
@@ -47,14 +71,15 @@ public sealed class UserStore(PersistenceOptions options, Func<string, string?>?
     }
 
     /// <summary>Adds a user; null when the name is taken.</summary>
-    public async Task<OperatorUser?> CreateUserAsync(string name, string role, string? passwordHash, string? idTag, DateTimeOffset now, CancellationToken cancel = default)
+    public async Task<OperatorUser?> CreateUserAsync(string name, string role, string? passwordHash, string? idTag, DateTimeOffset now, CancellationToken cancel = default,
+        string? group = null)
     {
         await using var c = await OpenAsync(cancel);
         await using var tx = await c.BeginTransactionAsync(cancel);
         if (await Scalar(c, "SELECT COUNT(*) FROM op_users WHERE name = @n", cancel, tx, ("@n", name)) is not (0L or 0)) return null;
-        var user = new OperatorUser(Secrets.NewId(), name, role, passwordHash, idTag, now);
-        await Execute(c, tx, "INSERT INTO op_users (id, name, role, password_hash, id_tag, created_at) VALUES (@i, @n, @r, @p, @t, @c)", cancel,
-            ("@i", user.Id), ("@n", name), ("@r", role), ("@p", passwordHash), ("@t", idTag), ("@c", now.ToUnixTimeMilliseconds()));
+        var user = new OperatorUser(Secrets.NewId(), name, role, passwordHash, idTag, now, group);
+        await Execute(c, tx, "INSERT INTO op_users (id, name, role, password_hash, id_tag, created_at, driver_group) VALUES (@i, @n, @r, @p, @t, @c, @g)", cancel,
+            ("@i", user.Id), ("@n", name), ("@r", role), ("@p", passwordHash), ("@t", idTag), ("@c", now.ToUnixTimeMilliseconds()), ("@g", group));
         await tx.CommitAsync(cancel);
         return user;
     }
@@ -72,14 +97,14 @@ public sealed class UserStore(PersistenceOptions options, Func<string, string?>?
     public async Task<IReadOnlyList<OperatorUser>> ListUsersAsync(CancellationToken cancel = default)
     {
         await using var c = await OpenAsync(cancel);
-        return await UsersAsync(c, "SELECT id, name, role, password_hash, id_tag, created_at FROM op_users ORDER BY name", cancel);
+        return await UsersAsync(c, "SELECT id, name, role, password_hash, id_tag, created_at, driver_group FROM op_users ORDER BY name", cancel);
     }
 
     public async Task<bool> UpdateUserAsync(OperatorUser user, CancellationToken cancel = default)
     {
         await using var c = await OpenAsync(cancel);
-        return await Execute(c, null, "UPDATE op_users SET role = @r, password_hash = @p, id_tag = @t WHERE id = @i", cancel,
-            ("@r", user.Role), ("@p", user.PasswordHash), ("@t", user.IdTag), ("@i", user.Id)) == 1;
+        return await Execute(c, null, "UPDATE op_users SET role = @r, password_hash = @p, id_tag = @t, driver_group = @g WHERE id = @i", cancel,
+            ("@r", user.Role), ("@p", user.PasswordHash), ("@t", user.IdTag), ("@g", user.Group), ("@i", user.Id)) == 1;
     }
 
     /// <summary>Removes a user with their tokens and assignments.</summary>
@@ -127,7 +152,7 @@ public sealed class UserStore(PersistenceOptions options, Func<string, string?>?
     public async Task<OperatorUser?> UserOfTokenAsync(string tokenHash, CancellationToken cancel = default)
     {
         await using var c = await OpenAsync(cancel);
-        var users = await UsersAsync(c, "SELECT u.id, u.name, u.role, u.password_hash, u.id_tag, u.created_at FROM op_tokens t JOIN op_users u ON u.id = t.user_id " +
+        var users = await UsersAsync(c, "SELECT u.id, u.name, u.role, u.password_hash, u.id_tag, u.created_at, u.driver_group FROM op_tokens t JOIN op_users u ON u.id = t.user_id " +
                                         "WHERE t.token_hash = @h AND t.revoked_at IS NULL", cancel, ("@h", tokenHash));
         return users.Count == 1 ? users[0] : null;
     }
@@ -189,7 +214,7 @@ public sealed class UserStore(PersistenceOptions options, Func<string, string?>?
     private async Task<OperatorUser?> OneUserAsync(string where, string key, CancellationToken cancel)
     {
         await using var c = await OpenAsync(cancel);
-        var users = await UsersAsync(c, "SELECT id, name, role, password_hash, id_tag, created_at FROM op_users " + where, cancel, ("@k", key));
+        var users = await UsersAsync(c, "SELECT id, name, role, password_hash, id_tag, created_at, driver_group FROM op_users " + where, cancel, ("@k", key));
         return users.Count == 1 ? users[0] : null;
     }
 
@@ -200,7 +225,7 @@ public sealed class UserStore(PersistenceOptions options, Func<string, string?>?
         var list = new List<OperatorUser>();
         while (await reader.ReadAsync(cancel))
             list.Add(new OperatorUser(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4), Time(reader.GetInt64(5))));
+                reader.IsDBNull(4) ? null : reader.GetString(4), Time(reader.GetInt64(5)), reader.IsDBNull(6) ? null : reader.GetString(6)));
         return list;
     }
 
