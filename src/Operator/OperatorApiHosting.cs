@@ -40,6 +40,9 @@ public static class OperatorApiHosting
         builder.Services.AddSingleton(new ReadStore(settings.Storage, settings.Environment, siteZone: settings.SiteZone));
         builder.Services.AddSingleton(sp => new SessionCostsLive(sp.GetRequiredService<ReadStore>(), sp.GetService<SmartElek.Tariffs.LiveTariffs>(),
             settings.SiteZone, sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<SessionCostsLive>>()));
+        // Session costs by the driver's group (the Host's default prices every session at the default tariff).
+        builder.Services.AddSingleton<SmartElek.Actors.ReadSide.ISessionGroups>(sp =>
+            new Api.UserSessionGroups(sp.GetRequiredService<UserStore>(), u => u.Group));
         builder.Services.AddSingleton(settings.Live);
         builder.Services.AddSingleton(new Commissioning.LiveTopologyAccess(settings.Live));
         builder.Services.AddSingleton<Commissioning.TopologyChanges>();

@@ -7,9 +7,7 @@ namespace SmartElek.Operator.Api;
 /// The drivers' groups for session costs, from the users: the user a session is attributed to (as
 /// <see cref="SessionAttribution"/> attributes it: their name, or their idTag through OCPP) and that user's group.
 /// Unattributed sessions (auto-start, an unknown tag) have no group: the default tariff.
-/// To plug it in once users have a group, register it in <c>AddOperatorApi</c>:
-/// <c>services.AddSingleton&lt;ISessionGroups&gt;(sp =&gt; new UserSessionGroups(sp.GetRequiredService&lt;UserStore&gt;(), u =&gt; u.Group))</c>
-/// (it then replaces the Host's <see cref="NoSessionGroups"/>).
+/// <c>AddOperatorApi</c> registers it after the Host's <see cref="NoSessionGroups"/>, which it replaces.
 /// </summary>
 public sealed class UserSessionGroups(UserStore users, Func<OperatorUser, string?> groupOf) : ISessionGroups
 {

@@ -1,7 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using SmartElek.Actors.Persistence;
-using SmartElek.Actors.Tests.Persistence;
 using SmartElek.Operator.Users;
 
 namespace SmartElek.Operator.Tests.Rules;
