@@ -29,7 +29,7 @@ public sealed record WeeklyWindow(
 
     public string Describe() =>
         $"{Scope switch { TimerScopeKind.Charger => "charger", TimerScopeKind.Circuit => "circuit", _ => "driver group" }} '{Target}' " +
-        $"{WeekdaySet.Format(Days)} {From:HH:mm}-{To:HH:mm}";
+        $"{WeekdaySet.Format(Days)} {From:HH:mm}-{(To == LocalTime.Midnight ? "24:00" : To.ToString("HH:mm", CultureInfo.InvariantCulture))}";
 }
 
 /// <summary>The timers' verdict for one charger at one moment: the cap (null: no timer limits it) and why.</summary>

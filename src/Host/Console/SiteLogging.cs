@@ -45,5 +45,8 @@ public static class SiteLogging
         logging.SetMinimumLevel(LevelOf(options));
         // Debug is for the chargers' event records; the hosting framework's own debug chatter stays out.
         logging.AddFilter("Microsoft", LogLevel.Information);
+        // Kestrel and routing log each request in two to four lines: a dashboard polling the API would bury the
+        // chargers' events. Their warnings and errors still show; the API's own start line is the Operator's.
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
     }
 }

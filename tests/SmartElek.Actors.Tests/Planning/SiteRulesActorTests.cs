@@ -144,7 +144,7 @@ public sealed class SiteRulesActorTests(ITestOutputHelper output) : IAsyncLifeti
         await Ask(node, new SetTimer(null, TimerScopeKind.Charger, "b", "daily", "00:00", "00:00", TimerEffect.Blocked, null, "operator"));
 
         await WaitFor("b at 0 A by its timer", () => Granted(B, g => g.Amps == 0 && g.LimitReason.Kind == LimitKind.Timer));
-        Assert.Equal("blocked by the timer of charger 'b' daily 00:00-00:00", grants[B].LimitReason.ToString());
+        Assert.Equal("blocked by the timer of charger 'b' daily 00:00-24:00", grants[B].LimitReason.ToString());
         // The other two share the feeder's 80 A without b: each its rating.
         await WaitFor("a and c at their 30 A", () => Granted(A, g => g.Amps == 30) && Granted(C, g => g.Amps == 30));
 

@@ -35,6 +35,16 @@ public class TimerAndBudgetTests
         Assert.Equal(0, timers.At(friday.PlusDays(1) + new LocalTime(12, 0), "charger-4", ["panel-b"], "guests").CapAmps);
     }
 
+    [Theory]
+    [InlineData(0, 0, "charger 'charger-2' daily 00:00-24:00")]
+    [InlineData(22, 0, "charger 'charger-2' daily 22:00-24:00")]
+    [InlineData(22, 6, "charger 'charger-2' daily 22:00-06:00")]
+    public void A_window_that_ends_at_midnight_says_24_00(int from, int to, string words)
+    {
+        var window = new WeeklyWindow(TimerScopeKind.Charger, "charger-2", Days("daily"), new LocalTime(from, 0), new LocalTime(to, 0), TimerEffect.Blocked);
+        Assert.Equal(words, window.Describe());
+    }
+
     [Fact]
     public void A_spent_budget_pauses_with_its_reason_until_the_period_turns_or_the_operator_lifts_it()
     {
