@@ -58,7 +58,16 @@ public static class SiteRulesCommands
     /// timers and group tariffs). The whole map each time; a charger left out has no known driver.
     /// </summary>
     [WireName("rules.set-drivers.v1")]
-    public sealed record SetDrivers(IReadOnlyList<SessionDriver> Drivers, string? SetBy) : Command;
+    public sealed record SetDrivers(IReadOnlyList<SessionDriver> Drivers, string? SetBy) : Command
+    {
+        // The keeper's log line says who drives what, not the list's type name.
+        protected override bool PrintMembers(System.Text.StringBuilder builder)
+        {
+            builder.Append("Drivers = [").AppendJoin(", ", Drivers.Select(d => $"{d.Charger}: {d.Driver}{(d.Group is null ? "" : $" ({d.Group})")}"))
+                .Append("], SetBy = ").Append(SetBy);
+            return true;
+        }
+    }
 }
 
 /// <summary>The driver (and the driver's group) of the session on a charger, as the operator's side knows it.</summary>

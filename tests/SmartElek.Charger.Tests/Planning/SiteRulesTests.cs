@@ -217,4 +217,11 @@ public class SiteRulesTests
         Assert.Equal(Math.Min(plan[C1].Amps[0], 16), caps[C1].Amps, 6);
         Assert.True(plan[C1].PlannedKWh >= 10 - 1e-4);
     }
+
+    [Fact]
+    public void A_drivers_change_reads_as_who_drives_what()
+    {
+        var command = new SiteRulesCommands.SetDrivers([new SessionDriver(new ChargerId("charger-1"), "dan", "residents"), new SessionDriver(new ChargerId("charger-2"), "eve", null)], "operator-app");
+        Assert.Equal("SetDrivers { Drivers = [charger-1: dan (residents), charger-2: eve], SetBy = operator-app }", command.ToString());
+    }
 }
