@@ -46,8 +46,8 @@ public static class OperatorApiHosting
         builder.Services.AddSingleton(settings.Live);
         builder.Services.AddSingleton(new Commissioning.LiveTopologyAccess(settings.Live));
         builder.Services.AddSingleton<Commissioning.TopologyChanges>();
-        builder.Services.AddSingleton<Rules.SiteRules>();
-        builder.Services.AddSingleton<Rules.IDriversListener>(sp => sp.GetRequiredService<Rules.SiteRules>());
+        builder.Services.AddSingleton<Rules.SiteRulesAccess>();
+        builder.Services.AddSingleton<Rules.IDriversListener>(sp => sp.GetRequiredService<Rules.SiteRulesAccess>());
         builder.Services.AddSingleton<Rules.SiteDrivers>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Rules.SiteDrivers>());
         builder.Services.AddOpenApi("v1");

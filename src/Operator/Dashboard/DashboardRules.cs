@@ -10,7 +10,7 @@ namespace SmartElek.Operator.Dashboard;
 /// site's database at the moment of the change: a target on a charger the user may command; timers,
 /// budgets and the shortfall rule by operators.
 /// </summary>
-public sealed class DashboardRules(SiteRules rules, UserStore users, AuthenticationStateProvider authentication)
+public sealed class DashboardRules(SiteRulesAccess rules, UserStore users, AuthenticationStateProvider authentication)
 {
     private async Task<(DashboardAccess Access, string Name)> WhoAsync(CancellationToken cancel)
     {
@@ -41,7 +41,7 @@ public sealed class DashboardRules(SiteRules rules, UserStore users, Authenticat
 
     /// <summary>Any other change (timers, budgets, the shortfall rule): operators only.</summary>
     /// <param name="change">Given the rules and the user's name.</param>
-    public async Task<RuleOutcome> AsOperatorAsync(Func<SiteRules, string, Task<RuleOutcome>> change, CancellationToken cancel)
+    public async Task<RuleOutcome> AsOperatorAsync(Func<SiteRulesAccess, string, Task<RuleOutcome>> change, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(change);
         var (access, name) = await WhoAsync(cancel);

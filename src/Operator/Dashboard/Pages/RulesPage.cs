@@ -13,7 +13,7 @@ namespace SmartElek.Operator.Dashboard.Pages;
 /// </summary>
 public abstract class RulesPage : LiveSiteComponent
 {
-    [Inject] private SiteRules Rules { get; set; } = null!;
+    [Inject] private SiteRulesAccess Rules { get; set; } = null!;
     [Inject] private DashboardRules Changes { get; set; } = null!;
     [Inject] private UserStore UserStore { get; set; } = null!;
     [Inject] private ISnackbar Snackbar { get; set; } = null!;
@@ -146,7 +146,7 @@ public abstract class RulesPage : LiveSiteComponent
         string.IsNullOrWhiteSpace(text) ? null
         : double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var x) ? x : double.NaN;
 
-    private async Task<bool> ChangeAsync(string what, Func<SiteRules, string, Task<RuleOutcome>> change)
+    private async Task<bool> ChangeAsync(string what, Func<SiteRulesAccess, string, Task<RuleOutcome>> change)
     {
         Busy = true;
         _errors = [];

@@ -10,7 +10,7 @@ namespace SmartElek.Operator.Rules;
 /// <see cref="KeeperProxyName"/>): commands answered with <see cref="RulesAnswer"/>, <see cref="GetRules"/>
 /// and <see cref="GetPlan"/>. A refusal's field is renamed to the API request's own field.
 /// </summary>
-public sealed partial class SiteRules : IDriversListener
+public sealed partial class SiteRulesAccess : IDriversListener
 {
     /// <summary>Who the operator's app names as the author of the drivers it tells.</summary>
     public const string AppName = "operator-app";

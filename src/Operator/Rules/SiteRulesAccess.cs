@@ -30,10 +30,10 @@ public abstract record RuleOutcome
 /// <summary>
 /// The site's rules as the operator's app reads and changes them: every change is read by
 /// <see cref="RuleRequests"/> against the live topology, the users and the tariffs' groups, then
-/// asked of the site's rules keeper (a cluster singleton, wherever it runs; SiteRules.Keeper.cs).
+/// asked of the site's rules keeper (a cluster singleton, wherever it runs; SiteRulesAccess.Keeper.cs).
 /// The API and the dashboard both go through here; each checks the caller's rights first.
 /// </summary>
-public sealed partial class SiteRules(SiteViewStore store, OperatorApiSettings settings, UserStore users, TimeProvider clock, IServiceProvider services)
+public sealed partial class SiteRulesAccess(SiteViewStore store, OperatorApiSettings settings, UserStore users, TimeProvider clock, IServiceProvider services)
 {
     public static readonly TimeSpan AnswerWithin = TimeSpan.FromSeconds(10);
 
