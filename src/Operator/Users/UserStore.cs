@@ -1,6 +1,4 @@
 using System.Data.Common;
-using Microsoft.Data.Sqlite;
-using Npgsql;
 using SmartElek.Actors.Persistence;
 
 namespace SmartElek.Operator.Users;
@@ -18,9 +16,7 @@ public sealed class UserStore(PersistenceOptions options, Func<string, string?>?
 
     private async Task<DbConnection> OpenAsync(CancellationToken cancel)
     {
-        DbConnection connection = options.Provider == PersistenceProvider.Sqlite
-            ? new SqliteConnection(_connectionString)
-            : new NpgsqlConnection(_connectionString);
+        var connection = Sql.Connection(options.Provider, _connectionString);
         await connection.OpenAsync(cancel);
         return connection;
     }
@@ -231,22 +227,12 @@ public sealed class UserStore(PersistenceOptions options, Func<string, string?>?
 
     private static DateTimeOffset Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
-    private static DbCommand Command(DbConnection c, DbTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var command = c.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = tx;
-        foreach (var (name, value) in parameters)
-        {
-            if (!sql.Contains(name, StringComparison.Ordinal)) continue;
-            var p = command.CreateParameter();
-            p.ParameterName = name;
-            p.Value = value ?? DBNull.Value;
-            if (value is null) p.DbType = System.Data.DbType.String;
-            command.Parameters.Add(p);
-        }
-        return command;
-    }
+    // The site's one command helper; a statement takes only the parameters it names, and a null is a typed
+    // NULL (PostgreSQL cannot type an untyped one in every place).
+    private static DbCommand Command(DbConnection c, DbTransaction? tx, string sql, params (string Name, object? Value)[] parameters) =>
+        Sql.Command(c, tx, sql, [.. parameters
+            .Where(p => sql.Contains(p.Name, StringComparison.Ordinal))
+            .Select(p => (p.Name, p.Value ?? SqlValue.Of(null, System.Data.DbType.String)))]);
 
     private static async Task<int> Execute(DbConnection c, DbTransaction? tx, string sql, CancellationToken cancel, params (string, object?)[] parameters)
     {
