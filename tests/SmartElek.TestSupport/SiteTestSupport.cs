@@ -8,11 +8,26 @@ using SmartElek.Actors.Charger;
 using SmartElek.Actors.Site;
 using SmartElek.Charger.Settings;
 using SmartElek.Charger.Simulation;
+using SmartElek.Site.Topology;
 
 namespace SmartElek.TestSupport;
 
 public static class SiteTestSupport
 {
+    /// <summary>The cluster tests' site: chargers a, b and c (30 A), each on its own 40 A branch under one feeder.</summary>
+    public static SiteTopology ThreeBranches(string name, double feederAmps) => SiteTopology.FromSpec(new SiteSpec
+    {
+        Name = name,
+        Feeder = new CircuitSpec
+        {
+            Id = "feeder", RatingAmps = feederAmps,
+            Children = [.. new[] { "a", "b", "c" }.Select(id => new CircuitSpec
+            {
+                Id = $"branch-{id}", RatingAmps = 40, Chargers = [new ChargerSpec { Id = id }],
+            })],
+        },
+    });
+
     public static string RepoFile(string relative)
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

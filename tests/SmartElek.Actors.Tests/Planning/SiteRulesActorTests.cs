@@ -38,18 +38,7 @@ public sealed class SiteRulesActorTests(ITestOutputHelper output) : IAsyncLifeti
     };
 
     // 3 x 30 A chargers under a 100 A feeder (80 A a line): they share; without one the other two have their rating.
-    static readonly SiteTopology Topology = SiteTopology.FromSpec(new SiteSpec
-    {
-        Name = "rules-test",
-        Feeder = new CircuitSpec
-        {
-            Id = "feeder", RatingAmps = 100,
-            Children = [.. new[] { "a", "b", "c" }.Select(id => new CircuitSpec
-            {
-                Id = $"branch-{id}", RatingAmps = 40, Chargers = [new ChargerSpec { Id = id }],
-            })],
-        },
-    });
+    static readonly SiteTopology Topology = SiteTestSupport.ThreeBranches("rules-test", feederAmps: 100);
 
     static readonly ChargerId A = new("a"), B = new("b"), C = new("c");
     static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);

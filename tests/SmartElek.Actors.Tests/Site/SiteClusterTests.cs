@@ -35,18 +35,7 @@ public sealed class SiteClusterTests(ITestOutputHelper output) : IAsyncLifetime
         SilentAfter = TimeSpan.FromSeconds(5),
     };
 
-    static readonly SiteTopology Topology = SiteTopology.FromSpec(new SiteSpec
-    {
-        Name = "cluster-test",
-        Feeder = new CircuitSpec
-        {
-            Id = "feeder", RatingAmps = 60,
-            Children = [.. new[] { "a", "b", "c" }.Select(id => new CircuitSpec
-            {
-                Id = $"branch-{id}", RatingAmps = 40, Chargers = [new ChargerSpec { Id = id }],
-            })],
-        },
-    });
+    static readonly SiteTopology Topology = SiteTestSupport.ThreeBranches("cluster-test", feederAmps: 60);
 
     static readonly Config NodeConfig = SiteTestSupport.FastClusterHocon;
 
