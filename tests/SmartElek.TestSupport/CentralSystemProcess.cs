@@ -115,7 +115,8 @@ public sealed class CentralSystemProcess : IAsyncDisposable
         return new CentralSystemRecord(
             r["received"]!.AsArray().Select(n => new ReceivedCall(n!["seq"]!.GetValue<int>(), n["method"]!.GetValue<string>(), n["params"]!.AsObject(), n["identity"]?.GetValue<string>())).ToList(),
             r["failures"]!.AsArray().Select(n => n!.ToJsonString()).ToList(),
-            r["connections"]!.AsArray().Select(n => n!["passwordMatched"]!.GetValue<bool>()).ToList());
+            r["connections"]!.AsArray().Select(n => n!["passwordMatched"]!.GetValue<bool>()).ToList(),
+            r["tlsAttempts"]!.AsArray().Count);
     }
 
     public Task GoAwayAsync() => CommandAsync(new JsonObject { ["op"] = "close" });
@@ -149,7 +150,9 @@ public sealed record ReceivedCall(int Seq, string Method, JsonObject Params, str
     public string? Timestamp => Params["timestamp"]?.GetValue<string>() ?? Params["meterValue"]?[0]?["timestamp"]?.GetValue<string>();
 }
 
-public sealed record CentralSystemRecord(IReadOnlyList<ReceivedCall> Received, IReadOnlyList<string> Failures, IReadOnlyList<bool> PasswordMatched)
+/// <param name="TlsAttempts">TCP connections to the wss:// server, whatever became of their TLS handshake (0 on ws://).</param>
+public sealed record CentralSystemRecord(IReadOnlyList<ReceivedCall> Received, IReadOnlyList<string> Failures, IReadOnlyList<bool> PasswordMatched,
+    int TlsAttempts)
 {
     public IEnumerable<ReceivedCall> Of(string method) => Received.Where(r => r.Method == method);
 }

@@ -5,7 +5,7 @@
 // JSON lines on stdin and reads JSON lines on stdout:
 //   {"id":1,"op":"call","method":"RemoteStopTransaction","params":{...}} -> {"id":1,"ok":true,"result":{...}}
 //      (to the charge point last connected, or to "identity":"SE-1" when given)
-//   {"id":2,"op":"record"}   -> {"id":2,"ok":true,"result":{"received":[...],"failures":[...],"connections":[...]}}
+//   {"id":2,"op":"record"}   -> {"id":2,"ok":true,"result":{"received":[...],"failures":[...],"connections":[...],"tlsAttempts":[...]}}
 //   {"id":3,"op":"close"}    -> the central system goes away (closes its clients and stops listening)
 //   {"id":4,"op":"listen"}   -> it comes back on the same port
 // Usage: node central-system.js --port 0 --password KEY [--heartbeat 2] [--tls-cert cert.pem --tls-key key.pem]
@@ -22,6 +22,7 @@ const heartbeat = Number(args.heartbeat || 2);
 const received = [];     // every CALL from a charge point, in arrival order
 const failures = [];     // strict-mode validation failures and bad messages, both directions
 const connections = [];  // identities and whether their basic-auth password matched
+const tlsAttempts = [];  // TCP connections to the wss:// server (with --tls-cert), whatever became of their handshake
 let nextTransactionId = 1000;
 let server = null;
 let tlsServer = null;
@@ -77,6 +78,7 @@ async function listen() {
         const https = require('https');
         tlsServer = https.createServer({ cert: fs.readFileSync(args['tls-cert']), key: fs.readFileSync(args['tls-key']) });
         tlsServer.on('upgrade', server.handleUpgrade);
+        tlsServer.on('connection', () => tlsAttempts.push({ at: now() }));
         await new Promise((resolve, reject) => { tlsServer.once('error', reject); tlsServer.listen(port, '127.0.0.1', resolve); });
         port = tlsServer.address().port;
         return port;
@@ -93,7 +95,7 @@ async function handle(cmd) {
             if (!to) throw new Error(cmd.identity ? `charge point ${cmd.identity} is not connected` : 'no charge point is connected');
             return await to.call(cmd.method, cmd.params || {});
         case 'record':
-            return { received, failures, connections };
+            return { received, failures, connections, tlsAttempts };
         case 'close':
             if (server) { const s = server; server = null; client = null; clients.clear(); await s.close({ code: 1001, reason: 'going away' }); }
             if (tlsServer) { const t = tlsServer; tlsServer = null; await new Promise((resolve) => t.close(resolve)); }

@@ -25,11 +25,26 @@ public sealed class ChargePointStarter : ReceiveActor, IWithTimers
         public static readonly Attempt Instance = new();
     }
 
+    /// <summary>Asks how the starts stand: answered with <see cref="StartsState"/>.</summary>
+    public sealed record GetStartsState
+    {
+        public static readonly GetStartsState Instance = new();
+    }
+
+    /// <param name="Waiting">charge points not started yet (their store does not answer)</param>
+    /// <param name="FailedAttempts">attempts to read the store that failed since the last that answered</param>
+    /// <param name="LastFailure">why the last attempt failed, or null</param>
+    public sealed record StartsState(int Waiting, int FailedAttempts, string? LastFailure);
+
+    /// <summary>The starter's name under the chargers' ActorSystem's /user.</summary>
+    public const string Name = "ocpp-store";
+
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Func<ChargePointStore> _open;
     private readonly List<Start> _waiting;
     private ChargePointStore? _store;
     private string? _lastFailure;
+    private int _failedAttempts;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -41,6 +56,7 @@ public sealed class ChargePointStarter : ReceiveActor, IWithTimers
         _open = open;
         _waiting = [.. starts];
         Receive<Attempt>(_ => TryStart());
+        Receive<GetStartsState>(_ => Sender.Tell(new StartsState(_waiting.Count, _failedAttempts, _lastFailure)));
     }
 
     protected override void PreStart() => TryStart();
@@ -74,6 +90,7 @@ public sealed class ChargePointStarter : ReceiveActor, IWithTimers
             if (_lastFailure is not null)
                 _log.Info("OCPP: the charge points' store at {0} answers again; every charge point has started", _store.Location);
             _lastFailure = null;
+            _failedAttempts = 0;
         }
         catch (ChargePointStoreException e)
         {
@@ -82,6 +99,7 @@ public sealed class ChargePointStarter : ReceiveActor, IWithTimers
                 _log.Warning("OCPP: {0} charge point(s) wait for their store: {1}; trying again every {2} s",
                     _waiting.Count, e.Message, RetryEvery.TotalSeconds);
             _lastFailure = e.Message;
+            _failedAttempts++;
             Timers.StartSingleTimer(nameof(Attempt), Attempt.Instance, RetryEvery);
         }
     }

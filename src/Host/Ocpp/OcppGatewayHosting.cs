@@ -58,7 +58,7 @@ public static class OcppGatewayHosting
                     Configuration: configuration);
                 started.Add(system.ActorOf(ChargePointActor.Props(settings, port, link, memory, memory, remembered), ActorName(charger.Id)));
             })).ToList();
-            system.ActorOf(ChargePointStarter.Props(openStore, starts), "ocpp-store");
+            system.ActorOf(ChargePointStarter.Props(openStore, starts), ChargePointStarter.Name);
             // After the units ended their sessions (service-requests-done), before the actors stop.
             CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceStop, "drain-charge-points",
                 () => DrainAsync(system, [.. started]));

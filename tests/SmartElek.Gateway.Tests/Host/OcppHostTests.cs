@@ -72,8 +72,18 @@ public sealed class OcppHostTests(ITestOutputHelper output) : InteropTest(output
         try
         {
             await host.StartAsync();
-            await Task.Delay(TimeSpan.FromSeconds(3));
-            // Nothing is said to the central system while a charge point cannot know its queue.
+            // Nothing is said to the central system while a charge point cannot know its queue:
+            // the starter tried the store twice, both charge points still wait, and nobody spoke.
+            var starter = await host.Services.GetRequiredService<ActorSystem>().ActorSelection("/user/" + ChargePointStarter.Name)
+                .ResolveOne(TimeSpan.FromSeconds(10));
+            ChargePointStarter.StartsState starts;
+            var until = DateTime.UtcNow.AddSeconds(30);
+            while ((starts = await starter.Ask<ChargePointStarter.StartsState>(ChargePointStarter.GetStartsState.Instance,
+                       TimeSpan.FromSeconds(5))).FailedAttempts < 2 && DateTime.UtcNow < until)
+                await Task.Delay(100);
+            Assert.True(starts.FailedAttempts >= 2, $"the store was tried {starts.FailedAttempts} time(s)");
+            Assert.Equal(ids.Length, starts.Waiting);
+            Assert.NotNull(starts.LastFailure);
             Assert.DoesNotContain((await CentralSystem.RecordAsync()).Received, c => ids.Any(id => id.Value == c.Identity));
 
             await postgres.StartAgainAsync();

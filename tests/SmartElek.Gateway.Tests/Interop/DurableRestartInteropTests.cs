@@ -71,11 +71,11 @@ public sealed class DurableRestartInteropTests(ITestOutputHelper output) : Inter
         var receivedBefore = (await CentralSystem.RecordAsync()).Received.Count;
 
         // Offline: tx1's meter values and stop, a new transaction on a placeholder id (the cache knows the tag), its stop.
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await StateUntil(cp, s => s.QueuedTransactionMessages >= 2, "two of tx1's meter values queued offline");
         cp.Tell(new LocalStopRequested());
         cp.Tell(new LocalStartRequested("TAG-OK"));
-        await StateUntil(cp, s => s.TransactionId < 0, "the offline transaction");
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        var offline = await StateUntil(cp, s => s.TransactionId < 0, "the offline transaction");
+        await StateUntil(cp, s => s.QueuedTransactionMessages > offline.QueuedTransactionMessages, "a meter value of the offline transaction queued");
         cp.Tell(new LocalStopRequested());
         var queued = (await StateUntil(cp, s => s.TransactionId is null, "the offline stop")).QueuedTransactionMessages;
         Assert.True(queued >= 6, $"expected at least 6 queued messages, found {queued}");

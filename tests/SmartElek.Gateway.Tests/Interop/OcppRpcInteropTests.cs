@@ -127,12 +127,12 @@ public sealed class OcppRpcInteropTests(ITestOutputHelper output) : InteropTest(
         await CentralSystem.GoAwayAsync();
         await StateUntil(cp, s => !s.Connected, "the disconnect");
         var receivedBeforeOutage = (await CentralSystem.RecordAsync()).Received.Count;
-        await Task.Delay(TimeSpan.FromSeconds(3)); // meter values of tx3 queue up
+        await StateUntil(cp, s => s.QueuedTransactionMessages >= 1, "a meter value of tx3 queued offline");
         unit.Tell(new ChargerProtocol.StopCharging()); // the user stops in the app
         await StateUntil(cp, s => s.TransactionId is null, "the local stop");
         unit.Tell(new ChargerProtocol.StartCharging("app")); // offline start: local list, placeholder id
-        await StateUntil(cp, s => s.TransactionId < 0, "the offline transaction");
-        await Task.Delay(TimeSpan.FromSeconds(3)); // meter values with the placeholder queue up (one at least)
+        var offline = await StateUntil(cp, s => s.TransactionId < 0, "the offline transaction");
+        await StateUntil(cp, s => s.QueuedTransactionMessages > offline.QueuedTransactionMessages, "a meter value with the placeholder queued");
         var queued = (await cp.Ask<ChargePointState>(GetState.Instance, TimeSpan.FromSeconds(5))).QueuedTransactionMessages;
         Assert.True(queued >= 4, $"expected at least 4 queued transaction messages, found {queued}");
 
