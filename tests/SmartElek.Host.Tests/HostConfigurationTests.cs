@@ -68,6 +68,29 @@ public sealed class HostConfigurationTests : IDisposable
         Assert.Equal(99, options.Simulation.Seed);
     }
 
+    // Site:LeaseSeconds: a grant must outlast the charger's fall-back lead and two reports.
+    [Theory]
+    [InlineData(16, "FailSafeLead")]
+    [InlineData(0, "0..3600")]
+    [InlineData(-5, "0..3600")]
+    [InlineData(7200, "0..3600")]
+    public void A_lease_a_healthy_charger_could_not_renew_in_time_is_refused_naming_why(double seconds, string reason)
+    {
+        var path = Write($$"""{ "Site": { "LeaseSeconds": {{seconds}} } }""");
+        var e = Assert.Throws<ConfigException>(() => HostConfiguration.Load(path));
+        var error = Assert.Single(e.Errors);
+        Assert.Equal("Site:LeaseSeconds", error.Key);
+        Assert.Contains(reason, error.Reason);
+    }
+
+    [Fact]
+    public void The_lease_is_the_configured_one_and_sixty_seconds_by_default()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(60), HostConfiguration.Lease(HostConfiguration.Load(Write("{}")).Site).LeaseDuration);
+        var shorter = HostConfiguration.Load(Write("""{ "Site": { "LeaseSeconds": 17 } }"""));
+        Assert.Equal(TimeSpan.FromSeconds(17), HostConfiguration.Lease(shorter.Site).LeaseDuration);
+    }
+
     [Fact]
     public void PostgreSql_without_its_connection_variable_is_refused()
     {

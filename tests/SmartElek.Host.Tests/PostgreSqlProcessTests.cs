@@ -91,7 +91,6 @@ public sealed class PostgreSqlProcessTests : IAsyncLifetime
         var registers = site.StatusLines("charger-1").Select(l => l.RegisterWh).ToList();
         Assert.All(registers.Zip(registers.Skip(1)), p => Assert.True(p.Item2 >= p.Item1 - 0.5, $"register went back from {p.Item1} to {p.Item2} Wh"));
         await site.WaitForTextAsync(p => p.Text(), "answers again", TimeSpan.FromSeconds(30));
-        await Task.Delay(TimeSpan.FromSeconds(3)); // a durable reading and the projectors' batch
         Assert.Equal(0, await site.InterruptAsync());
 
         // Nothing lost: the session and its energy are in PostgreSQL and in the reports. Ctrl+C is a

@@ -27,6 +27,14 @@ public static class SiteCluster
     }
 
     /// <summary>
+    /// How long the allocator is away when its node crashes or is cut off (docs/site.md, measured):
+    /// failure detection (~4 s) + twice the split brain resolver's stable-after + ~1 s.
+    /// </summary>
+    public static TimeSpan FailOverEstimate(Config hocon) =>
+        TimeSpan.FromSeconds(5) + 2 * (hocon.GetTimeSpan("akka.cluster.split-brain-resolver.stable-after", null, allowInfinite: false) is var s && s > TimeSpan.Zero
+            ? s : TimeSpan.FromSeconds(20));
+
+    /// <summary>
     /// Creates the singletons of the site, the topology keeper (seeded with <paramref name="topology"/>
     /// on the site's first start) and the allocator, with a proxy to each on this node, and returns
     /// the allocator's proxy: the address every <see cref="SiteMember"/> reports to.

@@ -79,6 +79,7 @@ public static class HostConfiguration
         if (string.IsNullOrWhiteSpace(o.Node.AkkaHocon)) yield return Err("Node:AkkaHocon", "must name the site cluster's HOCON file");
         if (o.Node.RejoinDelaySeconds is < 0.1 or > 600) yield return Err("Node:RejoinDelaySeconds", $"{o.Node.RejoinDelaySeconds} must lie in 0.1..600");
         if (string.IsNullOrWhiteSpace(o.Site.Topology)) yield return Err("Site:Topology", "must name the topology file");
+        if (LeaseError(o.Site) is { } leaseError) yield return Err("Site:LeaseSeconds", leaseError);
 
         var s = o.Simulation;
         if (s.MeanArrivalSeconds <= 0) yield return Err("Simulation:MeanArrivalSeconds", "must be above 0");
@@ -97,6 +98,24 @@ public static class HostConfiguration
         if (o.Console.RefreshMilliseconds is < 50 or > 60_000)
             yield return Err("Console:RefreshMilliseconds", $"{o.Console.RefreshMilliseconds} must lie in 50..60000");
         foreach (var logError in Console.SiteLogging.Errors(o.Console, file)) yield return logError;
+    }
+
+    /// <summary>The lease policy of <see cref="SiteOptions.LeaseSeconds"/> (valid once <see cref="Validate"/> passed).</summary>
+    public static SmartElek.Site.Grants.LeasePolicy Lease(SiteOptions site) =>
+        SmartElek.Site.Grants.LeasePolicy.Default with { LeaseDuration = TimeSpan.FromSeconds(site.LeaseSeconds) };
+
+    private static string? LeaseError(SiteOptions site)
+    {
+        if (!(site.LeaseSeconds is > 0 and <= 3600)) return $"{site.LeaseSeconds} must lie in 0..3600 seconds";
+        try
+        {
+            Lease(site).Validate();
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return $"{site.LeaseSeconds} s: {e.Message}";
+        }
     }
 
     /// <summary>Every problem with the Api section, each naming its key.</summary>

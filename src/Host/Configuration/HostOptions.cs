@@ -36,6 +36,12 @@ public sealed class SiteOptions
     public string Tariffs { get; set; } = SiteTariffs.DefaultFile;
     /// <summary>The site's time zone (IANA id, e.g. Europe/Berlin): the days of the energy report. Empty = the machine's local zone.</summary>
     public string TimeZone { get; set; } = "";
+    /// <summary>
+    /// How long an allocator's grant holds (docs/site.md, "Cluster settings"): it must outlast a
+    /// fail-over of the allocator's node, and a lost charger's amps return this long (plus the
+    /// vehicle's 5 s) after its last report. The same on every node of a site.
+    /// </summary>
+    public double LeaseSeconds { get; set; } = 60;
 }
 
 public sealed class SimulationOptions

@@ -44,6 +44,12 @@ public sealed class SiteNode(SiteChargers chargers, SiteNodeSettings settings, I
     // started after this one: wait for them in the background.
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        // A shorter lease than a fail-over is safe (the chargers fall back to their fail-safe
+        // current while the allocator moves) but takes current away from every vehicle meanwhile.
+        var failOver = SiteCluster.FailOverEstimate(settings.Hocon);
+        if (settings.Lease.LeaseDuration <= failOver)
+            log.LogWarning("Site:LeaseSeconds {Lease} s is shorter than a fail-over of the allocator's node at this stable-after (about {FailOver} s): "
+                + "every charger falls back to its fail-safe current while the allocator moves", settings.Lease.LeaseDuration.TotalSeconds, failOver.TotalSeconds);
         _starting = Task.Run(async () =>
         {
             await chargers.Started.WaitAsync(cancellationToken);

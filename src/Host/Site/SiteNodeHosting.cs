@@ -22,8 +22,10 @@ public static class SiteNodeHosting
         var hocon = SiteCluster.LoadHocon(Path.Combine(configFolder, options.Node.AkkaHocon))
             // The topology keeper journals in the site's database, beside the chargers.
             .WithFallback(PersistenceHocon.For(HostStorage.ToPersistenceOptions(options.Storage)));
+        var lease = HostConfiguration.Lease(options.Site);
         services.AddSingleton(sp => new SiteNodeSettings
         {
+            Lease = lease,
             Live = sp.GetRequiredService<LiveTopology>(),
             // The cluster system logs through the host's logger factory, like the chargers' system.
             Hocon = ConfigurationFactory.ParseString($"""
