@@ -21,9 +21,11 @@ public sealed class PowerLossProcessTests : IDisposable
     private static string HostJson => Repository.Config("host.json");
 
     // One charger, a vehicle at once, nearly empty batteries that stay an hour: a long charging session.
-    private static readonly Dictionary<string, string> Environment = new()
+    private Dictionary<string, string> Environment => new()
     {
+        // A site of that one charger: the allocator grants as soon as it reports.
         ["SMARTELEK__Node__Chargers__0"] = "charger-1",
+        ["SMARTELEK__Site__Topology"] = HostProcess.OneChargerTopology(_workDir),
         ["SMARTELEK__Simulation__MeanArrivalSeconds"] = "1",
         ["SMARTELEK__Simulation__MeanStaySeconds"] = "3600",
         ["SMARTELEK__Simulation__ArrivalSocMin"] = "10",

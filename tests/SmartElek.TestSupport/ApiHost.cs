@@ -32,13 +32,7 @@ public sealed partial class ApiHost : IAsyncDisposable
     /// <summary>Starts the site of <paramref name="hostJson"/> (default: the repository's config/host.json) and waits for its API.</summary>
     public static async Task<ApiHost> StartAsync(string workDir, IReadOnlyDictionary<string, string>? environment = null, string? hostJson = null)
     {
-        var env = new Dictionary<string, string>
-        {
-            ["SMARTELEK__Console__LiveTable"] = "false",
-            // A fresh allocator counts the chargers it has not heard at full rating for lease + 5 s:
-            // 25 s here rather than 65 s (the tests change the site after that window).
-            ["SMARTELEK__Site__LeaseSeconds"] = "20",
-        };
+        var env = new Dictionary<string, string> { ["SMARTELEK__Console__LiveTable"] = "false" };
         foreach (var (k, v) in environment ?? new Dictionary<string, string>()) env[k] = v;
         var process = HostProcess.Start(workDir, hostJson ?? Repository.Config("host.json"), env);
         var host = new ApiHost(process, workDir);
