@@ -197,8 +197,10 @@ public sealed partial record SiteRules
 
     /// <summary>
     /// The energy sessions used since the last count, for the drivers the operator's side named: one event per
-    /// charger whose session moved by at least <paramref name="minimumWh"/>. A session seen for the first time counts
-    /// from 0; a charger's count survives a restart of whoever counts (it is in the events), so nothing counts twice.
+    /// charger whose session moved by at least <paramref name="minimumWh"/>, or by what is left of one of its driver's
+    /// budgets (so a budget is spent within one count of its last watt-hour, not one <paramref name="minimumWh"/> later).
+    /// A session seen for the first time counts from 0; a charger's count survives a restart of whoever counts (it is
+    /// in the events), so nothing counts twice.
     /// </summary>
     public IReadOnlyList<Event> CountEnergy(RulesContext context, double minimumWh)
     {
@@ -208,7 +210,9 @@ public sealed partial record SiteRules
             if (live.SessionId is not { } session || !Drivers.TryGetValue(live.Id, out var driver)) continue;
             var counted = Counted.TryGetValue(live.Id, out var c) && c.SessionId == session ? c.Wh : 0;
             var delta = live.SessionWh - counted;
-            if (delta < minimumWh || delta <= 0) continue;
+            if (delta <= 0) continue;
+            if (delta < minimumWh && !(BudgetFor(driver.Driver, driver.Group, context.Now) is { SpentReason: null, RemainingKWh: { } left } && delta / 1000 >= left - 1e-9))
+                continue;
             events.Add(new EnergyCounted(live.Id, session, driver.Driver, driver.Group, live.SessionWh, delta / 1000, context.Now.ToDateTimeOffset()));
         }
         return events;

@@ -118,4 +118,36 @@ public class RuleCapsProperties
             }
         }, iter: 300, threads: 1);
     }
+
+    /// <summary>
+    /// However a session's energy grows between the keeper's looks, a budget is spent at the first look that sees
+    /// the driver past it (energy is counted in 50 Wh steps, but at once when it spends what is left), and what is
+    /// counted is never more than the session used.
+    /// </summary>
+    [Fact]
+    public void A_budget_is_spent_at_the_first_count_that_sees_it_used_up_and_never_counts_more_than_was_used()
+    {
+        var site = SiteRulesTests.Site;
+        var at = SiteRulesTests.Now;
+        Gen.Select(Gen.Int[1, 400], Gen.Int[0, 80].Array[1, 40]).Sample((budgetWh, steps) =>
+        {
+            var rules = SiteRules.Empty(SiteRulesTests.Berlin);
+            var context = new RulesContext(at, site, new Dictionary<ChargerId, LiveCharger>());
+            foreach (var command in new Command[] { new SetDrivers([new SessionDriver(new("charger-1"), "ann", null)], "op"),
+                         new SetBudget(null, BudgetScope.Driver, "ann", BudgetPeriod.Day, budgetWh / 1000.0, "op") })
+                rules = rules.Decide(command, context).Events.Aggregate(rules, (r, e) => r.Apply(e));
+            var sessionWh = 0.0;
+            foreach (var step in steps)
+            {
+                sessionWh += step;
+                var look = context with { Live = new Dictionary<ChargerId, LiveCharger> { [new("charger-1")] = SiteRulesTests.Plugged("charger-1", "s1", sessionWh) } };
+                rules = rules.CountEnergy(look, 50).Aggregate(rules, (r, e) => r.Apply(e));
+                var verdict = rules.BudgetFor("ann", null, at);
+                var used = rules.UsageOf(rules.Budgets["budget-1"], at).UsedKWh;
+                Assert.True(used <= sessionWh / 1000 + 1e-9, $"counted {used} kWh of {sessionWh} Wh used");
+                if (sessionWh >= budgetWh) Assert.True(verdict.SpentReason is not null, $"{sessionWh} Wh used of a {budgetWh} Wh budget, not spent (counted {used} kWh)");
+                else Assert.Null(verdict.SpentReason);
+            }
+        }, iter: 500, threads: 1);
+    }
 }

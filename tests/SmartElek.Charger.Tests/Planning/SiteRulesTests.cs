@@ -174,6 +174,25 @@ public class SiteRulesTests
     }
 
     [Fact]
+    public void Energy_is_counted_in_steps_but_at_once_when_it_spends_what_a_budget_has_left()
+    {
+        var rules = WithDriverBudget(0.1, BudgetPeriod.Day);
+        // 40 Wh: under the 50 Wh step and under the 100 Wh left, not counted yet.
+        Assert.Empty(rules.CountEnergy(Context(null, Plugged("charger-1", "s1", 40)), 50));
+        // 60 Wh: a step.
+        rules = rules.CountEnergy(Context(null, Plugged("charger-1", "s1", 60)), 50).Aggregate(rules, (r, e) => r.Apply(e));
+        Assert.Equal(0.04, rules.BudgetFor("ann", null, Now).RemainingKWh!.Value, 6);
+        // 30 Wh more: under a step, but 40 Wh were left: counted, and the budget is spent now, not 20 Wh later.
+        var events = rules.CountEnergy(Context(null, Plugged("charger-1", "s1", 90)), 50);
+        Assert.Empty(events);
+        events = rules.CountEnergy(Context(null, Plugged("charger-1", "s1", 100)), 50);
+        rules = rules.Apply(Assert.Single(events));
+        Assert.Equal("the driver's daily budget is spent", rules.BudgetFor("ann", null, Now).SpentReason);
+        // Spent: further energy waits for the step again (nothing more to decide).
+        Assert.Empty(rules.CountEnergy(Context(null, Plugged("charger-1", "s1", 120)), 50));
+    }
+
+    [Fact]
     public void A_new_session_counts_from_0_and_energy_without_a_known_driver_counts_for_nobody()
     {
         var rules = WithDriverBudget(100, BudgetPeriod.Day);
