@@ -6,7 +6,7 @@ using SmartElek.Host.Configuration;
 namespace SmartElek.Operator.Tests;
 
 /// <summary>The one run command serves the API: Kestrel on Api:Url, its OpenAPI document, problem details, and a bad Api section refused.</summary>
-[Collection("api-processes")]
+[Collection(ApiProcessCollection.Name)]
 public sealed class ApiStartTests : IAsyncLifetime
 {
     private readonly string _workDir = Directory.CreateTempSubdirectory("smartelek-api-").FullName;

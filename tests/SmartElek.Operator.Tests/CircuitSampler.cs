@@ -34,21 +34,24 @@ internal static class CircuitSampler
     }
 
     /// <summary>
-    /// Samples until <paramref name="stop"/>, and on after it until more than 10 samples were read (a busy
-    /// machine may have delayed the first ones; at most a minute more); asserts that there were.
+    /// Samples until <paramref name="stop"/>, and on after it until 10 more samples were read, and more than 10
+    /// in all (the settled state after the last change is sampled too; a busy machine may have delayed the
+    /// first ones; at most a minute more); asserts that there were.
     /// </summary>
     public static async Task<List<Over>> SampleAsync(HttpClient client, CancellationToken stop, string node = "")
     {
         const int Enough = 10;
         var over = new List<Over>();
         var samples = 0;
+        var afterStop = 0;
         DateTimeOffset? stoppedAt = null;
         while (true)
         {
             if (stop.IsCancellationRequested)
             {
                 stoppedAt ??= DateTimeOffset.UtcNow;
-                if (samples > Enough || DateTimeOffset.UtcNow - stoppedAt > TimeSpan.FromMinutes(1)) break;
+                if ((samples > Enough && afterStop >= Enough) || DateTimeOffset.UtcNow - stoppedAt > TimeSpan.FromMinutes(1)) break;
+                afterStop++;
             }
             var circuits = await client.GetAsync("/api/circuits").Expect(HttpStatusCode.OK);
             var at = DateTimeOffset.UtcNow;
@@ -65,7 +68,7 @@ internal static class CircuitSampler
                 }
             await Task.Delay(100);
         }
-        Assert.True(samples > Enough, $"only {samples} samples of the circuits{(node.Length > 0 ? " on " + node : "")}");
+        Assert.True(samples > Enough && afterStop >= Enough, $"only {samples} samples of the circuits{(node.Length > 0 ? " on " + node : "")}, {afterStop} after the last change");
         return over;
     }
 }

@@ -13,7 +13,7 @@ namespace SmartElek.Operator.Tests;
 /// through another is granted, a unit that left the site (factory reset) is pending on every node and
 /// granted again once placed, and no circuit line any node shows is over its limit meanwhile.
 /// </summary>
-[Collection("api-processes")]
+[Collection(SecondApiProcessCollection.Name)]
 public sealed class ClusterCommissioningProcessTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Password = "correct horse battery";
@@ -141,7 +141,6 @@ public sealed class ClusterCommissioningProcessTests(ITestOutputHelper output) :
         await SameTopologyEverywhereAsync(ops, version, "charger-4 placed again");
         await Http.Eventually(op1, "/api/chargers/charger-4", Granted, "charger-4 granted again (node 1's answer)", TimeSpan.FromSeconds(120));
 
-        await Task.Delay(TimeSpan.FromSeconds(2)); // a few more samples after the last change
         await sampling.CancelAsync();
         var over = (await Task.WhenAll(samplers)).SelectMany(o => o).ToList();
         output.WriteLine($"version {version} on every node; charger-7 granted {granted.GetProperty("summary").GetProperty("state").GetProperty("grantedAmps").GetDouble()} A");

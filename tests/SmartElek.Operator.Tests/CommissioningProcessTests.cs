@@ -10,7 +10,7 @@ namespace SmartElek.Operator.Tests;
 /// a new branch and it is granted, with every circuit line sampled meanwhile; other roles may not
 /// change the topology; and the topology survives a restart.
 /// </summary>
-[Collection("api-processes")]
+[Collection(ApiProcessCollection.Name)]
 public sealed class CommissioningProcessTests : IAsyncLifetime
 {
     private const string Password = "correct horse battery";
@@ -99,7 +99,6 @@ public sealed class CommissioningProcessTests : IAsyncLifetime
         await op.GetAsync("/api/chargers/charger-7").Expect(HttpStatusCode.NotFound);
         Assert.Contains((await op.GetAsync("/api/commissioning").Expect(HttpStatusCode.OK)).GetProperty("removed").EnumerateArray(),
             r => r.GetString() == "charger-7");
-        await Task.Delay(TimeSpan.FromSeconds(1)); // a few more samples after the removal
         await sampling.CancelAsync();
         var over = await samples;
         Assert.True(over.Count == 0, string.Join("\n", over.Take(20)));

@@ -6,7 +6,7 @@ using Npgsql;
 namespace SmartElek.Operator.Tests;
 
 /// <summary>The API on PostgreSQL (a throw-away server): users, tokens, assignments and the session keys live in the site's database and survive a restart.</summary>
-[Collection("api-processes")]
+[Collection(SecondApiProcessCollection.Name)]
 public sealed class PostgreSqlApiProcessTests : IAsyncLifetime
 {
     private const string Password = "correct horse battery";

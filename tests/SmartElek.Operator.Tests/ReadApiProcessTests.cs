@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace SmartElek.Operator.Tests;
 
 /// <summary>The read endpoints of the running Host: site, circuits, chargers (filter, search, pages), one charger.</summary>
-[Collection("api-processes")]
+[Collection(ApiProcessCollection.Name)]
 public sealed class ReadApiProcessTests : IAsyncLifetime
 {
     private readonly string _workDir = Directory.CreateTempSubdirectory("smartelek-read-api-").FullName;

@@ -11,7 +11,7 @@ namespace SmartElek.Operator.Tests;
 /// who may read and change what, impossible settings named, and a lower maximum current reaching
 /// the running site's allocation.
 /// </summary>
-[Collection("api-processes")]
+[Collection(SecondApiProcessCollection.Name)]
 public sealed class SecurityProcessTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Password = "correct horse battery";

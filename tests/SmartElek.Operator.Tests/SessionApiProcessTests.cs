@@ -7,7 +7,7 @@ using SmartElek.Operator.Users;
 namespace SmartElek.Operator.Tests;
 
 /// <summary>Sessions over real HTTP against the running Host, attributed to the driver who started them.</summary>
-[Collection("api-processes")]
+[Collection(SecondApiProcessCollection.Name)]
 public sealed class SessionApiProcessTests : IAsyncLifetime
 {
     private const string Password = "correct horse battery";

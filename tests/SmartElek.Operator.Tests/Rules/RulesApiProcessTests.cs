@@ -11,7 +11,7 @@ namespace SmartElek.Operator.Tests.Rules;
 /// against the running Host (its rules keeper, planner and allocator): who may do what, impossible
 /// requests named by field, and each rule reaching the running site's grants with its reason.
 /// </summary>
-[Collection("api-processes")]
+[Collection(ApiProcessCollection.Name)]
 public sealed class RulesApiProcessTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Password = "correct horse battery";
