@@ -33,6 +33,25 @@ public sealed class PowerLossRecoveryTests
         });
     }
 
+    // Every moment, a register known or not, below, at or above meterStart.
+    [Theory]
+    [InlineData(CutStopMoment.Now, false, 0, CutStopStep.StopNow)]
+    [InlineData(CutStopMoment.Now, true, -1, CutStopStep.StopNow)]
+    [InlineData(CutStopMoment.Now, true, 0, CutStopStep.StopNow)]
+    [InlineData(CutStopMoment.RegisterAtStart, false, 1, CutStopStep.NotYet)]
+    [InlineData(CutStopMoment.RegisterAtStart, true, -1, CutStopStep.NotYet)]
+    [InlineData(CutStopMoment.RegisterAtStart, true, 0, CutStopStep.StopNow)]
+    [InlineData(CutStopMoment.RegisterAtStart, true, 1, CutStopStep.StopNow)]
+    [InlineData(CutStopMoment.WaitOver, false, 1, CutStopStep.WaitOn)]
+    [InlineData(CutStopMoment.WaitOver, true, -1, CutStopStep.StopNow)]
+    [InlineData(CutStopMoment.WaitOver, true, 1, CutStopStep.StopNow)]
+    public void The_cut_stop_waits_for_a_known_register_at_or_above_meterStart_until_the_wait_is_over(
+        CutStopMoment moment, bool registerKnown, long overMeterStart, CutStopStep expected)
+    {
+        var cut = new RememberedTransaction(1, 42, "TAG", 1_000, T0);
+        Assert.Equal(expected, PowerLossRecovery.WhenToStop(moment, cut, registerKnown, cut.MeterStart + overMeterStart));
+    }
+
     [Fact]
     public void A_transaction_with_the_central_systems_id_owes_its_stop_unless_one_is_queued()
     {

@@ -30,29 +30,23 @@ public sealed partial class ChargePointActor
         if (send) Enqueue(new StatusNotificationRequest(Connector, status.ErrorCode, status.Status, status.Info, Now), triggered: triggered);
     }
 
-    /// <summary>When a cut transaction's stop may go: now (a new transaction begins, or the port has no
-    /// register to wait for), once the register is known and at or above meterStart, or once it is known.</summary>
-    private enum CutStop { Now, RegisterAtStart, WaitOver }
-
     // OCPP 1.6 §4.10: the transaction cut by the power loss is stopped with reason PowerLoss,
     // through the queue (after any of its messages still owed, placeholder rewritten as usual).
-    private void StopCutTransaction(CutStop when = CutStop.Now)
+    private void StopCutTransaction(CutStopMoment moment = CutStopMoment.Now)
     {
         if (_state.CutTransaction is not { } cut) return;
         var meter = _port.Read().Meter;
-        if (when != CutStop.Now && !meter.RegisterKnown)
+        switch (PowerLossRecovery.WhenToStop(moment, cut, meter.RegisterKnown, meter.EnergyWh))
         {
-            // The charger's register before it is recovered would under-count the transaction: wait on.
-            if (when == CutStop.WaitOver)
-            {
+            case CutStopStep.NotYet:
+                return;
+            case CutStopStep.WaitOn:
                 if (!_cutStopWaiting)
                     _log.Warning("{0}: transaction {1} was cut by a power loss; its stop waits for the charger's register, not recovered yet", _settings.Id, cut.TransactionId);
                 _cutStopWaiting = true;
                 Timers.StartSingleTimer("power-loss-stop", new PowerLossStopDue(), PowerLossStopWait);
-            }
-            return;
+                return;
         }
-        if (when == CutStop.RegisterAtStart && meter.EnergyWh < cut.MeterStart) return;
         _state = _state.Apply(ConnectorFact.CutTransactionStopped.Instance);
         Timers.Cancel("power-loss-stop");
         var stop = PowerLossRecovery.Stop(cut, meter.EnergyWh, Now);
@@ -63,7 +57,7 @@ public sealed partial class ChargePointActor
 
     private void OnConnectorChanged()
     {
-        StopCutTransaction(CutStop.RegisterAtStart);
+        StopCutTransaction(CutStopMoment.RegisterAtStart);
         var s = _port.Read();
         if (_state.Transaction is not null && s.Vehicle == VehicleConnection.None && _state.Configuration.StopTransactionOnEVSideDisconnect)
             StopTransaction(StopTransactionReason.EVDisconnected);
@@ -103,21 +97,8 @@ public sealed partial class ChargePointActor
             _state = _state with { Authorization = auth with { Cache = used } };
             _memory?.RememberCacheEntry(idTag, entry, []);
         }
-        var online = _line.Online;
-        // Online, LocalPreAuthorize lets the list or cache start at once; offline, LocalAuthorizeOffline decides whether they may.
-        if (local?.Status == AuthorizationStatus.Accepted && (online ? config.LocalPreAuthorize : config.LocalAuthorizeOffline))
-        {
-            Authorise(idTag, profile);
-            return;
-        }
-        // Offline, an unknown tag the configuration admits starts at once; one it would refuse waits
-        // while the charge point starts up (see HoldForRegistration).
-        if (!online && local is null && config.AllowOfflineTxForUnknownId)
-        {
-            Authorise(idTag, profile);
-            return;
-        }
-        Enqueue(new AuthorizeRequest(idTag), new AuthorizationAsked(idTag, profile, local));
+        if (AuthorizationRules.OnPresented(local, _line.Online, config) == PresentedTagStep.StartNow) Authorise(idTag, profile);
+        else Enqueue(new AuthorizeRequest(idTag), new AuthorizationAsked(idTag, profile, local));
     }
 
     private void OnAuthorizeAnswer(AuthorizationAsked asked, IdTagInfo info)
@@ -130,9 +111,7 @@ public sealed partial class ChargePointActor
     // Offline: the local list and cache decide; an unknown tag only if allowed.
     private void OnAuthorizeFailed(AuthorizationAsked asked)
     {
-        var config = _state.Configuration;
-        var known = asked.Local is { Status: AuthorizationStatus.Accepted } && config.LocalAuthorizeOffline;
-        if (known || (asked.Local is null && config.AllowOfflineTxForUnknownId)) Authorise(asked.IdTag, asked.Profile);
+        if (AuthorizationRules.AdmitsOffline(asked.Local, _state.Configuration)) Authorise(asked.IdTag, asked.Profile);
         else _log.Info("{0}: idTag {1} not authorised offline", _settings.Id, asked.IdTag);
     }
 

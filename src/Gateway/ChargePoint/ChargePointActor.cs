@@ -83,7 +83,7 @@ public sealed partial class ChargePointActor : ReceiveActor, IWithTimers
         Receive<OcppLinkProtocol.Connected>(_ => OnConnected());
         Receive<OcppLinkProtocol.Disconnected>(d => OnDisconnected(d.Reason));
         Receive<ConnectorChanged>(_ => OnConnectorChanged());
-        Receive<PowerLossStopDue>(_ => StopCutTransaction(CutStop.WaitOver));
+        Receive<PowerLossStopDue>(_ => StopCutTransaction(CutStopMoment.WaitOver));
         Receive<LocalStartRequested>(s => RequestAuthorization(s.IdTag, null));
         Receive<LocalStopRequested>(r => { if (_state.Transaction is not null) StopTransaction(r.Reason); });
         Receive<GetState>(_ => Sender.Tell(State()));
