@@ -19,7 +19,8 @@ using static SmartElek.Site.SiteProtocol;
 
 namespace SmartElek.Actors.Tests.Planning;
 
-[CollectionDefinition("site-rules", DisableParallelization = true)]
+// One node: no failure detector or split brain resolver to starve, so it runs beside the other tests, one test at a time.
+[CollectionDefinition("site-rules")]
 public sealed class SiteRulesCollection;
 
 /// <summary>

@@ -19,7 +19,7 @@ namespace SmartElek.Actors.Tests.Site;
 /// on simulated hardware: 13 taps of SET take the unit out of the site, and the operator places it
 /// again from the pending units of permit-join, without a restart.
 /// </summary>
-[Collection("site-cluster")]
+// One node: no failure detector or split brain resolver to starve, so it runs beside the other tests.
 public sealed class LeftUnitRejoinTests(ITestOutputHelper output) : IAsyncLifetime
 {
     static readonly ChargerId A = new("a");
