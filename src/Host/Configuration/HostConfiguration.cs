@@ -114,7 +114,7 @@ public static class HostConfiguration
         }
         catch (ArgumentException e)
         {
-            return $"{site.LeaseSeconds} s: {e.Message}";
+            return e.Message;
         }
     }
 

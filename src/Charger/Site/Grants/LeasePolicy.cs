@@ -51,7 +51,8 @@ public sealed record LeasePolicy
         if (FailSafeLead < TimeSpan.FromSeconds(5))
             throw new ArgumentException($"FailSafeLead {FailSafeLead} is shorter than the pilot's 5 s pacing: the fall-back could come after the lease ends");
         if (LeaseDuration <= FailSafeLead + ReportInterval + ReportInterval)
-            throw new ArgumentException($"LeaseDuration {LeaseDuration} must exceed FailSafeLead + two report intervals, or a healthy charger drops to fail-safe between renewals");
+            throw new ArgumentException($"a lease of {LeaseDuration.TotalSeconds:0.###} s must exceed FailSafeLead + two report intervals "
+                + $"({(FailSafeLead + ReportInterval + ReportInterval).TotalSeconds:0.###} s), or a healthy charger drops to fail-safe between renewals");
         if (SilentAfter <= ReportInterval) throw new ArgumentException("SilentAfter must exceed ReportInterval");
         return this;
     }
