@@ -102,9 +102,13 @@ public sealed class SiteRulesKeeper : ReceivePersistentActor, IWithTimers
         Store(decision.Events, () =>
         {
             log.Info("Site rules version {0}: {1}", rules.Version, command);
-            asker.Tell(new RulesAnswer(rules.Version, null, null));
+            asker.Tell(new RulesAnswer(rules.Version, null, null, MadeId(decision.Events)));
         });
     }
+
+    static string? MadeId(IEnumerable<SiteRulesEvents.Event> events) =>
+        events.Select(e => e switch { SiteRulesEvents.TimerSet t => t.TimerId, SiteRulesEvents.BudgetSet b => b.BudgetId, _ => null })
+            .LastOrDefault(id => id is not null);
 
     void OnLook()
     {

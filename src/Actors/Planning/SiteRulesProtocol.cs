@@ -29,9 +29,15 @@ public static class SiteRulesProtocol
     public const string KeeperName = "site-rules";
     public const string KeeperProxyName = "site-rules-proxy";
 
-    /// <summary>The answer to a command: the rules version it made (or the one in force), or the refused field and why (nothing changed).</summary>
+    /// <summary>
+    /// The answer to a command: the rules version it made (or the one in force), or the refused field and why (nothing
+    /// changed). <paramref name="MadeId"/> is the id of the timer or budget the command set (the keeper numbers new ones),
+    /// so whoever added it knows which is theirs; null for other commands (and from a keeper older than this field).
+    /// Left out of the bytes when null: an answer without it reads and writes as before the field was added.
+    /// </summary>
     [WireName("rules.answer.v1")]
-    public sealed record RulesAnswer(long Version, string? RefusedField, string? RefusedReason) : IWireMessage
+    public sealed record RulesAnswer(long Version, string? RefusedField, string? RefusedReason,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? MadeId = null) : IWireMessage
     {
         [JsonIgnore]
         public bool Accepted => RefusedField is null;

@@ -56,7 +56,8 @@ public sealed partial class SiteRulesAccess : IDriversListener
     {
         var (answer, why) = await TryAskAsync<RulesAnswer>(command, cancel);
         if (answer is null) return new RuleOutcome.Unavailable(why!);
-        if (answer.Accepted) return new RuleOutcome.Done(madeId);
+        // A new timer's or budget's id is the keeper's: its answer names it.
+        if (answer.Accepted) return new RuleOutcome.Done(madeId ?? answer.MadeId);
         var reason = answer.RefusedReason ?? "refused";
         if (answer.RefusedField is "timerId" or "budgetId" or "chargerId" && reason.StartsWith("there is no", StringComparison.Ordinal)
             || answer.RefusedField == "chargerId" && reason.Contains("has no departure target", StringComparison.Ordinal))
@@ -81,28 +82,14 @@ public sealed partial class SiteRulesAccess : IDriversListener
     private Task<RuleOutcome> SendRemoveTargetAsync(string charger, string by, CancellationToken cancel) =>
         SendAsync(new ClearDepartureTarget(charger, by), Same, null, cancel);
 
-    private async Task<RuleOutcome> SendTimerAsync(string? id, WeeklyWindow w, string by, CancellationToken cancel)
-    {
-        var command = new SetTimer(id, w.Scope, w.Target, SmartElek.Tariffs.WeekdaySet.Format(w.Days), RuleRequests.Clock(w.From), RuleRequests.Clock(w.To),
-            w.Effect, w.Effect == TimerEffect.Capped ? w.CapAmps : null, by);
-        var before = id is null ? await TryAskAsync<RulesView>(GetRules.Instance, cancel) : default;
-        var outcome = await SendAsync(command, f => f == "timerId" ? "id" : f, id, cancel);
-        // A new timer's id is the keeper's: the one that was not there before.
-        if (id is null && outcome is RuleOutcome.Done && await TryAskAsync<RulesView>(GetRules.Instance, cancel) is ({ } after, _))
-            return new RuleOutcome.Done(after.Timers.Select(t => t.Id).Except(before.Answer?.Timers.Select(t => t.Id) ?? []).LastOrDefault());
-        return outcome;
-    }
+    private Task<RuleOutcome> SendTimerAsync(string? id, WeeklyWindow w, string by, CancellationToken cancel) =>
+        SendAsync(new SetTimer(id, w.Scope, w.Target, SmartElek.Tariffs.WeekdaySet.Format(w.Days), RuleRequests.Clock(w.From), RuleRequests.Clock(w.To),
+            w.Effect, w.Effect == TimerEffect.Capped ? w.CapAmps : null, by), f => f == "timerId" ? "id" : f, id, cancel);
 
     private Task<RuleOutcome> SendRemoveTimerAsync(string id, string by, CancellationToken cancel) => SendAsync(new RemoveTimer(id, by), Same, null, cancel);
 
-    private async Task<RuleOutcome> SendBudgetAsync(string? id, EnergyBudget b, string by, CancellationToken cancel)
-    {
-        var before = id is null ? await TryAskAsync<RulesView>(GetRules.Instance, cancel) : default;
-        var outcome = await SendAsync(new SetBudget(id, b.Scope, b.Name, b.Period, b.KWh, by), f => f switch { "kWh" => "kwh", "budgetId" => "id", _ => f }, id, cancel);
-        if (id is null && outcome is RuleOutcome.Done && await TryAskAsync<RulesView>(GetRules.Instance, cancel) is ({ } after, _))
-            return new RuleOutcome.Done(after.Budgets.Select(x => x.Id).Except(before.Answer?.Budgets.Select(x => x.Id) ?? []).LastOrDefault());
-        return outcome;
-    }
+    private Task<RuleOutcome> SendBudgetAsync(string? id, EnergyBudget b, string by, CancellationToken cancel) =>
+        SendAsync(new SetBudget(id, b.Scope, b.Name, b.Period, b.KWh, by), f => f switch { "kWh" => "kwh", "budgetId" => "id", _ => f }, id, cancel);
 
     private Task<RuleOutcome> SendRemoveBudgetAsync(string id, string by, CancellationToken cancel) => SendAsync(new RemoveBudget(id, by), Same, null, cancel);
 

@@ -288,9 +288,10 @@ public sealed class SiteRulesActorTests(ITestOutputHelper output) : IAsyncLifeti
     {
         var first = await StartSite(withChargers: false);
         live[A] = new LiveCharger(A, true, true, "s1", 0, 0, 0, null, null);
-        await Ask(first, new SetTimer(null, TimerScopeKind.Circuit, "branch-c", "Mon-Fri", "22:00", "06:00", TimerEffect.Capped, 10, "operator"));
-        await Ask(first, new SetDrivers([new SessionDriver(A, "ann", null)], "operator"));
-        await Ask(first, new SetBudget(null, BudgetScope.Driver, "ann", BudgetPeriod.Month, 50, "operator"));
+        // The keeper numbers new timers and budgets and answers with the id it gave; other commands name none.
+        Assert.Equal("timer-1", (await Ask(first, new SetTimer(null, TimerScopeKind.Circuit, "branch-c", "Mon-Fri", "22:00", "06:00", TimerEffect.Capped, 10, "operator"))).MadeId);
+        Assert.Null((await Ask(first, new SetDrivers([new SessionDriver(A, "ann", null)], "operator"))).MadeId);
+        Assert.Equal("budget-1", (await Ask(first, new SetBudget(null, BudgetScope.Driver, "ann", BudgetPeriod.Month, 50, "operator"))).MadeId);
         live[A] = live[A] with { SessionWh = 3_000 };
         RulesView before = null!;
         await WaitFor("3 kWh counted", () =>
