@@ -59,9 +59,10 @@ public sealed class PostgreSqlProcessTests : IAsyncLifetime
         var (beforeCut, afterRestart) = await scenario.CutAndRestartAsync(afterCut: () => { });
         // Everything went to PostgreSQL: no SQLite file was made in the working directory.
         Assert.False(Directory.Exists(Path.Combine(_workDir, "data")), "a data folder (SQLite) was created");
-        Assert.True(await CountAsync("SELECT COUNT(*) FROM read_sessions WHERE stop_reason = 'PowerLoss'") >= 1, "no PowerLoss row in PostgreSQL's read_sessions");
-        // The operator's view, read from PostgreSQL.
+        // The operator's view, read from PostgreSQL (the reports first bring its read tables up to the journal:
+        // the site was stopped as soon as the unit recovered, maybe before its projectors wrote the cut).
         await scenario.AssertReportsKeptTheCutSessionAsync(beforeCut, afterRestart);
+        Assert.True(await CountAsync("SELECT COUNT(*) FROM read_sessions WHERE stop_reason = 'PowerLoss'") >= 1, "no PowerLoss row in PostgreSQL's read_sessions");
     }
 
     [Fact]
