@@ -23,7 +23,7 @@ public class GrantLedgerTests
         },
     });
 
-    sealed class Member(ChargerId id)
+    internal sealed class Member(ChargerId id)
     {
         public readonly LeaseHolder Holder = new(id, 0, Lease);
         public double Offer;

@@ -123,8 +123,10 @@ public sealed record ChargerDemand(ChargerId Id)
     public double SessionEnergyWh { get; init; }
 
     /// <summary>
-    /// Amps this charger may draw that the allocator cannot take back now (it went silent, or a
-    /// lower offer is settling). They are held on its circuits when it gets no running grant.
+    /// Amps this charger may draw that the allocator cannot take back (its fail-safe current; what a
+    /// silent charger's lease allows; a vehicle read above its lower offer). They are held on its
+    /// circuits when it gets no running grant. A lower offer that is only settling is not: the
+    /// ledger raises nobody into it, and a pause it caused would outlast it.
     /// </summary>
     public double UncontrolledAmps { get; init; }
 }

@@ -229,10 +229,25 @@ public sealed partial class GrantLedger
             PriorityClass = report?.PriorityClass ?? 0,
             Departure = report?.Departure,
             SessionEnergyWh = report?.SessionEnergyWh ?? 0,
-            // An unheard charger's worst case blocks increases (room is checked against exposure)
-            // but must not pause the chargers that run safely on their old leases.
-            UncontrolledAmps = e.Heard ? exposure : limits.FailSafeAmps[e.Index],
+            UncontrolledAmps = Uncontrolled(e, exposure, silent),
         };
+    }
+
+    /// <summary>
+    /// What a charger that gets no running grant keeps on its circuits in the allocator's sums. A
+    /// silent charger, or a vehicle read above a lower grant, may draw its exposure until the lease
+    /// ends: that is held. A decrease that is only settling (seconds, until a report shows it applied)
+    /// and an unheard charger's worst case are not: they block increases (room is checked against
+    /// exposure) but must not pause chargers that run safely; a pause they caused would outlast
+    /// them by the allocator's minimum pause (a planned site lost two minutes of a charger's slot at
+    /// every quarter hour another charger's plan went to 0).
+    /// </summary>
+    double Uncontrolled(Entry e, double exposure, bool silent)
+    {
+        var failSafe = limits.FailSafeAmps[e.Index];
+        if (!e.Heard) return failSafe;
+        if (silent) return exposure;
+        return e.Held.Where(h => h.ReadAboveLower).Select(h => h.Amps).Append(failSafe).Max();
     }
 
     /// <summary>
