@@ -186,6 +186,40 @@ sealed class PlanProgram : IDisposable
         MinimiseCost();
     }
 
+    /// <summary>
+    /// At the cost just found, every charger's energy as early as it can go: where quarter hours cost
+    /// the same, a plan scattered over the evening helps nobody, and an early finish is ready for an
+    /// early departure. Each charger keeps the energy it has at each price (so the cost and every
+    /// target stay exactly as they are: no tolerance to trade a little cost for earliness), and
+    /// moves it only among slots of that price. False (the cost's plan stands) when the solver
+    /// finds nothing under its limits.
+    /// </summary>
+    public bool EarliestAtThatCost()
+    {
+        // Read before the model changes: a changed model has no solution to read.
+        var planned = X.Select(row => row.Select(v => v.SolutionValue()).ToArray()).ToArray();
+        if (On is not null)
+        {
+            // The cost's plan is one answer to this question too: SCIP starts from it.
+            var on = On.SelectMany(v => v).Where(v => v is not null).ToArray();
+            Solver.SetHint([.. X.SelectMany(v => v), .. on], [.. planned.SelectMany(v => v), .. on.Select(v => v.SolutionValue())]);
+        }
+        var objective = Solver.Objective();
+        objective.Clear();
+        for (var c = 0; c < X.Length; c++)
+        {
+            foreach (var level in Enumerable.Range(0, X[c].Length).GroupBy(t => CostPerAmp[c][t]))
+            {
+                var amps = level.Sum(t => planned[c][t]);
+                var row = Solver.MakeConstraint(amps, amps, "");
+                foreach (var t in level) row.SetCoefficient(X[c][t], 1);
+            }
+            for (var t = 0; t < X[c].Length; t++) objective.SetCoefficient(X[c][t], t + 1);
+        }
+        objective.SetMinimization();
+        return Solver.Solve() is Solver.ResultStatus.OPTIMAL or Solver.ResultStatus.FEASIBLE;
+    }
+
     readonly List<Constraint> floors = [];
     Constraint? floor;
 

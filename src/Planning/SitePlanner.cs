@@ -11,7 +11,8 @@ namespace SmartElek.Planning;
 /// every target, then whatever else fits).</item>
 /// <item>Cost: the cheapest amps per slot for that energy. Exact (a MIP with on/off per charger
 /// and slot) up to <see cref="PlanRequest.ExactUpTo"/> charger-slots; above, the LP and a local
-/// repair of the 0-or-at-least-6 A rule (<see cref="MinimumCurrentRepair"/>).</item>
+/// repair of the 0-or-at-least-6 A rule (<see cref="MinimumCurrentRepair"/>). At that cost, the
+/// earliest amps (<see cref="PlanProgram.EarliestAtThatCost"/>).</item>
 /// <item>Charging at once (the allocator's shares from now on) is priced for comparison; a
 /// repaired plan that would cost more than it is replaced by it.</item>
 /// </list>
@@ -37,6 +38,7 @@ public static class SitePlanner
                 for (var c = 0; c < n; c++) mip.Z[c].SetUb(achievable[c]);
                 mip.MostEnergyThenLeastCost();
                 amps = mip.Amps();
+                if (mip.EarliestAtThatCost()) amps = mip.Amps();
                 method = "MIP (SCIP), exact";
             }
             else
@@ -44,6 +46,7 @@ public static class SitePlanner
                 for (var c = 0; c < n; c++) lp.Z[c].SetBounds(Math.Max(0, achievable[c] - PlanProgram.Tolerance(achievable[c])), achievable[c]);
                 lp.MinimiseCost();
                 amps = lp.Amps();
+                if (lp.EarliestAtThatCost()) amps = lp.Amps();
                 method = "LP (GLOP)";
                 if (request.MinimumAmps > 0)
                 {

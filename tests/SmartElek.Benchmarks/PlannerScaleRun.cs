@@ -63,7 +63,7 @@ public sealed class PlannerScaleRun : IScaleRun
         times.Sort();
         var misses = last!.Misses.ToList();
         Console.WriteLine($"  {what}: median {times[times.Count / 2]:0.000} s (min {times[0]:0.000}, max {times[^1]:0.000}, {runs} runs); " +
-            $"cost {last.Cost:0.00}, charging at once {last.ChargeNowCost:0.00} ({(1 - last.Cost / last.ChargeNowCost) * 100:0.0} % less); " +
+            $"{last.Chargers.Sum(p => p.PlannedKWh):0.0} kWh planned, cost {last.Cost:0.00}, charging at once {last.ChargeNowCost:0.00} ({(1 - last.Cost / last.ChargeNowCost) * 100:0.0} % less); " +
             $"{misses.Count} targets missed by {misses.Sum(m => m.Miss!.ShortKWh):0.0} kWh; {last.Method}");
     }
 

@@ -1,5 +1,6 @@
 using CsCheck;
 using SmartElek.Planning;
+using SmartElek.Site.Allocation;
 
 namespace SmartElek.Charger.Tests.Planning;
 
@@ -108,6 +109,38 @@ public class PlannerProperties
             Assert.Empty(plan.Misses);
             var optimum = IndependentOptimum.Cost(c.Request, integral: false);
             Assert.True(Math.Abs(plan.Cost - optimum) <= 1e-6 * (1 + Math.Abs(optimum)), $"{c}: plan {plan.Cost}, optimum {optimum}");
+        }, iter: 150, threads: 1);
+    }
+
+    [Fact]
+    public void Without_the_6_A_rule_no_amps_could_move_to_an_earlier_quarter_hour_of_the_same_price()
+    {
+        // The LP answers optimally (no node limit): whenever a charger runs in a slot while an earlier
+        // slot of the same price has room under its cap and every circuit on its path, the plan is not
+        // the earliest at its cost. Fails when the earliest step is left out (a flat tariff scatters).
+        Gen.Int.Select(seed => RandomPlans.Build(seed, feasible: true, maxChargers: 16, maxSlots: 24, minimumAmps: 0)).Sample(c =>
+        {
+            var r = c.Request;
+            var plan = SitePlanner.Plan(r);
+            var byId = plan.Chargers.ToDictionary(p => p.Id, p => p.Amps);
+            var amps = r.Chargers.Select(pc => byId[pc.Id]).ToArray();
+            double Load(LineLimit limit, int t) => limit.ChargerIndexes.Select(k => r.Site.ChargerIds[k])
+                .Sum(id => byId.TryGetValue(id, out var a) ? a[t] : r.ReservedAmps.GetValueOrDefault(id));
+            for (var c1 = 0; c1 < r.Chargers.Count; c1++)
+            {
+                var pc = r.Chargers[c1];
+                var limits = r.Site.LimitsOf(r.Site.Index[pc.Id]).Select(l => r.Site.Limits[l]).ToArray();
+                var rating = r.Site.RatingAmps[r.Site.Index[pc.Id]];
+                var slots = Math.Min(pc.DepartureSlot, r.Slots);
+                for (var t = 0; t < slots; t++)
+                {
+                    var room = Math.Min(Math.Min(rating, pc.CapAmps[t]) - amps[c1][t], limits.Select(l => l.LimitAmps - Load(l, t)).DefaultIfEmpty(double.MaxValue).Min());
+                    if (room <= 1e-5) continue;
+                    for (var u = t + 1; u < slots; u++)
+                        Assert.False(pc.PricePerKWh[u] == pc.PricePerKWh[t] && amps[c1][u] > 1e-5,
+                            $"{c}: {pc.Id} runs {amps[c1][u]} A in slot {u} while slot {t} at the same price has {room} A of room");
+                }
+            }
         }, iter: 150, threads: 1);
     }
 

@@ -39,6 +39,22 @@ public class PlannerTests
         Assert.Equal([30, 30, 0, 0, 0, 0, 0, 0], Rounded(fast.Chargers[0].Amps));
     }
 
+    [Theory]
+    [InlineData(2_500, "MIP")] // exact
+    [InlineData(0, "LP")]      // the LP and the 6 A repair
+    public void Where_quarter_hours_cost_the_same_the_energy_goes_as_early_as_it_can(int exactUpTo, string method)
+    {
+        // 2.5 slots' worth at 30 A over a flat price: any spread costs the same; the earliest is the one a driver expects.
+        var plan = SitePlanner.Plan(new PlanRequest(Site, 8, [Target("c1", 75 * E, 8)]) { ExactUpTo = exactUpTo });
+        Assert.StartsWith(method, plan.Method);
+        Assert.Equal([30, 30, 15, 0, 0, 0, 0, 0], Rounded(plan.Chargers[0].Amps));
+        Assert.Equal(3, plan.Chargers[0].FinishSlot);
+        // Cheaper hours still come first: equal prices only break ties, among the cheap ones too.
+        double[] prices = [0.4, 0.1, 0.4, 0.1, 0.1, 0.4, 0.1, 0.4];
+        var cheap = SitePlanner.Plan(new PlanRequest(Site, 8, [Target("c1", 75 * E, 8, prices)]) { ExactUpTo = exactUpTo });
+        Assert.Equal([0, 30, 0, 30, 15, 0, 0, 0], Rounded(cheap.Chargers[0].Amps));
+    }
+
     [Fact]
     public void The_panel_is_shared_in_every_slot_and_a_charger_without_a_target_keeps_its_reserve()
     {
