@@ -181,8 +181,14 @@ public sealed class ChargerJournal : GuardedPersistentActor, IWithTimers
             replyTo.Tell(new ChargerJournalProtocol.Recovered(_state, close));
             return;
         }
-        _log.Warning("Charger {0}: session {1} was cut by a power loss; closing it at the last durable reading, {2:0.###} Wh",
-            _charger, _state.Session.SessionId, _state.DurableRegisterWh);
+        // A session stopped before a controlled shutdown only has its vehicle's plug-out to close (nobody
+        // can say the vehicle is still there at power-up): that is no power loss to warn about.
+        if (_state.Session.Phase == SessionPhase.Stopped)
+            _log.Info("Charger {0}: session {1} had stopped before the controller went down; its vehicle is taken as unplugged at power-up",
+                _charger, _state.Session.SessionId);
+        else
+            _log.Warning("Charger {0}: session {1} was cut by a power loss; closing it at the last durable reading, {2:0.###} Wh",
+                _charger, _state.Session.SessionId, _state.DurableRegisterWh);
         Persist(close.Cast<IWireMessage>().ToList(), () =>
         {
             replyTo.Tell(new ChargerJournalProtocol.Recovered(_state, close));

@@ -72,8 +72,13 @@ public sealed partial class ChargerUnit
     private ChargerJournalState TakeRecovered(ChargerJournalProtocol.Recovered recovered)
     {
         var state = recovered.State;
+        // A cut session is news; the plug-out alone of one stopped before a controlled shutdown is not.
+        var cut = recovered.ClosedAtPowerUp.Any(e => e is SessionEvents.Stopped);
         foreach (var e in recovered.ClosedAtPowerUp)
-            _log.Warning("{0}", EventLines.Of(_id, e));
+        {
+            if (cut) _log.Warning("{0}", EventLines.Of(_id, e));
+            else _log.Info("{0}", EventLines.Of(_id, e));
+        }
         if (state.Settings is { } settings && settings.Validate().Count == 0 && !_recording.SettingsChangedBeforeRecovery)
             Apply(new ChargerUnitFact.SettingsRecovered(settings));
         _recoveredFaults = [.. state.FaultLog];
