@@ -21,8 +21,12 @@ public static class NodeCommissioningProtocol
     /// <summary>A unit powered up on this node while the life runs (the simulator's new unit).</summary>
     public sealed record UnitAdded(SiteUnit Unit);
 
-    /// <summary>From a unit's site link: whether its radio holds the site's membership (false after 13 SET taps).</summary>
-    public sealed record UnitNetworkChanged(ChargerId Charger, bool Joined);
+    /// <summary>
+    /// From a unit's site link: whether its radio holds the site's membership (false after 13 SET taps).
+    /// Not a dead letter when no commissioning listens: a life's links start before its commissioning,
+    /// which asks every unit for its status when it starts.
+    /// </summary>
+    public sealed record UnitNetworkChanged(ChargerId Charger, bool Joined) : IDeadLetterSuppression;
 
     internal sealed record TakenOut(ChargerId Charger, SiteTopologyProtocol.ChangeAnswer Answer);
 

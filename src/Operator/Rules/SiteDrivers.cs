@@ -48,21 +48,34 @@ public sealed class SiteDrivers(UserStore users, ReadStore reads, SiteViewStore 
         view.Changed += OnViewChanged;
         try
         {
-            var failures = 0;
+            DateTimeOffset? failingSince = null;
+            var warned = false;
             while (!stoppingToken.IsCancellationRequested)
             {
                 try
                 {
                     Current = await MakeAsync(stoppingToken);
                     foreach (var listener in listeners) await listener.SetDriversAsync(Current, stoppingToken);
-                    failures = 0;
+                    if (warned) log.LogInformation("Drivers of the chargers sent to the site's rules again");
+                    (failingSince, warned) = (null, false);
                 }
                 catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException or InvalidOperationException or Akka.Actor.AskTimeoutException)
                 {
-                    // At start the keeper (a singleton) may not be up yet: soon again, said once.
-                    if (failures++ == 0) log.LogWarning("Drivers of the chargers not sent to the site's rules yet ({Reason}); trying again every {Seconds} s", e.Message, RetryAfter.TotalSeconds);
+                    // At start the keeper (a singleton) is not up for some seconds: that is no news. Said once, when it lasts.
+                    var now = clock.GetUtcNow();
+                    failingSince ??= now;
+                    if (!warned && now - failingSince >= Every)
+                    {
+                        log.LogWarning("Drivers of the chargers not sent to the site's rules for {Seconds} s ({Reason}); trying again every {Retry} s",
+                            (int)(now - failingSince.Value).TotalSeconds, e.Message, RetryAfter.TotalSeconds);
+                        warned = true;
+                    }
+                    else
+                    {
+                        log.LogDebug("Drivers of the chargers not sent to the site's rules yet ({Reason})", e.Message);
+                    }
                 }
-                try { await _wake.WaitAsync(failures > 0 ? RetryAfter : Every, stoppingToken); }
+                try { await _wake.WaitAsync(failingSince is not null ? RetryAfter : Every, stoppingToken); }
                 catch (OperationCanceledException) { return; }
             }
         }
