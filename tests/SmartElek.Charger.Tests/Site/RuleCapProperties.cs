@@ -41,4 +41,59 @@ public class RuleCapProperties
             }
         }, iter: 2000, threads: 1);
     }
+
+    [Fact]
+    public void Where_the_plans_fit_beside_6_A_for_every_other_running_charger_each_planned_charger_gets_its_plan()
+    {
+        Gen.Int.Sample(seed =>
+        {
+            var random = new Random(seed);
+            var site = RandomSites.Build(random);
+            var limits = new SiteLimits(site);
+            var demands = site.Chargers.Select(c => new ChargerDemand(c.Id)
+            {
+                WantsCurrent = random.Next(10) < 8,
+                RuleCap = random.Next(3) == 0 ? new RuleCap(random.Next(6, 31), LimitKind.Plan, $"plan {c.Id}") : null,
+            }).ToArray();
+            var allocation = new Allocator(limits).Allocate(demands, Now);
+            var grants = allocation.Grants.Select(g => g.Amps).ToArray();
+            Assert.Null(limits.FirstExceeded(grants));
+            // Planned and bound by the plan (not by a lower rating), and running.
+            bool Planned(int k) => grants[k] > 0 && demands[k].RuleCap is { } r && r.Amps < limits.RatingAmps[k];
+            var fits = limits.Limits.All(l => l.ChargerIndexes.Sum(k => Planned(k) ? demands[k].RuleCap!.Value.Amps : grants[k] > 0 ? 6 : 0) <= l.LimitAmps + 1e-9);
+            if (!fits) return;
+            for (var k = 0; k < grants.Length; k++)
+                if (Planned(k))
+                    Assert.True(grants[k] >= demands[k].RuleCap!.Value.Amps - 0.01, $"seed {seed}: {allocation.Grants[k]} under its plan of {demands[k].RuleCap!.Value.Amps} A, which fits");
+        }, iter: 2000, threads: 1);
+    }
+
+    // Two 30 A chargers on one 40 A branch (32 A a line), or three.
+    static SiteLimits OneBranch(int chargers) => new(SiteTopology.FromSpec(new SiteSpec
+    {
+        Feeder = new CircuitSpec
+        {
+            Id = "f", RatingAmps = 100,
+            Children = [new CircuitSpec { Id = "b1", RatingAmps = 40, Chargers = [.. Enumerable.Range(1, chargers).Select(i => new ChargerSpec { Id = $"c{i}" })] }],
+        },
+    }));
+
+    static double[] Share(SiteLimits limits, double plan) =>
+    [
+        .. new Allocator(limits).Allocate(limits.ChargerIds.Select((id, k) => new ChargerDemand(id)
+        {
+            WantsCurrent = true,
+            RuleCap = k == 0 ? new RuleCap(plan, LimitKind.Plan, "plan") : null,
+        }), Now).Grants.Select(g => g.Amps),
+    ];
+
+    [Fact]
+    public void A_plan_above_the_equal_share_is_served_and_the_others_share_what_is_left_down_to_6_A()
+    {
+        Assert.Equal([26, 6], Share(OneBranch(2), 26));
+        Assert.Equal([10, 22], Share(OneBranch(2), 10));
+        // 26 A beside 6 A for each of two others does not fit in 32 A: the equal share, as without a plan.
+        Assert.Equal([10.66, 10.66, 10.66], Share(OneBranch(3), 26));
+        Assert.Equal([20, 6, 6], Share(OneBranch(3), 20));
+    }
 }

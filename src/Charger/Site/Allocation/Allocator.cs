@@ -12,7 +12,8 @@ namespace SmartElek.Site.Allocation;
 /// the others are paused, so a shortage pauses some chargers and never all. Filling: the
 /// admitted chargers rise together from 6 A; a charger stops at its cap, and all chargers of a
 /// limit stop when that limit is full. That is progressive filling, whose result is the
-/// max-min fair share.
+/// max-min fair share. A charger whose departure plan is its cap is served that first (where every
+/// limit keeps 6 A for the others): the plan is what it counted on.
 /// </para>
 /// <para>
 /// A charger's cap is the lowest of its rating, the user's maximum, the OCPP limit and its
@@ -233,6 +234,20 @@ public sealed class Allocator
             foreach (var c in limits.LimitsOf(k)) rising[c]++;
         }
 
+        var left = admitted.Count;
+        // The departure plan's amps first, in turn order, where every limit on the way keeps 6 A for
+        // each other admitted charger: the plan counted on them (it keeps 6 A for every other plugged-in
+        // vehicle), and shared equally with those that have no target they would not come. Before
+        // the queue is built: a freeze above a limit's level would lower it.
+        foreach (var k in admitted)
+        {
+            if (capReasons[k].Kind != LimitKind.Plan) continue;
+            var fits = true;
+            foreach (var c in limits.LimitsOf(k))
+                fits &= frozenLoad[c] + caps[k] + Minimum * (rising[c] - 1) <= capacity[c] + Eps;
+            if (fits) Freeze(k, caps[k], capReasons[k]);
+        }
+
         var queue = new PriorityQueue<int, double>();
         for (var c = 0; c < lineCount; c++)
             if (rising[c] > 0) queue.Enqueue(c, Level(c));
@@ -242,7 +257,6 @@ public sealed class Allocator
         for (var i = 0; i < byCap.Length; i++) capKeys[i] = caps[byCap[i]];
         Array.Sort(capKeys, byCap); // equal caps freeze at the same level whatever their order
         var nextCap = 0;
-        var left = admitted.Count;
 
         while (left > 0)
         {
