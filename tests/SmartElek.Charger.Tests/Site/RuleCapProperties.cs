@@ -58,13 +58,14 @@ public class RuleCapProperties
             var allocation = new Allocator(limits).Allocate(demands, Now);
             var grants = allocation.Grants.Select(g => g.Amps).ToArray();
             Assert.Null(limits.FirstExceeded(grants));
-            // Planned and bound by the plan (not by a lower rating), and running.
-            bool Planned(int k) => grants[k] > 0 && demands[k].RuleCap is { } r && r.Amps < limits.RatingAmps[k];
-            var fits = limits.Limits.All(l => l.ChargerIndexes.Sum(k => Planned(k) ? demands[k].RuleCap!.Value.Amps : grants[k] > 0 ? 6 : 0) <= l.LimitAmps + 1e-9);
+            // Planned and running; served up to its plan or its rating, whichever is lower.
+            bool Planned(int k) => grants[k] > 0 && demands[k].RuleCap is not null;
+            double Plan(int k) => Math.Min(demands[k].RuleCap!.Value.Amps, limits.RatingAmps[k]);
+            var fits = limits.Limits.All(l => l.ChargerIndexes.Sum(k => Planned(k) ? Plan(k) : grants[k] > 0 ? 6 : 0) <= l.LimitAmps + 1e-9);
             if (!fits) return;
             for (var k = 0; k < grants.Length; k++)
                 if (Planned(k))
-                    Assert.True(grants[k] >= demands[k].RuleCap!.Value.Amps - 0.01, $"seed {seed}: {allocation.Grants[k]} under its plan of {demands[k].RuleCap!.Value.Amps} A, which fits");
+                    Assert.True(grants[k] >= Plan(k) - 0.01, $"seed {seed}: {allocation.Grants[k]} under its plan of {Plan(k)} A, which fits");
         }, iter: 2000, threads: 1);
     }
 

@@ -116,7 +116,7 @@ public sealed class Allocator
             foreach (var k in inMinimumPause) reasons[k] = new LimitReason(LimitKind.MinimumPause);
         }
 
-        Fill(admitted, caps, capReasons, capacity, amps, reasons);
+        Fill(admitted, caps, capReasons, capacity, amps, reasons, byIndex);
 
         var grants = new Grant[n];
         for (var k = 0; k < n; k++) grants[k] = new Grant(limits.ChargerIds[k], amps[k], reasons[k], drawCaps[k]);
@@ -220,7 +220,7 @@ public sealed class Allocator
     // level (capacity - F) / u; that level only grows as chargers freeze below it, so each
     // limit keeps one queue entry whose key may be too low, and is re-queued at its true level
     // when it reaches the top: the top, once checked, is the true minimum.
-    void Fill(List<int> admitted, double[] caps, LimitReason[] capReasons, double[] capacity, double[] amps, LimitReason[] reasons)
+    void Fill(List<int> admitted, double[] caps, LimitReason[] capReasons, double[] capacity, double[] amps, LimitReason[] reasons, ChargerDemand?[] demands)
     {
         if (admitted.Count == 0) return;
         var lineCount = capacity.Length;
@@ -237,11 +237,13 @@ public sealed class Allocator
         var left = admitted.Count;
         // The departure plan's amps first, in turn order, where every limit on the way keeps 6 A for
         // each other admitted charger: the plan counted on them (it keeps 6 A for every other plugged-in
-        // vehicle), and shared equally with those that have no target they would not come. Before
-        // the queue is built: a freeze above a limit's level would lower it.
+        // vehicle), and shared equally with those that have no target they would not come. Up to the
+        // charger's cap whatever binds it: were a lower draw cap to drop it back to the equal share, the
+        // lifted draw cap would give it the plan again, and back (an offer that flaps). Before the
+        // queue is built: a freeze above a limit's level would lower it.
         foreach (var k in admitted)
         {
-            if (capReasons[k].Kind != LimitKind.Plan) continue;
+            if (demands[k]?.RuleCap is not { Kind: LimitKind.Plan }) continue;
             var fits = true;
             foreach (var c in limits.LimitsOf(k))
                 fits &= frozenLoad[c] + caps[k] + Minimum * (rising[c] - 1) <= capacity[c] + Eps;
