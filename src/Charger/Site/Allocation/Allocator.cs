@@ -12,8 +12,8 @@ namespace SmartElek.Site.Allocation;
 /// the others are paused, so a shortage pauses some chargers and never all. Filling: the
 /// admitted chargers rise together from 6 A; a charger stops at its cap, and all chargers of a
 /// limit stop when that limit is full. That is progressive filling, whose result is the
-/// max-min fair share. A charger whose departure plan is its cap is served that first (where every
-/// limit keeps 6 A for the others): the plan is what it counted on.
+/// max-min fair share. A charger with a departure plan is served its cap first (where every limit
+/// keeps 6 A for the others): the plan is what it counted on.
 /// </para>
 /// <para>
 /// A charger's cap is the lowest of its rating, the user's maximum, the OCPP limit and its
@@ -238,9 +238,9 @@ public sealed class Allocator
         // The departure plan's amps first, in turn order, where every limit on the way keeps 6 A for
         // each other admitted charger: the plan counted on them (it keeps 6 A for every other plugged-in
         // vehicle), and shared equally with those that have no target they would not come. Up to the
-        // charger's cap whatever binds it: were a lower draw cap to drop it back to the equal share, the
-        // lifted draw cap would give it the plan again, and back (an offer that flaps). Before the
-        // queue is built: a freeze above a limit's level would lower it.
+        // charger's cap whatever binds it: a draw cap under the plan would otherwise drop it to the
+        // equal share, where the draw cap sticks (the vehicle takes all it is offered) and the plan is
+        // lost for good. Before the queue is built: a freeze above a limit's level would lower it.
         foreach (var k in admitted)
         {
             if (demands[k]?.RuleCap is not { Kind: LimitKind.Plan }) continue;
