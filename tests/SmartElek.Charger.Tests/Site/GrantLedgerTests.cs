@@ -14,14 +14,7 @@ public class GrantLedgerTests
     static readonly LeasePolicy Lease = LeasePolicy.Default;
 
     // Two 30 A chargers on one 40 A branch (32 A per line): together they must share.
-    static SiteTopology TwoOnOneBranch() => SiteTopology.FromSpec(new SiteSpec
-    {
-        Feeder = new CircuitSpec
-        {
-            Id = "f", RatingAmps = 100,
-            Children = [new CircuitSpec { Id = "b1", RatingAmps = 40, Chargers = [new ChargerSpec { Id = "a" }, new ChargerSpec { Id = "b" }] }],
-        },
-    });
+    static SiteTopology TwoOnOneBranch() => SmallSites.OneBranch("a", "b");
 
     internal sealed class Member(ChargerId id)
     {

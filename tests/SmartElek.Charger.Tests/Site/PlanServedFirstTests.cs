@@ -11,23 +11,13 @@ public class PlanServedFirstTests
     static readonly DateTimeOffset T0 = new(2025, 6, 1, 8, 0, 0, TimeSpan.Zero);
     static readonly ChargerId A = new("a"), B = new("b");
 
-    // Two 30 A chargers on one 40 A branch: 32 A a line to share.
-    static SiteTopology TwoOnOneBranch() => SiteTopology.FromSpec(new SiteSpec
-    {
-        Feeder = new CircuitSpec
-        {
-            Id = "f", RatingAmps = 100,
-            Children = [new CircuitSpec { Id = "b1", RatingAmps = 40, Chargers = [new ChargerSpec { Id = "a" }, new ChargerSpec { Id = "b" }] }],
-        },
-    });
-
     [Theory]
     [InlineData(26, 30, 26)] // a vehicle that takes what it is offered: the plan's 26 A, b the rest (6 A)
     [InlineData(24, 20, 22)] // one that takes 20 A of a 24 A plan: its draw and the headroom, b the rest, and no back and forth
     [InlineData(30, 30, 16)] // 30 A does not fit beside 6 A for b: the equal share, as without a plan
     public void A_planned_charger_gets_its_plan_before_an_equal_share_and_the_offers_settle(double plan, double vehicleAmps, double settledA)
     {
-        var ledger = new GrantLedger(TwoOnOneBranch(), 1, T0, LeasePolicy.Default);
+        var ledger = new GrantLedger(SmallSites.OneBranch("a", "b"), 1, T0, LeasePolicy.Default);
         var a = new Member(A);
         var b = new Member(B);
         var now = T0;

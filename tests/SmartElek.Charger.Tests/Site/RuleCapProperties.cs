@@ -69,15 +69,7 @@ public class RuleCapProperties
         }, iter: 2000, threads: 1);
     }
 
-    // Two 30 A chargers on one 40 A branch (32 A a line), or three.
-    static SiteLimits OneBranch(int chargers) => new(SiteTopology.FromSpec(new SiteSpec
-    {
-        Feeder = new CircuitSpec
-        {
-            Id = "f", RatingAmps = 100,
-            Children = [new CircuitSpec { Id = "b1", RatingAmps = 40, Chargers = [.. Enumerable.Range(1, chargers).Select(i => new ChargerSpec { Id = $"c{i}" })] }],
-        },
-    }));
+    static SiteLimits OneBranch(int chargers) => new(SmallSites.OneBranch([.. Enumerable.Range(1, chargers).Select(i => $"c{i}")]));
 
     static double[] Share(SiteLimits limits, double plan) =>
     [

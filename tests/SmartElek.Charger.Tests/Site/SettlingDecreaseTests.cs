@@ -16,22 +16,12 @@ public class SettlingDecreaseTests
     static readonly DateTimeOffset T0 = new(2025, 6, 1, 8, 0, 0, TimeSpan.Zero);
     static readonly ChargerId A = new("a"), B = new("b"), C = new("c");
 
-    // Three 30 A chargers on one 40 A branch: 32 A a line to share.
-    static SiteTopology ThreeOnOneBranch() => SiteTopology.FromSpec(new SiteSpec
-    {
-        Feeder = new CircuitSpec
-        {
-            Id = "f", RatingAmps = 100,
-            Children = [new CircuitSpec { Id = "b1", RatingAmps = 40, Chargers = [new ChargerSpec { Id = "a" }, new ChargerSpec { Id = "b" }, new ChargerSpec { Id = "c" }] }],
-        },
-    });
-
     static RuleCap Plan(double amps) => new(amps, LimitKind.Plan, $"{amps} A this quarter hour");
 
     [Fact]
     public void A_running_charger_is_not_paused_while_another_charger_s_decrease_settles_and_rises_once_it_has()
     {
-        var ledger = new GrantLedger(ThreeOnOneBranch(), 1, T0, LeasePolicy.Default);
+        var ledger = new GrantLedger(SmallSites.OneBranch("a", "b", "c"), 1, T0, LeasePolicy.Default);
         var a = new Member(A);
         var b = new Member(B);
         var c = new Member(C) { Wants = false };
