@@ -98,7 +98,7 @@ public static class PlanCaps
                     : "it waits for cheaper quarter hours before its departure"
                 : $"{amps.ToString("0.#", CultureInfo.InvariantCulture)} A this quarter hour";
             if (p.Miss is { } miss) why += $" (the target is {miss})";
-            caps[p.Id] = new SmartElek.Site.Allocation.RuleCap(amps, SmartElek.Site.Allocation.LimitKind.Plan, why);
+            caps[p.Id] = new SmartElek.Site.Allocation.RuleCap(amps, SmartElek.Site.Allocation.LimitKind.Plan, why, Planned: true);
         }
         return caps;
     }

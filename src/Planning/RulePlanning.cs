@@ -125,6 +125,7 @@ public static class RulePlanning
         if (budget.SpentReason is { } spent) Take(new RuleCap(0, LimitKind.Budget, spent));
         if (timer.CapAmps is { } t) Take(new RuleCap(Math.Max(0, t), LimitKind.Timer, timer.Reason ?? "a timer"));
         if (plan is { } p) Take(p with { Amps = Math.Max(0, p.Amps) });
-        return cap;
+        // A timer's cap of the plan's amps is shown as the timer's, and the charger is still planned.
+        return plan is not null && cap is { } c ? c with { Planned = true } : cap;
     }
 }

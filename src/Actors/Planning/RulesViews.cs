@@ -26,7 +26,7 @@ public static class RulesViews
         })],
         [.. rules.Drivers.Values.OrderBy(d => d.Charger.Value, StringComparer.Ordinal)]);
 
-    public static CapView Cap(ChargerId id, RuleCap cap) => new(id, cap.Amps, cap.Kind, cap.Why);
+    public static CapView Cap(ChargerId id, RuleCap cap) => new(id, cap.Amps, cap.Kind, cap.Why, cap.Planned);
 
     /// <summary>The plan for display; <paramref name="caps"/> the caps in force now (every capped charger).</summary>
     public static PlanView Plan(SiteRules rules, RulePlanRequest? question, SitePlan? plan, Instant? madeAt, string? currency, string? note,

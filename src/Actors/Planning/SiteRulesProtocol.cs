@@ -93,8 +93,12 @@ public static class SiteRulesProtocol
         DateTimeOffset? ExpectedFinish, DateTimeOffset Departure, ChargeMode Mode, double Cost, double ChargeNowCost,
         string? Miss, double? MissKWh, string? MissCircuit, string? BudgetNote, CapView? CapNow);
 
-    /// <summary>A cap the rules put on a charger's grant: its amps, its kind (Plan, Timer, Budget) and why in words.</summary>
-    public sealed record CapView(ChargerId Charger, double Amps, LimitKind Kind, string Why);
+    /// <summary>
+    /// A cap the rules put on a charger's grant: its amps, its kind (Plan, Timer, Budget), why in words, and whether the
+    /// charger has a departure plan (<see cref="RuleCap.Planned"/>; left out of the bytes when false, as before it existed).
+    /// </summary>
+    public sealed record CapView(ChargerId Charger, double Amps, LimitKind Kind, string Why,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Planned = false);
 
     /// <summary>
     /// The caps of the quarter hour now, for the allocator: it takes them until <paramref name="ValidUntil"/> and drops them

@@ -169,7 +169,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
         if (published.MadeAt < ruleCapsMadeAt || published.ValidUntil <= now) return;
         ruleCapsMadeAt = published.MadeAt;
         ruleCapsUntil = published.ValidUntil;
-        var caps = published.Caps.ToDictionary(c => c.Charger, c => new RuleCap(c.Amps, c.Kind, c.Why));
+        var caps = published.Caps.ToDictionary(c => c.Charger, c => new RuleCap(c.Amps, c.Kind, c.Why, c.Planned));
         var changed = caps.Count != ruleCaps.Count || caps.Any(c => !ruleCaps.TryGetValue(c.Key, out var was) || was != c.Value);
         ruleCaps = caps;
         ledger?.SetRuleCaps(ruleCaps);

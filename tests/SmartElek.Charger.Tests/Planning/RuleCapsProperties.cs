@@ -47,6 +47,9 @@ public class RuleCapsProperties
             // The one that limits is named: a budget or timer at 0 A is the cause, not the plan.
             if (budget.SpentReason is not null && timer.CapAmps != 0) Assert.Equal(LimitKind.Budget, c.Kind);
             if (c.Kind == LimitKind.Timer) Assert.Equal(timer.CapAmps, c.Amps);
+            // A planned charger stays planned whichever rule's cap it shows (the allocator serves it first).
+            Assert.Equal(plan is not null, c.Planned);
+            Assert.Equal(plan is not null, c.ServedFirst);
         }, iter: 5_000);
     }
 

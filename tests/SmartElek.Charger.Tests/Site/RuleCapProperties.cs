@@ -71,12 +71,14 @@ public class RuleCapProperties
 
     static SiteLimits OneBranch(int chargers) => new(SmallSites.OneBranch([.. Enumerable.Range(1, chargers).Select(i => $"c{i}")]));
 
-    static double[] Share(SiteLimits limits, double plan) =>
+    static double[] Share(SiteLimits limits, double plan) => Share(limits, new RuleCap(plan, LimitKind.Plan, "plan"));
+
+    static double[] Share(SiteLimits limits, RuleCap first) =>
     [
         .. new Allocator(limits).Allocate(limits.ChargerIds.Select((id, k) => new ChargerDemand(id)
         {
             WantsCurrent = true,
-            RuleCap = k == 0 ? new RuleCap(plan, LimitKind.Plan, "plan") : null,
+            RuleCap = k == 0 ? first : null,
         }), Now).Grants.Select(g => g.Amps),
     ];
 
@@ -88,5 +90,8 @@ public class RuleCapProperties
         // 26 A beside 6 A for each of two others does not fit in 32 A: the equal share, as without a plan.
         Assert.Equal([10.66, 10.66, 10.66], Share(OneBranch(3), 26));
         Assert.Equal([20, 6, 6], Share(OneBranch(3), 20));
+        // A timer's cap of the plan's amps (shown as the timer's) is served first as the plan would be; a timer alone is not.
+        Assert.Equal([20, 6, 6], Share(OneBranch(3), new RuleCap(20, LimitKind.Timer, "capped by a timer", Planned: true)));
+        Assert.Equal([10.66, 10.66, 10.66], Share(OneBranch(3), new RuleCap(20, LimitKind.Timer, "capped by a timer")));
     }
 }

@@ -45,7 +45,13 @@ public enum LimitKind
 /// handed to the allocator with the demand: the allocator stays the only authority on amps and
 /// grants at most this, with the rule's own reason in words.
 /// </summary>
-public readonly record struct RuleCap(double Amps, LimitKind Kind, string Why);
+/// <param name="Planned">The charger has a departure plan this quarter hour, whichever rule's cap this is
+/// (a timer's of the plan's amps shows the timer's reason): the allocator serves it first.</param>
+public readonly record struct RuleCap(double Amps, LimitKind Kind, string Why, bool Planned = false)
+{
+    /// <summary>Served first up to its cap, where it fits (the allocator's filling).</summary>
+    public bool ServedFirst => Planned || Kind == LimitKind.Plan;
+}
 
 /// <summary>Why a grant is what it is. Circuit-bound reasons name the circuit and line.</summary>
 public readonly record struct LimitReason(LimitKind Kind, string? CircuitId = null, Line? Line = null,

@@ -243,7 +243,7 @@ public sealed class Allocator
         // lost for good. Before the queue is built: a freeze above a limit's level would lower it.
         foreach (var k in admitted)
         {
-            if (demands[k]?.RuleCap is not { Kind: LimitKind.Plan }) continue;
+            if (demands[k]?.RuleCap is not { ServedFirst: true }) continue;
             var fits = true;
             foreach (var c in limits.LimitsOf(k))
                 fits &= frozenLoad[c] + caps[k] + Minimum * (rising[c] - 1) <= capacity[c] + Eps;
