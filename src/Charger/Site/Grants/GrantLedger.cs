@@ -118,6 +118,9 @@ public sealed partial class GrantLedger
         Settle(e, report, now);
         e.Last = report;
         e.LastAt = now;
+        // As in a round: a vehicle that stops asking (or leaves) ends a pause the allocator made, so a
+        // vehicle that takes its place within one round does not sit out the rest of that pause.
+        if (!report.WantsCurrent && e.CurrentAmps < Minimum - Eps) e.StateSince = null;
 
         // Renew at the current amps, but never above what the charger may already draw.
         var exposure = Exposure(e, now);
