@@ -11,10 +11,12 @@ namespace SmartElek.Planning;
 /// <summary>
 /// One charger as the rules and the planner need it, from the site's live view: whether a vehicle is
 /// plugged in and asks for energy, its session and the session's energy, what it draws and is offered,
-/// the vehicle's battery level (null: not reported) and the owner's maximum current (null: none).
+/// the vehicle's battery level (null: not reported) and the owner's maximum current (null: none); and the charger's
+/// last finished session with its energy (null: none yet), so that the end of a session is counted even when the
+/// vehicle left between two looks.
 /// </summary>
 public sealed record LiveCharger(ChargerId Id, bool Plugged, bool Asking, string? SessionId, double SessionWh,
-    double DrawnAmps, double OfferedAmps, double? EvLevelPercent, double? UserMaxAmps);
+    double DrawnAmps, double OfferedAmps, double? EvLevelPercent, double? UserMaxAmps, string? LastSessionId = null, double LastSessionWh = 0);
 
 /// <summary>What a decision may look at besides the rules: now, the site's topology and its chargers' live state.</summary>
 public sealed record RulesContext(Instant Now, SiteTopology Topology, IReadOnlyDictionary<ChargerId, LiveCharger> Live);
@@ -199,21 +201,27 @@ public sealed partial record SiteRules
     /// The energy sessions used since the last count, for the drivers the operator's side named: one event per
     /// charger whose session moved by at least <paramref name="minimumWh"/>, or by what is left of one of its driver's
     /// budgets (so a budget is spent within one count of its last watt-hour, not one <paramref name="minimumWh"/> later).
-    /// A session seen for the first time counts from 0; a charger's count survives a restart of whoever counts (it is
-    /// in the events), so nothing counts twice.
+    /// Nothing is left uncounted: a session is counted as soon as it used anything (from 0), and the rest of the
+    /// session counted last is counted, whatever the amount, once it finished. A charger's count survives a restart of
+    /// whoever counts (it is in the events), so nothing counts twice.
     /// </summary>
     public IReadOnlyList<Event> CountEnergy(RulesContext context, double minimumWh)
     {
         var events = new List<Event>();
+        var at = context.Now.ToDateTimeOffset();
         foreach (var live in context.Live.Values)
         {
-            if (live.SessionId is not { } session || !Drivers.TryGetValue(live.Id, out var driver)) continue;
-            var counted = Counted.TryGetValue(live.Id, out var c) && c.SessionId == session ? c.Wh : 0;
-            var delta = live.SessionWh - counted;
+            if (!Drivers.TryGetValue(live.Id, out var driver)) continue;
+            var last = Counted.TryGetValue(live.Id, out var c) ? c : default;
+            if (last.SessionId is { } ended && ended != live.SessionId && live.LastSessionId == ended && live.LastSessionWh > last.Wh)
+                events.Add(new EnergyCounted(live.Id, ended, driver.Driver, driver.Group, live.LastSessionWh, (live.LastSessionWh - last.Wh) / 1000, at));
+            if (live.SessionId is not { } session) continue;
+            var seen = last.SessionId == session;
+            var delta = live.SessionWh - (seen ? last.Wh : 0);
             if (delta <= 0) continue;
-            if (delta < minimumWh && !(BudgetFor(driver.Driver, driver.Group, context.Now) is { SpentReason: null, RemainingKWh: { } left } && delta / 1000 >= left - 1e-9))
+            if (seen && delta < minimumWh && !(BudgetFor(driver.Driver, driver.Group, context.Now) is { SpentReason: null, RemainingKWh: { } left } && delta / 1000 >= left - 1e-9))
                 continue;
-            events.Add(new EnergyCounted(live.Id, session, driver.Driver, driver.Group, live.SessionWh, delta / 1000, context.Now.ToDateTimeOffset()));
+            events.Add(new EnergyCounted(live.Id, session, driver.Driver, driver.Group, live.SessionWh, delta / 1000, at));
         }
         return events;
     }

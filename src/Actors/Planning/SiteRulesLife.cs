@@ -42,6 +42,6 @@ public static class LiveChargers
         // The level is the app's estimate from the owner's battery settings: only with a vehicle and a battery size.
         double? level = plugged && s.Settings is { EvBatteryCapacityKwh: > 0 } ? s.EvLevelPercent : null;
         return new LiveCharger(s.Charger, plugged, s.Pilot == PilotState.C, plugged ? s.SessionId : null, s.SessionWh,
-            s.DrawnAmps, s.OfferedAmps, level, s.Settings?.MaxCurrent);
+            s.DrawnAmps, s.OfferedAmps, level, s.Settings?.MaxCurrent, s.LastSessionId, s.LastSessionWh);
     }
 }

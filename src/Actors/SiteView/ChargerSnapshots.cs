@@ -20,6 +20,7 @@ public static class ChargerSnapshots
             s.Session, s.SessionId, Math.Round(s.SessionKwh * 1000),
             // Whole seconds: the start of the count stays put while the duration grows.
             inSession ? new DateTimeOffset((s.At - s.SessionDuration).UtcTicks / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, TimeSpan.Zero) : null,
+            s.LastSession?.SessionId, Math.Round(s.LastSession?.EnergyWh ?? 0),
             s.StopReason, Math.Round(s.EvLevelPercent, 1), Math.Round(s.EvRangeKm),
             [.. s.Faults.Select(f => new FaultView(f.Kind, f.Since, f.Detail, f.Latched, f.RetryAt, f.Clearing))],
             s.Thermal, s.GfciTrips, s.LastButtonAction, s.CurrentLimitAmps, s.Operative, settings);

@@ -34,6 +34,8 @@ public sealed record FaultView(FaultKind Kind, DateTimeOffset Since, string Deta
 /// </summary>
 /// <param name="At">When the charger's unit produced this state (its node's clock).</param>
 /// <param name="SessionSince">Start of the session's time count (At minus the session's duration), null without a session.</param>
+/// <param name="LastSessionId">The charger's last finished session (plugged out), null before its first; with its energy in
+/// <paramref name="LastSessionWh"/>, so that whoever counts energy sees the end of a session that finished between two looks.</param>
 /// <param name="Settings">The owner's settings as last read from the unit; null before the first read.</param>
 public sealed record ChargerSnapshot(
     ChargerId Charger,
@@ -58,6 +60,8 @@ public sealed record ChargerSnapshot(
     string? SessionId,
     double SessionWh,
     DateTimeOffset? SessionSince,
+    string? LastSessionId,
+    double LastSessionWh,
     StopReason? StopReason,
     double EvLevelPercent,
     double EvRangeKm,

@@ -174,22 +174,68 @@ public class SiteRulesTests
     }
 
     [Fact]
-    public void Energy_is_counted_in_steps_but_at_once_when_it_spends_what_a_budget_has_left()
+    public void A_drivers_and_a_groups_budgets_count_in_local_periods_and_the_least_left_decides()
+    {
+        var rules = Run(SiteRules.Empty(Berlin), new SetBudget(null, BudgetScope.Driver, "ann", BudgetPeriod.Month, 100, "op"), Context());
+        rules = Run(rules, new SetBudget(null, BudgetScope.Group, "fleet", BudgetPeriod.Day, 30, "op"), Context());
+        static EnergyCounted Used(string driver, string? group, Instant at, double kwh) =>
+            new(C1, $"s-{driver}-{at.ToUnixTimeSeconds()}", driver, group, kwh * 1000, kwh, at.ToDateTimeOffset());
+        var t = Instant.FromUtc(2026, 12, 30, 10, 0);
+        Assert.Equal(new BudgetVerdict(30, null), rules.BudgetFor("ann", "fleet", t));
+        rules = rules.Apply(Used("ann", "fleet", t, 25));
+        Assert.Equal(5, rules.BudgetFor("ann", "fleet", t).RemainingKWh!.Value, 9);
+        // Another driver of the group spends what is left of the group's day.
+        rules = rules.Apply(Used("bob", "fleet", t, 5));
+        Assert.Equal(new BudgetVerdict(0, "the group 'fleet''s daily budget is spent"), rules.BudgetFor("ann", "fleet", t));
+        // Midnight in Berlin (23:00 UTC) begins 31 December: the group's day is whole again; ann's month still counts her 25 kWh.
+        var tomorrow = Instant.FromUtc(2026, 12, 30, 23, 0);
+        Assert.Equal(30, rules.BudgetFor("ann", "fleet", tomorrow).RemainingKWh);
+        rules = rules.Apply(Used("ann", null, tomorrow, 75));
+        Assert.Equal("the driver's monthly budget is spent", rules.BudgetFor("ann", "fleet", tomorrow).SpentReason);
+        // Lifted by the operator for this month only; January is a new month.
+        var lifted = Run(rules, new LiftBudget("budget-1", "op"), Context(tomorrow));
+        Assert.Equal(30, lifted.BudgetFor("ann", "fleet", tomorrow).RemainingKWh);
+        Assert.Equal(100, rules.BudgetFor("ann", null, Instant.FromUtc(2026, 12, 31, 23, 0)).RemainingKWh);
+    }
+
+    [Fact]
+    public void Energy_is_counted_in_steps_but_at_once_when_a_session_is_first_seen_or_spends_what_a_budget_has_left()
     {
         var rules = WithDriverBudget(0.1, BudgetPeriod.Day);
-        // 40 Wh: under the 50 Wh step and under the 100 Wh left, not counted yet.
-        Assert.Empty(rules.CountEnergy(Context(null, Plugged("charger-1", "s1", 40)), 50));
-        // 60 Wh: a step.
-        rules = rules.CountEnergy(Context(null, Plugged("charger-1", "s1", 60)), 50).Aggregate(rules, (r, e) => r.Apply(e));
-        Assert.Equal(0.04, rules.BudgetFor("ann", null, Now).RemainingKWh!.Value, 6);
-        // 30 Wh more: under a step, but 40 Wh were left: counted, and the budget is spent now, not 20 Wh later.
-        var events = rules.CountEnergy(Context(null, Plugged("charger-1", "s1", 90)), 50);
-        Assert.Empty(events);
-        events = rules.CountEnergy(Context(null, Plugged("charger-1", "s1", 100)), 50);
-        rules = rules.Apply(Assert.Single(events));
+        // A session seen for the first time is counted at once, however little it used.
+        rules = rules.Apply(Assert.Single(rules.CountEnergy(Context(null, Plugged("charger-1", "s1", 40)), 50)));
+        Assert.Equal(0.06, rules.BudgetFor("ann", null, Now).RemainingKWh!.Value, 6);
+        // 20 Wh more: under the 50 Wh step and under the 60 Wh left, not counted yet.
+        Assert.Empty(rules.CountEnergy(Context(null, Plugged("charger-1", "s1", 60)), 50));
+        // 50 Wh since the last count: a step.
+        rules = rules.Apply(Assert.Single(rules.CountEnergy(Context(null, Plugged("charger-1", "s1", 90)), 50)));
+        Assert.Equal(0.01, rules.BudgetFor("ann", null, Now).RemainingKWh!.Value, 6);
+        // 5 Wh more: under a step and under the 10 Wh left; 10 Wh: what was left, counted now, not 40 Wh later.
+        Assert.Empty(rules.CountEnergy(Context(null, Plugged("charger-1", "s1", 95)), 50));
+        rules = rules.Apply(Assert.Single(rules.CountEnergy(Context(null, Plugged("charger-1", "s1", 100)), 50)));
         Assert.Equal("the driver's daily budget is spent", rules.BudgetFor("ann", null, Now).SpentReason);
         // Spent: further energy waits for the step again (nothing more to decide).
         Assert.Empty(rules.CountEnergy(Context(null, Plugged("charger-1", "s1", 120)), 50));
+    }
+
+    [Fact]
+    public void The_rest_of_a_finished_session_is_counted_once_even_when_the_vehicle_left_between_two_looks()
+    {
+        var rules = WithDriverBudget(100, BudgetPeriod.Day);
+        rules = rules.CountEnergy(Context(null, Plugged("charger-1", "s1", 1_000)), 50).Aggregate(rules, (r, e) => r.Apply(e));
+        Assert.Empty(rules.CountEnergy(Context(null, Plugged("charger-1", "s1", 1_030)), 50));
+        // s1 ended at 1,040 Wh and s2 began before the next look: s1's last 40 Wh and s2's first 5 Wh are counted.
+        var next = Plugged("charger-1", "s2", 5) with { LastSessionId = "s1", LastSessionWh = 1_040 };
+        var events = rules.CountEnergy(Context(null, next), 50);
+        Assert.Equal([("s1", 0.04), ("s2", 0.005)], events.Cast<EnergyCounted>().Select(e => (e.SessionId, Math.Round(e.KWh, 6))));
+        rules = events.Aggregate(rules, (r, e) => r.Apply(e));
+        Assert.Equal(100 - 1.045, rules.BudgetFor("ann", null, Now).RemainingKWh!.Value, 6);
+        // Looked at again, nothing counts twice; an unplugged charger's last session is counted to its end too.
+        Assert.Empty(rules.CountEnergy(Context(null, next), 50));
+        var gone = new LiveCharger(C1, false, false, null, 0, 0, 0, null, null, "s2", 20);
+        rules = rules.Apply(Assert.Single(rules.CountEnergy(Context(null, gone), 50)));
+        Assert.Empty(rules.CountEnergy(Context(null, gone), 50));
+        Assert.Equal(100 - 1.06, rules.BudgetFor("ann", null, Now).RemainingKWh!.Value, 6);
     }
 
     [Fact]

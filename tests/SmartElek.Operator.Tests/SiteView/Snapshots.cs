@@ -32,7 +32,7 @@ internal static class Snapshots
         IReadOnlyList<FaultView>? faults = null) =>
         new(new ChargerId(id), id, at ?? T0, pilot, drawn > 0, true, LedView.Of(LedPattern.Off), LedView.Of(LedPattern.Solid(LedColor.Blue)),
             drawn, null, drawn, drawn, 240, drawn * 240, 60, 0.99, 1234, true,
-            drawn > 0 ? SessionPhase.Charging : SessionPhase.NoVehicle, drawn > 0 ? "s-1" : null, 0, null, null, 20, 72,
+            drawn > 0 ? SessionPhase.Charging : SessionPhase.NoVehicle, drawn > 0 ? "s-1" : null, 0, null, null, 0, null, 20, 72,
             faults ?? [], ThermalLevel.Normal, 0, null, null, true, ChargerSettings.Factory with { Name = id });
 
     public static SiteViewEvent.BatchReceived Batch(string node, Guid publisher, long seq, DateTimeOffset at, bool full = false, params ChargerSnapshot[] chargers) =>
