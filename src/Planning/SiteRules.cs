@@ -127,7 +127,7 @@ public sealed partial record SiteRules(
     public BudgetUsage UsageOf(BudgetRule rule, Instant at)
     {
         var b = rule.Budget;
-        var start = EnergyBudgetState.PeriodOf(b.Period, at, Zone);
+        var start = BudgetPeriods.StartOf(b.Period, at, Zone);
         var today = SiteClock.DayOf(at, Zone);
         var used = b.Scope == BudgetScope.Driver
             ? DriverDays.Where(d => d.Key.Driver == b.Name && d.Key.Day >= start && d.Key.Day <= today).Sum(d => d.Value)

@@ -46,31 +46,6 @@ public class TimerAndBudgetTests
     }
 
     [Fact]
-    public void A_spent_budget_pauses_with_its_reason_until_the_period_turns_or_the_operator_lifts_it()
-    {
-        var monthly = new EnergyBudget(BudgetScope.Driver, "ann", BudgetPeriod.Month, 100);
-        var fleetDaily = new EnergyBudget(BudgetScope.Group, "fleet", BudgetPeriod.Day, 30);
-        var state = EnergyBudgetState.Of([monthly, fleetDaily]);
-        var t = Instant.FromUtc(2026, 12, 30, 10, 0);
-        Assert.Equal(new BudgetVerdict(30, null), state.Decide("ann", "fleet", t, Berlin));
-        state = state.Apply(new EnergyBudgetState.EnergyUsed("ann", "fleet", t, 25), Berlin);
-        Assert.Equal(5, state.Decide("ann", "fleet", t, Berlin).RemainingKWh!.Value, 9);
-        state = state.Apply(new EnergyBudgetState.EnergyUsed("bob", "fleet", t, 5), Berlin);
-        var spent = state.Decide("ann", "fleet", t, Berlin);
-        Assert.Equal(0, spent.RemainingKWh);
-        Assert.Equal("the group 'fleet''s daily budget is spent", spent.SpentReason);
-        // The next local day the group's budget is whole again; ann's month still counts her 25 kWh.
-        var tomorrow = Instant.FromUtc(2026, 12, 30, 23, 0); // 00:00 in Berlin, 31 December
-        Assert.Equal(30, state.Decide("ann", "fleet", tomorrow, Berlin).RemainingKWh);
-        state = state.Apply(new EnergyBudgetState.EnergyUsed("ann", null, tomorrow, 75), Berlin);
-        Assert.Equal("the driver's monthly budget is spent", state.Decide("ann", "fleet", tomorrow, Berlin).SpentReason);
-        // Lifted by the operator for this month only; January is a new month.
-        var lifted = state.Apply(new EnergyBudgetState.BudgetLifted(monthly, tomorrow), Berlin);
-        Assert.Equal(30, lifted.Decide("ann", "fleet", tomorrow, Berlin).RemainingKWh);
-        Assert.Equal(100, state.Decide("ann", null, Instant.FromUtc(2026, 12, 31, 23, 0), Berlin).RemainingKWh);
-    }
-
-    [Fact]
     public void A_battery_target_is_the_energy_from_the_meter_for_the_missing_percent()
     {
         var departure = Instant.FromUtc(2026, 12, 5, 7, 30);
