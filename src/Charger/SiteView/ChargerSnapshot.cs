@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using SmartElek.Charger.Button;
 using SmartElek.Charger.J1772;
 using SmartElek.Charger.Leds;
@@ -35,7 +36,8 @@ public sealed record FaultView(FaultKind Kind, DateTimeOffset Since, string Deta
 /// <param name="At">When the charger's unit produced this state (its node's clock).</param>
 /// <param name="SessionSince">Start of the session's time count (At minus the session's duration), null without a session.</param>
 /// <param name="LastSessionId">The charger's last finished session (plugged out), null before its first; with its energy in
-/// <paramref name="LastSessionWh"/>, so that whoever counts energy sees the end of a session that finished between two looks.</param>
+/// <paramref name="LastSessionWh"/>, so that whoever counts energy sees the end of a session that finished between two looks
+/// (left out of the bytes until there is one: what an older node wrote reads and writes the same).</param>
 /// <param name="Settings">The owner's settings as last read from the unit; null before the first read.</param>
 public sealed record ChargerSnapshot(
     ChargerId Charger,
@@ -60,8 +62,8 @@ public sealed record ChargerSnapshot(
     string? SessionId,
     double SessionWh,
     DateTimeOffset? SessionSince,
-    string? LastSessionId,
-    double LastSessionWh,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? LastSessionId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] double LastSessionWh,
     StopReason? StopReason,
     double EvLevelPercent,
     double EvRangeKm,
