@@ -42,7 +42,7 @@ public static class OperatorApiHosting
             settings.SiteZone, sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<SessionCostsLive>>()));
         // Session costs by the driver's group (the Host's default prices every session at the default tariff).
         builder.Services.AddSingleton<SmartElek.Actors.ReadSide.ISessionGroups>(sp =>
-            new Api.UserSessionGroups(sp.GetRequiredService<UserStore>(), u => u.Group));
+            new Api.UserSessionGroups(sp.GetRequiredService<UserStore>()));
         builder.Services.AddSingleton(settings.Live);
         builder.Services.AddSingleton(new Commissioning.LiveTopologyAccess(settings.Live));
         builder.Services.AddSingleton<Commissioning.TopologyChanges>();

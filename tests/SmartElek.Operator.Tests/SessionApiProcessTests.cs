@@ -45,12 +45,13 @@ public sealed class SessionApiProcessTests : IAsyncLifetime
         await danClient.PostAsync("/api/chargers/charger-2/start", null).Expect(HttpStatusCode.OK);
 
         // The read side catches up: the session is his; the others' sessions are not shown to him.
-        var his = await Http.Eventually(danClient, "/api/sessions", s => Of(s, "charger-2").Any(x => x.GetProperty("driverName").GetString() == "dan"),
-            "charger-2's session attributed to dan");
+        var his = await Http.Eventually(danClient, "/api/sessions", s => Of(s, "charger-2").Any(x => x.GetProperty("authorisedBy").GetString() == "dan"),
+            "charger-2's session started by dan");
         Assert.All(his.EnumerateArray(), s => Assert.Equal("charger-2", s.GetProperty("charger").GetString()));
-        Assert.Equal(dan, Of(his, "charger-2").First().GetProperty("driverId").GetString());
+        // His own charger's sessions are his (an auto-started one too, as his budget counts them).
+        Assert.All(his.EnumerateArray(), s => Assert.Equal((dan, "dan"), (s.GetProperty("driverId").GetString(), s.GetProperty("driverName").GetString())));
 
-        // The operator sees every charger's; the auto-started ones are nobody's.
+        // The operator sees every charger's; the auto-started ones on chargers no driver has are nobody's.
         var all = await Http.Eventually(op, "/api/sessions", s => s.EnumerateArray().Select(x => x.GetProperty("charger").GetString()).Distinct().Count() == 6,
             "sessions of all six chargers");
         Assert.All(all.EnumerateArray().Where(s => s.GetProperty("charger").GetString() != "charger-2"),
@@ -110,5 +111,25 @@ public sealed class SessionApiProcessTests : IAsyncLifetime
         Assert.Null(attribution.Of(null));
         // A user named like a tag is not the tag's owner.
         Assert.Null(attribution.Of("RFID-0001"));
+    }
+
+    [Fact]
+    public void A_session_no_user_authorised_is_the_session_of_the_driver_its_charger_is_assigned_to()
+    {
+        var boss = new OperatorUser("boss-id", "boss", Roles.Operator, null, null, DateTimeOffset.UnixEpoch);
+        var assignments = new Dictionary<string, IReadOnlyList<string>>
+        {
+            ["dora-id"] = ["charger-2", "charger-3"], ["dan-id"] = ["charger-2"], ["boss-id"] = ["charger-4"],
+        };
+        var attribution = new SessionAttribution([User("dora", null), User("dan", "RFID-0001"), boss], assignments);
+        // Auto-start or an unknown tag: the charger's driver (the first by name when two share it); an operator is nobody's driver.
+        Assert.Equal("dan", attribution.DriverOf("charger-2", "auto-start")?.Name);
+        Assert.Equal("dora", attribution.DriverOf("charger-3", "ocpp:UNKNOWN")?.Name);
+        Assert.Null(attribution.DriverOf("charger-4", "auto-start"));
+        Assert.Null(attribution.DriverOf("charger-1", "auto-start"));
+        // Who authorised decides, on any charger.
+        Assert.Equal("dora", attribution.DriverOf("charger-2", "dora")?.Name);
+        Assert.Equal("dan", attribution.DriverOf("charger-1", "ocpp:rfid-0001")?.Name);
+        Assert.Equal("boss", attribution.DriverOf("charger-3", "boss")?.Name);
     }
 }

@@ -21,36 +21,54 @@ public sealed class SessionGroupsTests : IDisposable
     }
 
     [Fact]
-    public async Task A_session_authorised_by_a_user_or_their_idTag_pays_their_group_s_tariff_and_others_the_default()
+    public async Task A_session_pays_the_tariff_of_the_group_of_who_authorised_it_else_of_the_driver_its_charger_is_assigned_to()
     {
         var options = new PersistenceOptions { SqliteDataFolder = _folder };
         var users = new UserStore(options);
         await users.EnsureSchemaAsync();
         var now = DateTimeOffset.UtcNow;
-        await users.CreateUserAsync("rita", Roles.Driver, null, "RFID-0007", now);
-        await users.CreateUserAsync("dan", Roles.Driver, null, null, now);
-        // Stands in for the user's own group (added in src/Operator/Users): rita lives here, dan is a guest.
-        var groupOf = new Dictionary<string, string> { ["rita"] = "residents", ["dan"] = "guests" };
+        // rita lives here and has charger c-6 as her own; dan is a guest with c-7.
+        var rita = (await users.CreateUserAsync("rita", Roles.Driver, null, "RFID-0007", now, group: "residents"))!;
+        var dan = (await users.CreateUserAsync("dan", Roles.Driver, null, null, now, group: "guests"))!;
+        await users.SetAssignmentsAsync(rita.Id, ["c-6"]);
+        await users.SetAssignmentsAsync(dan.Id, ["c-7"]);
         var book = TariffConfiguration.Parse(File.ReadAllText(Repository.Config("tariffs.json")));
-        var pricing = new SessionPricing(new LiveTariffs(book), new UserSessionGroups(users, u => groupOf.GetValueOrDefault(u.Name)), NodaTime.DateTimeZone.Utc);
+        var pricing = new SessionPricing(new LiveTariffs(book), new UserSessionGroups(users), NodaTime.DateTimeZone.Utc);
         var reads = new ReadStore(options, pricing: pricing);
         await reads.EnsureSchemaAsync();
 
         var t0 = new DateTimeOffset(2026, 12, 5, 12, 0, 0, TimeSpan.Zero);
         var offset = 0;
-        foreach (var (charger, by) in new[] { ("c-1", "ocpp:rfid-0007"), ("c-2", "rita"), ("c-3", "dan"), ("c-4", "auto-start"), ("c-5", "ocpp:UNKNOWN") })
+        var sessions = new[]
+        {
+            ("c-1", "ocpp:rfid-0007"), ("c-2", "rita"), ("c-3", "dan"), ("c-4", "auto-start"), ("c-5", "ocpp:UNKNOWN"),
+            ("c-6", "auto-start"), ("c-7", "rita"), ("c-6", "ocpp:UNKNOWN"),
+        };
+        var chargers = sessions.Select(x => x.Item1).Distinct().ToList();
+        // One session per charger and authorisation: c-6 has two ("s" auto-started, "t" by an unknown tag).
+        var ids = new Dictionary<string, string>();
+        foreach (var (charger, by) in sessions)
+        {
+            var id = ids.ContainsKey(charger) ? "t" : "s";
+            ids[charger] = id;
             await reads.ApplyAsync(ReadSideProjection.Sessions,
-                [new JournalledFact(++offset, new SessionFact(new ChargerId(charger), new PluggedIn("s", t0, 0))),
-                 new JournalledFact(++offset, new SessionFact(new ChargerId(charger), new Authorised("s", t0.AddSeconds(1), by)))]);
-        foreach (var charger in new[] { "c-1", "c-2", "c-3", "c-4", "c-5" })
-            await reads.ApplyAsync(ReadSideProjection.Energy, [new JournalledFact(++offset, new EnergyReadingFact(new ChargerId(charger), t0.AddMinutes(10), 1000, "s"))]);
+                [new JournalledFact(++offset, new SessionFact(new ChargerId(charger), new PluggedIn(id, t0, 0))),
+                 new JournalledFact(++offset, new SessionFact(new ChargerId(charger), new Authorised(id, t0.AddSeconds(1), by)))]);
+            await reads.ApplyAsync(ReadSideProjection.Energy, [new JournalledFact(++offset, new EnergyReadingFact(new ChargerId(charger), t0.AddMinutes(10), 1000, id))]);
+        }
 
-        var cost = (await reads.SessionsAsync(ReadPeriod.All)).ToDictionary(s => s.Charger.Value, s => s.Cost!);
-        // The shipped tariffs on Saturday 5 December 2026 at 12:00 UTC: residents 0.24, standard 0.32 (winter base).
-        Assert.Equal(("residents", "residents", 0.24), (cost["c-1"].Tariff, cost["c-1"].DriverGroup, Math.Round(cost["c-1"].Amount, 9)));
-        Assert.Equal(("residents", "residents", 0.24), (cost["c-2"].Tariff, cost["c-2"].DriverGroup, Math.Round(cost["c-2"].Amount, 9)));
-        Assert.Equal(("standard", "guests", 0.32), (cost["c-3"].Tariff, cost["c-3"].DriverGroup, Math.Round(cost["c-3"].Amount, 9)));
-        foreach (var nobody in new[] { "c-4", "c-5" })
-            Assert.Equal(("standard", (string?)null, 0.32), (cost[nobody].Tariff, cost[nobody].DriverGroup, Math.Round(cost[nobody].Amount, 9)));
+        var cost = (await reads.SessionsAsync(ReadPeriod.All)).ToDictionary(s => $"{s.Charger.Value}/{s.SessionId}", s => s.Cost!);
+        // The shipped tariffs on Saturday 5 December 2026 at 12:00 UTC: residents 0.24, standard 0.32 (winter base); guests pay the standard.
+        (string, string?, double) Paid(string key) => (cost[key].Tariff, cost[key].DriverGroup, Math.Round(cost[key].Amount, 9));
+        // Who authorised decides: rita by her tag or her name, also on dan's charger; dan.
+        Assert.Equal(("residents", "residents", 0.24), Paid("c-1/s"));
+        Assert.Equal(("residents", "residents", 0.24), Paid("c-2/s"));
+        Assert.Equal(("residents", "residents", 0.24), Paid("c-7/s"));
+        Assert.Equal(("standard", "guests", 0.32), Paid("c-3/s"));
+        // Nobody known: the charger's own driver (as her budget and plan count it), else the default tariff.
+        Assert.Equal(("residents", "residents", 0.24), Paid("c-6/s"));
+        Assert.Equal(("residents", "residents", 0.24), Paid("c-6/t"));
+        foreach (var nobody in new[] { "c-4/s", "c-5/s" })
+            Assert.Equal(("standard", (string?)null, 0.32), Paid(nobody));
     }
 }

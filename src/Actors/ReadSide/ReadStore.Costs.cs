@@ -36,20 +36,20 @@ public sealed partial class ReadStore
         }
     }
 
-    /// <summary>The groups of those who authorised sessions in <paramref name="facts"/>, asked before the transaction opens.</summary>
-    private async Task<Dictionary<string, string?>> GroupsOfAsync(IReadOnlyList<JournalledFact> facts, CancellationToken cancel)
+    /// <summary>The driver groups of the sessions authorised in <paramref name="facts"/>, asked before the transaction opens.</summary>
+    private async Task<Dictionary<(ChargerId, string), string?>> GroupsOfAsync(IReadOnlyList<JournalledFact> facts, CancellationToken cancel)
     {
-        var groups = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var groups = new Dictionary<(ChargerId, string), string?>();
         if (_pricing is null) return groups;
         foreach (var fact in facts)
-            if (fact.Fact is SessionFact { Event: SessionEvents.Authorised a } && !groups.ContainsKey(a.By))
-                groups[a.By] = await _pricing.Groups.GroupOfAsync(a.By, cancel);
+            if (fact.Fact is SessionFact { Event: SessionEvents.Authorised a } s && !groups.ContainsKey((s.Charger, a.By)))
+                groups[(s.Charger, a.By)] = await _pricing.Groups.GroupOfAsync(s.Charger, a.By, cancel);
         return groups;
     }
 
     // The default tariff from the plug-in, the driver's group's from the authorisation; the quarter hour a
     // session stops in is priced then, for its energy after its last durable reading.
-    private void NoteSession(CostBatch batch, SessionFact s, IReadOnlyDictionary<string, string?> groups)
+    private void NoteSession(CostBatch batch, SessionFact s, IReadOnlyDictionary<(ChargerId, string), string?> groups)
     {
         if (_pricing?.Book is not { } book) return;
         var key = (s.Charger, s.Event.SessionId);
@@ -59,7 +59,7 @@ public sealed partial class ReadStore
                 batch.Tariffs[key] = (TariffPrices.TariffOf(book, null), false);
                 break;
             case SessionEvents.Authorised a:
-                batch.Tariffs[key] = (TariffPrices.TariffOf(book, groups.GetValueOrDefault(a.By)), true);
+                batch.Tariffs[key] = (TariffPrices.TariffOf(book, groups.GetValueOrDefault((s.Charger, a.By))), true);
                 break;
             case SessionEvents.Stopped or SessionEvents.PluggedOut:
                 batch.Price(EnergyDays.SliceOf(s.Event.At), s.Event.At);

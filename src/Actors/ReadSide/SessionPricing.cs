@@ -4,13 +4,14 @@ using SmartElek.Tariffs;
 namespace SmartElek.Actors.ReadSide;
 
 /// <summary>
-/// The driver group of a session, from who authorised it: a user's name, or <c>ocpp:</c> and the idTag
-/// the driver presented. The seam between the read side and the users (the Operator knows who has which
-/// group); null answers "no group": the default tariff.
+/// The driver group of a session on a charger, from who authorised it (a user's name, or <c>ocpp:</c> and the
+/// idTag the driver presented) or, when that names no driver (auto-start), the driver the charger is assigned to:
+/// the one rule the site's budgets and plans follow too. The seam between the read side and the users (the
+/// Operator knows who has which group); null answers "no group": the default tariff.
 /// </summary>
 public interface ISessionGroups
 {
-    Task<string?> GroupOfAsync(string? authorisedBy, CancellationToken cancel);
+    Task<string?> GroupOfAsync(ChargerId charger, string? authorisedBy, CancellationToken cancel);
 }
 
 /// <summary>Nobody has a group: every session pays the default tariff (until the Operator plugs in the users' groups).</summary>
@@ -20,7 +21,7 @@ public sealed class NoSessionGroups : ISessionGroups
 
     private NoSessionGroups() { }
 
-    public Task<string?> GroupOfAsync(string? authorisedBy, CancellationToken cancel) => Task.FromResult<string?>(null);
+    public Task<string?> GroupOfAsync(ChargerId charger, string? authorisedBy, CancellationToken cancel) => Task.FromResult<string?>(null);
 }
 
 /// <summary>

@@ -41,11 +41,11 @@ internal static class SessionEndpoints
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var sessions = await reads.SessionsAsync(new ReadPeriod(first, last), charger is null ? null : new ChargerId(charger), http.RequestAborted);
-        var attribution = new SessionAttribution(await users.ListUsersAsync(http.RequestAborted));
+        var attribution = new SessionAttribution(await users.ListUsersAsync(http.RequestAborted), await users.AllAssignmentsAsync(http.RequestAborted));
         var access = ChargerAccess.Of(http);
         var me = http.User.UserId();
         var rows = sessions
-            .Select(s => (Session: s, Driver: attribution.Of(s.AuthorisedBy)))
+            .Select(s => (Session: s, Driver: attribution.DriverOf(s.Charger.Value, s.AuthorisedBy)))
             .Where(r => access.MaySee(r.Session.Charger) || (me is not null && r.Driver?.Id == me))
             .Select(r => SessionDto.Of(r.Session, r.Driver))
             .ToList();
@@ -56,7 +56,8 @@ internal static class SessionEndpoints
     {
         var session = await reads.SessionAsync(new ChargerId(charger), sessionId, http.RequestAborted);
         if (session is null) return TypedResults.NotFound();
-        var driver = new SessionAttribution(await users.ListUsersAsync(http.RequestAborted)).Of(session.AuthorisedBy);
+        var driver = new SessionAttribution(await users.ListUsersAsync(http.RequestAborted), await users.AllAssignmentsAsync(http.RequestAborted))
+            .DriverOf(session.Charger.Value, session.AuthorisedBy);
         var me = http.User.UserId();
         // As the list: someone who may not see it is told there is no such session.
         if (!ChargerAccess.Of(http).MaySee(session.Charger) && (me is null || driver?.Id != me)) return TypedResults.NotFound();

@@ -7,10 +7,9 @@ namespace SmartElek.Operator.Rules;
 public sealed record ChargerDriver(string Charger, string Driver, string? Group);
 
 /// <summary>
-/// Which driver each charger's session belongs to (pure): the user who started the running session
-/// (by name from the app, or by the idTag presented at the charger), else the driver the charger is
-/// assigned to (when several are, the first by name, so that the answer does not depend on the
-/// database's row order). A charger with neither belongs to no one: no driver's budget or group applies.
+/// Which driver each charger's session belongs to (pure), by <see cref="SessionAttribution.DriverOf"/>: the user
+/// who started the running session, else the driver the charger is assigned to. A charger with neither belongs to
+/// no one: no driver's budget or group applies.
 /// </summary>
 public static class ChargerDrivers
 {
@@ -22,13 +21,11 @@ public static class ChargerDrivers
         ArgumentNullException.ThrowIfNull(users);
         ArgumentNullException.ThrowIfNull(assignments);
         ArgumentNullException.ThrowIfNull(runningBy);
-        var attribution = new SessionAttribution(users);
-        var byCharger = new SortedDictionary<string, OperatorUser>(StringComparer.Ordinal);
-        foreach (var driver in users.Where(u => u.Role == Roles.Driver).OrderBy(u => u.Name, StringComparer.Ordinal))
-            foreach (var charger in assignments.GetValueOrDefault(driver.Id) ?? [])
-                byCharger.TryAdd(charger, driver);
-        foreach (var (charger, by) in runningBy)
-            if (attribution.Of(by) is { } starter) byCharger[charger] = starter;
-        return [.. byCharger.Select(p => new ChargerDriver(p.Key, p.Value.Name, p.Value.Group))];
+        var attribution = new SessionAttribution(users, assignments);
+        var drivers = new List<ChargerDriver>();
+        foreach (var charger in attribution.AssignedChargers.Union(runningBy.Keys, StringComparer.Ordinal).Order(StringComparer.Ordinal))
+            if (attribution.DriverOf(charger, runningBy.GetValueOrDefault(charger)) is { } driver)
+                drivers.Add(new ChargerDriver(charger, driver.Name, driver.Group));
+        return drivers;
     }
 }

@@ -88,8 +88,7 @@ public sealed class SiteDrivers(UserStore users, ReadStore reads, SiteViewStore 
     private async Task<IReadOnlyList<ChargerDriver>> MakeAsync(CancellationToken cancel)
     {
         var all = await users.ListUsersAsync(cancel);
-        var assignments = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        foreach (var driver in all.Where(u => u.Role == Roles.Driver)) assignments[driver.Id] = await users.AssignmentsAsync(driver.Id, cancel);
+        var assignments = await users.AllAssignmentsAsync(cancel);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var running = new Dictionary<string, string?>(StringComparer.Ordinal);
         var current = view.Current.Chargers;

@@ -125,6 +125,22 @@ public sealed class UserStore(PersistenceOptions options, Func<string, string?>?
         return list;
     }
 
+    /// <summary>Every user's assigned chargers, by user id (users with none left out), in one read.</summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> AllAssignmentsAsync(CancellationToken cancel = default)
+    {
+        await using var c = await OpenAsync(cancel);
+        await using var command = Command(c, null, "SELECT user_id, charger_id FROM op_assignments ORDER BY user_id, charger_id");
+        await using var reader = await command.ExecuteReaderAsync(cancel);
+        var all = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancel))
+        {
+            var user = reader.GetString(0);
+            if (!all.TryGetValue(user, out var list)) all[user] = list = [];
+            list.Add(reader.GetString(1));
+        }
+        return all.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)p.Value, StringComparer.Ordinal);
+    }
+
     public async Task SetAssignmentsAsync(string userId, IReadOnlyCollection<string> chargers, CancellationToken cancel = default)
     {
         await using var c = await OpenAsync(cancel);

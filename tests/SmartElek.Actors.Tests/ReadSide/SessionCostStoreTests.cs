@@ -32,7 +32,7 @@ public abstract class SessionCostStoreTests : IAsyncLifetime
 
     private sealed class Groups(Dictionary<string, string> byName) : ISessionGroups
     {
-        public Task<string?> GroupOfAsync(string? authorisedBy, CancellationToken cancel) =>
+        public Task<string?> GroupOfAsync(ChargerId charger, string? authorisedBy, CancellationToken cancel) =>
             Task.FromResult(authorisedBy is not null && byName.TryGetValue(authorisedBy, out var g) ? g : null);
     }
 
