@@ -155,22 +155,8 @@ public class GrantLedgerTests
     public void A_vehicle_that_arrives_soon_after_another_left_is_not_held_in_a_minimum_pause()
     {
         var (ledger, a, b, now) = AChargingAlone();
-        // Both report each second and the ledger runs a round; vehicles draw what they are offered.
-        void Run(TimeSpan span)
-        {
-            for (var end = now + span; now < end;)
-            {
-                now += TimeSpan.FromSeconds(1);
-                foreach (var m in new[] { a, b })
-                {
-                    m.Drawn = m.Wants ? m.Offer : 0;
-                    m.Take(ledger.OnReport(m.Report(now), now), now);
-                }
-                var round = ledger.Reallocate(now);
-                a.Take(round, now);
-                b.Take(round, now);
-            }
-        }
+        var clock = new EverySecond(ledger, now, a, b);
+        void Run(TimeSpan span) => clock.Run(span);
 
         b.Wants = true;
         Run(TimeSpan.FromSeconds(30));
@@ -188,7 +174,7 @@ public class GrantLedgerTests
         b.Wants = true;
         Run(TimeSpan.FromSeconds(1));
         Assert.Equal(16, a.Offer); // a gives its share back at once
-        Assert.NotEqual(LimitKind.MinimumPause, ledger.Snapshot(now).Single(v => v.Charger == B).Reason.Kind);
+        Assert.NotEqual(LimitKind.MinimumPause, ledger.Snapshot(clock.Now).Single(v => v.Charger == B).Reason.Kind);
         Run(TimeSpan.FromSeconds(10));
         Assert.Equal(16, b.Offer);
     }

@@ -21,24 +21,9 @@ public class MinimumPauseTests
         var ledger = new GrantLedger(SmallSites.OneBranch("a", "b"), 1, T0, LeasePolicy.Default);
         var a = new Member(A);
         var b = new Member(B);
-        var now = T0;
-        // Both report each second and a round runs; vehicles draw what they are offered.
-        void Run(TimeSpan span)
-        {
-            for (var end = now + span; now < end;)
-            {
-                now += TimeSpan.FromSeconds(1);
-                foreach (var m in new[] { a, b })
-                {
-                    m.Drawn = m.Wants ? m.Offer : 0;
-                    m.Take(ledger.OnReport(m.Report(now), now), now);
-                }
-                var round = ledger.Reallocate(now);
-                a.Take(round, now);
-                b.Take(round, now);
-            }
-        }
-        LimitKind KindOfB() => ledger.Snapshot(now).Single(v => v.Charger == B).Reason.Kind;
+        var clock = new EverySecond(ledger, T0, a, b);
+        void Run(TimeSpan span) => clock.Run(span);
+        LimitKind KindOfB() => ledger.Snapshot(clock.Now).Single(v => v.Charger == B).Reason.Kind;
 
         Run(TimeSpan.FromSeconds(30));
         Assert.Equal((16, 16), (a.Offer, b.Offer));
@@ -52,12 +37,10 @@ public class MinimumPauseTests
         Assert.Equal((0, LimitKind.MinimumPause), (b.Offer, KindOfB()));
 
         // b's vehicle leaves and the next one plugs in before the next round: the ledger hears it in two reports.
-        now += TimeSpan.FromMilliseconds(300);
         b.Wants = false;
-        b.Take(ledger.OnReport(b.Report(now), now), now);
-        now += TimeSpan.FromMilliseconds(300);
+        clock.ReportOnly(b, TimeSpan.FromMilliseconds(300));
         b.Wants = true;
-        b.Take(ledger.OnReport(b.Report(now), now), now);
+        clock.ReportOnly(b, TimeSpan.FromMilliseconds(300));
         Run(TimeSpan.FromSeconds(1));
         Assert.NotEqual(LimitKind.MinimumPause, KindOfB());
         Run(TimeSpan.FromSeconds(15));

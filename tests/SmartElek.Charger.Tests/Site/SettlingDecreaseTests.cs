@@ -25,25 +25,9 @@ public class SettlingDecreaseTests
         var a = new Member(A);
         var b = new Member(B);
         var c = new Member(C) { Wants = false };
-        var members = new[] { a, b, c };
-        var now = T0;
         var lowestOfB = double.MaxValue;
-        // Every member reports each second and a round runs; vehicles draw what they are offered, one second late.
-        void Run(TimeSpan span)
-        {
-            for (var end = now + span; now < end;)
-            {
-                now += TimeSpan.FromSeconds(1);
-                foreach (var m in members)
-                {
-                    m.Drawn = m.Wants ? m.Offer : 0;
-                    m.Take(ledger.OnReport(m.Report(now), now), now);
-                }
-                var round = ledger.Reallocate(now);
-                foreach (var m in members) m.Take(round, now);
-                lowestOfB = Math.Min(lowestOfB, b.Offer);
-            }
-        }
+        var clock = new EverySecond(ledger, T0, a, b, c) { AfterEachRound = () => lowestOfB = Math.Min(lowestOfB, b.Offer) };
+        void Run(TimeSpan span) => clock.Run(span);
 
         // The plan's quarter hour: a at 26 A, b at 6 A; long enough for both turns to be over.
         ledger.SetRuleCaps(new Dictionary<ChargerId, RuleCap> { [A] = Plan(26), [B] = Plan(6) });
@@ -56,13 +40,13 @@ public class SettlingDecreaseTests
         lowestOfB = double.MaxValue;
         Run(TimeSpan.FromSeconds(1));
         Assert.Equal(0, a.Offer); // the decrease goes out at once
-        var bNow = ledger.Snapshot(now).Single(v => v.Charger == B);
+        var bNow = ledger.Snapshot(clock.Now).Single(v => v.Charger == B);
         Assert.Equal(6, bNow.GrantedAmps); // b keeps running; its increase waits for a's 26 A to settle
         Assert.Equal(LimitKind.WaitingForDecrease, bNow.Reason.Kind);
 
         Run(TimeSpan.FromSeconds(15));
         Assert.Equal(6, lowestOfB); // never paused
         Assert.Equal((16, 16), (b.Offer, c.Offer));
-        Assert.All(ledger.Snapshot(now).Where(v => v.Charger != A), v => Assert.NotEqual(LimitKind.MinimumPause, v.Reason.Kind));
+        Assert.All(ledger.Snapshot(clock.Now).Where(v => v.Charger != A), v => Assert.NotEqual(LimitKind.MinimumPause, v.Reason.Kind));
     }
 }
