@@ -27,6 +27,20 @@ public sealed class HostConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void The_tests_loopback_nodes_load_with_their_ports_even_where_one_begins_with_a_shipped_port()
+    {
+        // 45031 and 45021 begin with the shipped 4503 and 4502: replaced one after the other, 45031 once became 436011.
+        int[] ports = [43601, 45031, 45021];
+        var files = SmartElek.TestSupport.LoopbackSite.WriteConfig(_folder, nodes: 3, ports: ports);
+        for (var n = 0; n < 3; n++)
+        {
+            var options = HostConfiguration.Load(files[n]);
+            Assert.Equal(ports[n], options.Node.Port);
+            Assert.Equal(ports.Select(p => $"akka.tcp://smartelek-site@127.0.0.1:{p}"), options.Node.Seeds);
+        }
+    }
+
+    [Fact]
     public void A_bad_value_names_the_file_the_key_and_the_reason()
     {
         var path = Write("""{ "Storage": { "Provider": "Oracle" }, "Node": { "Port": 70000 } }""");
