@@ -10,20 +10,25 @@ public class RuleCapProperties
     static readonly DateTimeOffset Now = new(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
     static readonly LimitKind[] Kinds = [LimitKind.Plan, LimitKind.Timer, LimitKind.Budget];
 
+    // A random site of the seed and one demand per charger, drawn from the same random numbers in charger order.
+    static (SiteLimits Limits, ChargerDemand[] Demands) RandomDemands(int seed, Func<Random, ChargerId, ChargerDemand> demand)
+    {
+        var random = new Random(seed);
+        var site = RandomSites.Build(random);
+        return (new SiteLimits(site), [.. site.Chargers.Select(c => demand(random, c.Id))]);
+    }
+
     [Fact]
     public void A_rule_cap_is_never_exceeded_no_limit_is_and_a_charger_it_stops_says_which_rule_in_words()
     {
         Gen.Int.Sample(seed =>
         {
-            var random = new Random(seed);
-            var site = RandomSites.Build(random);
-            var limits = new SiteLimits(site);
-            var demands = site.Chargers.Select(c => new ChargerDemand(c.Id)
+            var (limits, demands) = RandomDemands(seed, (random, id) => new ChargerDemand(id)
             {
                 WantsCurrent = random.Next(10) < 8,
                 UserMaxAmps = random.Next(5) == 0 ? random.Next(0, 35) : null,
-                RuleCap = random.Next(2) == 0 ? new RuleCap(random.Next(4) == 0 ? 0 : random.Next(0, 35), Kinds[random.Next(3)], $"rule {c.Id}") : null,
-            }).ToArray();
+                RuleCap = random.Next(2) == 0 ? new RuleCap(random.Next(4) == 0 ? 0 : random.Next(0, 35), Kinds[random.Next(3)], $"rule {id}") : null,
+            });
             var allocation = new Allocator(limits).Allocate(demands, Now);
             Assert.Null(limits.FirstExceeded([.. allocation.Grants.Select(g => g.Amps)]));
             foreach (var (grant, demand) in allocation.Grants.Zip(demands))
@@ -47,14 +52,11 @@ public class RuleCapProperties
     {
         Gen.Int.Sample(seed =>
         {
-            var random = new Random(seed);
-            var site = RandomSites.Build(random);
-            var limits = new SiteLimits(site);
-            var demands = site.Chargers.Select(c => new ChargerDemand(c.Id)
+            var (limits, demands) = RandomDemands(seed, (random, id) => new ChargerDemand(id)
             {
                 WantsCurrent = random.Next(10) < 8,
-                RuleCap = random.Next(3) == 0 ? new RuleCap(random.Next(6, 31), LimitKind.Plan, $"plan {c.Id}") : null,
-            }).ToArray();
+                RuleCap = random.Next(3) == 0 ? new RuleCap(random.Next(6, 31), LimitKind.Plan, $"plan {id}") : null,
+            });
             var allocation = new Allocator(limits).Allocate(demands, Now);
             var grants = allocation.Grants.Select(g => g.Amps).ToArray();
             Assert.Null(limits.FirstExceeded(grants));
